@@ -1,0 +1,412 @@
+"""Excel functions for the Performance Improvement Bulletin (=PIB_...).
+
+Load through xlwings: put ``pib_udfs`` in the *UDF Modules* setting (the
+``xlwings.conf`` sheet or the xlwings ribbon) and click *Import Functions*.
+
+Conventions, the same for every function:
+- A cell gives one answer; a column (or row) of cells gives a column (or row)
+  of answers from one call, which Excel spills. Single cells broadcast
+  against ranges, so ``=PIB_RAG(F2:F31, G2:G31, "down")`` fills a column.
+- Monthly values are read down a column (oldest first); several columns are
+  several series. Blank cells after the last value are ignored, so a range
+  may run past the data.
+- Blank cells and "N/A" are missing values; a figure that does not apply is
+  returned as "N/A".
+- Bad input gives a one-line message in the cell, never a traceback.
+
+Each function calls the engine in ``xl_pib.measures``; no arithmetic lives here.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+import xlwings as xw
+
+from xl_pib import cells
+from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
+from xl_pib.options import confidence, positive_int
+
+CATEGORY = "PIB"
+
+
+def _excel_safe(func):
+    """Turn any failure into a short message in the cell, naming the function."""
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        try:
+            return func(*args)
+        except Exception as error:  # noqa: BLE001 - a cell must never show a traceback
+            return f"{func.__name__}: {error}"
+
+    return wrapper
+
+
+def _broadcast(**named):
+    """Cells to arrays broadcast to one shape; scalars stay 0-d so the result is a scalar."""
+    if all(cells.is_scalar(v) for v in named.values()):
+        return {k: np.asarray(v) for k, v in named.items()}
+    grids = {k: cells.grid(v) for k, v in named.items()}
+    try:
+        shape = np.broadcast_shapes(*(g.shape for g in grids.values()))
+    except ValueError:
+        sizes = ", ".join(f"{k} {g.shape[0]}x{g.shape[1]}" for k, g in grids.items())
+        raise ValueError(f"ranges must be the same size or single cells ({sizes})") from None
+    return {k: np.broadcast_to(g, shape) for k, g in grids.items()}
+
+
+def _numbers(named: dict, *names: str) -> list[np.ndarray]:
+    return [cells.numbers_of(n, named[n]) if named[n].ndim else
+            cells.numbers_of(n, named[n].item()).reshape(()) for n in names]
+
+
+def _texts(named: dict, *names: str) -> list[np.ndarray]:
+    return [cells.texts_of(named[n]) if named[n].ndim else
+            cells.texts_of(named[n].item()).reshape(()) for n in names]
+
+
+def _per_series(result, from_columns: bool):
+    """One answer per series: a row under column series, a column beside row series."""
+    result = np.asarray(result)
+    if result.size == 1:
+        return cells.scalar_or_grid(result.reshape(()))
+    return cells.scalar_or_grid(result[None, :] if from_columns else result[:, None])
+
+
+def _single(value):
+    """An optional setting given as one cell."""
+    if cells.is_scalar(value):
+        return value
+    flat = cells.grid(value).ravel()
+    if flat.size != 1:
+        raise ValueError("expected a single cell for a setting")
+    return flat[0]
+
+
+# --- rolling 12 months --------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first, down a column (several columns = several series).")
+@_excel_safe
+def PIB_ROLLING12(values):
+    """Rolling 12-month totals of monthly values: the bulletin's count for each month. The first 11 months are blank."""
+    s, from_columns = cells.series_of("values", values)
+    totals = rolling.rolling12(s)
+    return cells.scalar_or_grid(totals.T if from_columns else totals, blank_nan=True)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first; needs at least 24 months.")
+@xw.arg("denominators", ndim=2, doc="Optional monthly denominators (percentage measures): compares pooled percentages.")
+@_excel_safe
+def PIB_COMPARATIVE_12M(values, denominators=None):
+    """Comparative performance over the past 12 months: total of the last 12 months / total of the 12 before - 1."""
+    s, from_columns = cells.series_of("values", values)
+    d = None
+    if denominators is not None and not (cells.is_scalar(denominators) and denominators in ("", None)):
+        d, _ = cells.series_of("denominators", denominators)
+        if d.shape != s.shape:
+            raise ValueError("denominators must be the same size as values")
+    aligned, shift = series.align_right(s)
+    if d is not None:
+        d = series.shift_right(d, shift)
+    return _per_series(rolling.comparative_12m(aligned, d), from_columns)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first (several columns = several series).")
+@xw.arg("measure", doc='"count" (default): rolling 12-month total; "rate": per population; "percentage": pooled.')
+@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures.")
+@xw.arg("population", doc="Population, for rate measures.")
+@xw.arg("per", doc="Rate per (e.g. 100000), for rate measures.")
+@_excel_safe
+def PIB_CURRENT(values, measure="count", denominators=None, population=None, per=100000):
+    """The current position: the rolling 12-month figure at the last month with data."""
+    s, from_columns = cells.series_of("values", values)
+    aligned, shift = series.align_right(s)
+    d = None
+    if denominators is not None and not cells.is_scalar(denominators):
+        d = series.shift_right(cells.series_of("denominators", denominators)[0], shift)
+    pop = cells.numbers_of("population", _single(population)).item() if population is not None else None
+    scale = cells.numbers_of("per", _single(per)).item() if per is not None else None
+    return _per_series(rolling.current(aligned, _single(measure), d, pop, scale), from_columns)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("current", ndim=2, doc="Current position (rolling 12 months, rate or percentage).")
+@xw.arg("baseline", ndim=2, doc="Baseline value, in the same units.")
+@xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage" (percentage gives points).')
+@_excel_safe
+def PIB_CHANGE_FROM_BASELINE(current, baseline, measure="count"):
+    """Change from the baseline: current / baseline - 1; for percentages, current - baseline in percentage points."""
+    a = _broadcast(current=current, baseline=baseline, measure=measure)
+    cur, base = _numbers(a, "current", "baseline")
+    (kind,) = _texts(a, "measure")
+    return cells.scalar_or_grid(rolling.change_from_baseline(cur, base, kind))
+
+
+# --- targets ------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("baseline", ndim=2, doc="Baseline value.")
+@xw.arg("target_type", ndim=2, doc='"reduction_pct", "increase_pct", "level", "maintenance" or "none".')
+@xw.arg("amount", ndim=2, doc="The reduction or increase as a fraction (0.04 for 4%), or the level.")
+@xw.arg("measure", ndim=2, doc='Optional. "count" holds the target to whole crimes (303 less 4% gives 290); blank applies the formula exactly.')
+@_excel_safe
+def PIB_TARGET(baseline, target_type, amount, measure=None):
+    """The target value: baseline x (1 - amount) for a reduction, x (1 + amount) for an increase, the amount for a level, the baseline for maintenance."""
+    a = _broadcast(baseline=baseline, target_type=target_type, amount=amount, measure=measure)
+    base, amt = _numbers(a, "baseline", "amount")
+    kind, meas = _texts(a, "target_type", "measure")
+    exact = np.all(meas == "")
+    return cells.scalar_or_grid(targets.target_value(base, kind, amt, None if exact else np.where(meas == "", "count", meas)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("current", ndim=2, doc="Current position.")
+@xw.arg("target", ndim=2, doc="Target value.")
+@xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage" (percentage gives points).')
+@xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
+@_excel_safe
+def PIB_REDUCTION_REQUIRED(current, target, measure="count", direction="down"):
+    """Reduction required from the current position to meet the target, as a share of the current position. N/A if the target is met."""
+    a = _broadcast(current=current, target=target, measure=measure, direction=direction)
+    cur, tgt = _numbers(a, "current", "target")
+    kind, way = _texts(a, "measure", "direction")
+    return cells.scalar_or_grid(targets.reduction_required(cur, tgt, kind, way))
+
+
+# --- trajectory -----------------------------------------------------------------
+
+def _trajectory_args(func):
+    """The argument help the trajectory functions share, for Excel's function wizard."""
+    docs = {
+        "baseline": "Baseline value (at the end of the baseline period).",
+        "target": "Target value (at the target date).",
+        "months_elapsed": "Months from the end of the baseline period to the month assessed (m).",
+        "months_total": "Months from the end of the baseline period to the target date (N).",
+        "band": "Starting width of the limits as a share of the required change (default 0.1).",
+    }
+    present = inspect.signature(func).parameters
+    for name, doc in docs.items():
+        if name in present:
+            func = xw.arg(name, ndim=2, doc=doc)(func)
+    return func
+
+
+@xw.func(category=CATEGORY)
+@_trajectory_args
+@_excel_safe
+def PIB_TRAJECTORY(baseline, target, months_elapsed, months_total):
+    """The target trajectory at month m: baseline + (target - baseline) x m / N, with m held between 0 and N."""
+    a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total)
+    base, tgt, m, n = _numbers(a, "baseline", "target", "months_elapsed", "months_total")
+    return cells.scalar_or_grid(trajectory.trajectory(base, tgt, m, n))
+
+
+@xw.func(category=CATEGORY)
+@_trajectory_args
+@_excel_safe
+def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
+    """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper."""
+    a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total, band=band)
+    base, tgt, m, n, width = _numbers(a, "baseline", "target", "months_elapsed", "months_total", "band")
+    lower, upper = trajectory.limits(base, tgt, m, n, width)
+    return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("value", ndim=2, doc="The figure to assess (e.g. the current rolling 12-month count).")
+@_trajectory_args
+@_excel_safe
+def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1):
+    """Position against the target trajectory: "Above Target", "On Target" or "Below Target"."""
+    a = _broadcast(value=value, baseline=baseline, target=target, months_elapsed=months_elapsed,
+                   months_total=months_total, band=band)
+    val, base, tgt, m, n, width = _numbers(a, "value", "baseline", "target", "months_elapsed", "months_total", "band")
+    return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, width))
+
+
+# --- long-term trend and the past month -------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates or percentages.")
+@xw.arg("target", ndim=2, doc="Target value (one per series).")
+@xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date.")
+@xw.arg("measure", doc='"count" (default: the projected year is summed), "rate" or "percentage" (averaged).')
+@xw.arg("direction", doc='"down" (default) or "up".')
+@xw.arg("window", doc="Months of history the trend line is fitted to (default 24, at least 12).")
+@_excel_safe
+def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure="count", direction="down", window=24):
+    """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target."""
+    s, from_columns = cells.series_of("values", values)
+    aligned, _ = series.align_right(s)
+    tgt = cells.numbers_of("target", target).ravel()
+    horizon = cells.numbers_of("months_to_target", months_to_target).ravel()
+    w = positive_int("window", _single(window), 24)
+    return _per_series(trend.trend_sufficient(aligned, tgt, horizon, _single(measure), _single(direction), w),
+                       from_columns)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first; the last is assessed against the 12 before it.")
+@xw.arg("method", doc='"xmr" (default, NHS Making Data Count), "poisson" (counts) or "trend".')
+@_excel_safe
+def PIB_EXPECTED_BAND(values, method="xmr"):
+    """Expected band for the last month from the 12 months before it. Returns three cells: lower, expected, upper."""
+    s, _ = cells.series_of("values", values)
+    aligned, _ = series.align_right(s)
+    lower, centre, upper = expected.expected_band(aligned, _single(method))
+    return cells.scalar_or_grid(np.stack([lower, centre, upper], axis=-1))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first; the last is assessed against the 12 before it.")
+@xw.arg("method", doc='"xmr" (default), "poisson" or "trend".')
+@_excel_safe
+def PIB_MONTH_STATUS(values, method="xmr"):
+    """Performance over the past month: "Above Expected Level", "In Line" or "Below Expected Level"."""
+    s, from_columns = cells.series_of("values", values)
+    aligned, _ = series.align_right(s)
+    return _per_series(expected.month_status(aligned, _single(method)), from_columns)
+
+
+# --- most similar group -----------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("count", ndim=2, doc="The partnership's rolling 12-month count (or a column of areas' counts).")
+@xw.arg("population", ndim=2, doc="The partnership's population.")
+@xw.arg("group_counts", ndim=2, doc="Counts of every area in the most similar group, the partnership included.")
+@xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
+@_excel_safe
+def PIB_MSG_DISTANCE(count, population, group_counts, group_populations):
+    """Distance from the most similar group average: own rate / pooled group rate - 1."""
+    a = _broadcast(count=count, population=population)
+    own, pop = _numbers(a, "count", "population")
+    gc = cells.numbers_of("group_counts", group_counts).ravel()
+    gp = cells.numbers_of("group_populations", group_populations).ravel()
+    if gc.shape != gp.shape:
+        raise ValueError("group_counts and group_populations must be the same size")
+    return cells.scalar_or_grid(msg.msg_distance(own, pop, gc, gp))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("count", ndim=2, doc="The partnership's rolling 12-month count (or a column of areas' counts).")
+@xw.arg("population", ndim=2, doc="The partnership's population.")
+@xw.arg("group_counts", ndim=2, doc="Counts of every area in the most similar group, the partnership included.")
+@xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
+@xw.arg("conf", doc="Confidence level (default 0.95; 0.998 for 3-sigma limits).")
+@_excel_safe
+def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=0.95):
+    """Position against the most similar group average: "Significantly Above", "In Line" or "Significantly Below"."""
+    a = _broadcast(count=count, population=population)
+    own, pop = _numbers(a, "count", "population")
+    gc = cells.numbers_of("group_counts", group_counts).ravel()
+    gp = cells.numbers_of("group_populations", group_populations).ravel()
+    if gc.shape != gp.shape:
+        raise ValueError("group_counts and group_populations must be the same size")
+    return cells.scalar_or_grid(msg.msg_position(own, pop, gc, gp, confidence(_single(conf))))
+
+
+# --- confidence intervals ---------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("numerator", ndim=2, doc="Number of respondents (or events) with the characteristic.")
+@xw.arg("denominator", ndim=2, doc="Number of respondents (or trials).")
+@xw.arg("conf", doc="Confidence level (default 0.95).")
+@_excel_safe
+def PIB_CI_PROPORTION(numerator, denominator, conf=0.95):
+    """Wilson score confidence interval of a proportion. Returns two cells: lower, upper (as fractions)."""
+    a = _broadcast(numerator=numerator, denominator=denominator)
+    x, n = _numbers(a, "numerator", "denominator")
+    lower, upper = intervals.wilson(x, n, confidence(_single(conf)))
+    return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("count", ndim=2, doc="Number of events.")
+@xw.arg("conf", doc="Confidence level (default 0.95).")
+@_excel_safe
+def PIB_CI_COUNT(count, conf=0.95):
+    """Confidence interval of a count: exact Poisson below 10 events, Byar's method from 10. Returns two cells: lower, upper."""
+    a = _broadcast(count=count)
+    (x,) = _numbers(a, "count")
+    lower, upper = intervals.count_interval(x, confidence(_single(conf)))
+    return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("count", ndim=2, doc="Number of events.")
+@xw.arg("population", ndim=2, doc="Population.")
+@xw.arg("per", doc="Rate per (default 100000).")
+@xw.arg("conf", doc="Confidence level (default 0.95).")
+@_excel_safe
+def PIB_CI_RATE(count, population, per=100000, conf=0.95):
+    """Confidence interval of a rate: the count's interval / population x per. Returns two cells: lower, upper."""
+    a = _broadcast(count=count, population=population)
+    x, pop = _numbers(a, "count", "population")
+    scale = cells.numbers_of("per", _single(per)).item()
+    lower, upper = intervals.rate_interval(x, pop, scale, confidence(_single(conf)))
+    return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("x1", ndim=2, doc="Numerator now (e.g. respondents perceiving a problem in the current survey).")
+@xw.arg("n1", ndim=2, doc="Denominator now (respondents in the current survey).")
+@xw.arg("x2", ndim=2, doc="Numerator at the baseline.")
+@xw.arg("n2", ndim=2, doc="Denominator at the baseline.")
+@xw.arg("conf", doc="Confidence level (default 0.95).")
+@_excel_safe
+def PIB_SIG_CHANGE(x1, n1, x2, n2, conf=0.95):
+    """Significant change between two proportions: "Yes" if Newcombe's interval for the difference excludes zero."""
+    a = _broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
+    args = _numbers(a, "x1", "n1", "x2", "n2")
+    return cells.scalar_or_grid(intervals.significant_change(*args, confidence(_single(conf))))
+
+
+# --- RAG and narrative ----------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("position", ndim=2, doc='Position against the trajectory ("Above Target", "On Target", "Below Target").')
+@xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient to meet target ("Yes" or "No").')
+@xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
+@_excel_safe
+def PIB_RAG(position, trend_sufficient, direction="down"):
+    """RAG rating of an indicator: G if on course and the trend is sufficient, R if off course and it is not, A otherwise."""
+    a = _broadcast(position=position, trend_sufficient=trend_sufficient, direction=direction)
+    pos, trend_, way = _texts(a, "position", "trend_sufficient", "direction")
+    return cells.scalar_or_grid(rag.indicator_rag(pos, trend_, way))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("rags", ndim=2, doc="The RAG ratings of the outcome's indicators (blanks and N/A are ignored).")
+@xw.arg("rule", doc='"worst" (default: R before A before G) or "majority" (ties go to the worse).')
+@_excel_safe
+def PIB_OUTCOME_RAG(rags, rule="worst"):
+    """RAG rating of an outcome from its indicators' ratings."""
+    flat = cells.texts_of(rags).ravel()
+    return cells.scalar_or_grid(rag.outcome_rag(flat[None, :], _single(rule))[0])
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("name", ndim=2, doc="Indicator name as it should read in the sentence.")
+@xw.arg("position", ndim=2, doc="Position against the trajectory.")
+@xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient ("Yes"/"No").')
+@xw.arg("month_status", ndim=2, doc="Performance over the past month.")
+@xw.arg("direction", ndim=2, doc='"down" (default) or "up".')
+@_excel_safe
+def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction="down"):
+    """One-sentence summary of an indicator's performance, in the bulletin's words."""
+    a = _broadcast(name=name, position=position, trend_sufficient=trend_sufficient,
+                   month_status=month_status, direction=direction)
+    texts = _texts(a, "name", "position", "trend_sufficient", "month_status", "direction")
+    return cells.scalar_or_grid(narrative.narrative(*texts))

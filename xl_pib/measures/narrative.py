@@ -1,0 +1,61 @@
+"""The "Summary of Performance" sentence for an indicator, in the bulletin's register.
+
+Built from the three assessments the Performance Table shows: position
+against the trajectory, whether the long-term trend is sufficient, and the
+past month against its expected band. For example:
+
+    The current position for Vehicle Crime is below the target trajectory
+    and if current performance is maintained levels are projected to
+    continue downwards and the target will be met.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import labels
+from ..options import DIRECTIONS, choices
+from .rag import _text
+
+
+def narrative(name, position, trend_sufficient, month_status, direction="down") -> np.ndarray:
+    names = _text(name).astype(object)
+    pos, trend, month = (_text(a).astype(object) for a in (position, trend_sufficient, month_status))
+    up = choices("direction", direction, DIRECTIONS, "down") == "up"
+    names, pos, trend, month, up = np.broadcast_arrays(names, pos, trend, month, up)
+    onwards = np.where(up, "upwards", "downwards").astype(object)
+    move = np.where(up, "increase", "reduce").astype(object)
+    bad = np.where(up, pos == labels.BELOW_TARGET, pos == labels.ABOVE_TARGET)
+    assessed = np.isin(pos, [labels.ABOVE_TARGET, labels.BELOW_TARGET, labels.ON_TARGET])
+    has_trend = np.isin(trend, [labels.YES, labels.NO])
+    yes = trend == labels.YES
+
+    where = np.select(
+        [pos == labels.ABOVE_TARGET, pos == labels.BELOW_TARGET, pos == labels.ON_TARGET],
+        ["is above the target trajectory", "is below the target trajectory",
+         "is in line with the target trajectory"], default="").astype(object)
+    maintained = "if current performance is maintained "
+    trend_text = np.select(
+        [yes & ~bad, yes & bad, ~yes & bad],
+        [maintained + "levels are projected to continue " + onwards + " and the target will be met",
+         maintained + "levels are projected to " + move + " at a rate great enough to achieve the target",
+         maintained + "the target will not be met"],
+        default=maintained + "levels are not projected to remain on course to meet the target").astype(object)
+    joiner = np.where(yes == ~bad, " and ", ", however ").astype(object)
+    month_text = np.select(
+        [month == labels.ABOVE_EXPECTED, month == labels.BELOW_EXPECTED],
+        [" Last month's figure was above the expected level, which may warrant further investigation.",
+         " Last month's figure was below the expected level."], default="").astype(object)
+
+    subject = "The current position for " + names + " "
+    sentence = np.select(
+        [assessed & has_trend, assessed],
+        [subject + where + joiner + trend_text + ".",
+         subject + where + "; there is not yet enough data to project the long-term trend."],
+        default=np.where(has_trend,
+                         "There is no target trajectory for " + names + "; " + np.where(
+                             yes, "the long-term trend is sufficient to meet the target.",
+                             "the long-term trend is not sufficient to meet the target."),
+                         "Unable to assess performance for " + names + " as data is not yet available.")
+    ).astype(object)
+    return sentence + month_text

@@ -1,0 +1,68 @@
+"""Shaping monthly series so every measure can read "the latest month" at [..., -1]."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def as_series(values) -> np.ndarray:
+    """Float array of series (last axis = months); blanks become NaN."""
+    return np.asarray(values, dtype=float)
+
+
+def last_valid_index(values) -> np.ndarray:
+    """Index along the last axis of each series' last non-missing month (-1 if none)."""
+    v = as_series(values)
+    valid = ~np.isnan(v)
+    t = v.shape[-1]
+    idx = t - 1 - np.argmax(valid[..., ::-1], axis=-1)
+    return np.where(valid.any(axis=-1), idx, -1)
+
+
+def align_right(values) -> tuple[np.ndarray, np.ndarray]:
+    """Shift each series so its last month with data sits in the last column.
+
+    Data lag differently by source (police data a month, iQuanta two, NI19
+    four), and each indicator is assessed at its own last month with data.
+    Aligning once lets every measure then read the assessed month at
+    ``[..., -1]`` with no per-series loop. Returns the aligned array (NaN
+    padded on the left) and the number of months each series was shifted.
+    """
+    v = as_series(values)
+    last = last_valid_index(v)
+    shift = np.where(last < 0, 0, v.shape[-1] - 1 - last)
+    return shift_right(v, shift), shift
+
+
+def shift_right(values, shift) -> np.ndarray:
+    """Apply :func:`align_right`'s shifts to a companion array (e.g. denominators)."""
+    v = as_series(values)
+    t = v.shape[-1]
+    source = np.arange(t) - np.asarray(shift)[..., None]
+    out = np.take_along_axis(v, np.clip(source, 0, t - 1), axis=-1)
+    out[source < 0] = np.nan
+    return out
+
+
+def run_length(values) -> np.ndarray:
+    """Months of unbroken data ending at the last month: what a measure can use."""
+    v = as_series(values)
+    missing = np.isnan(v[..., ::-1])
+    t = v.shape[-1]
+    first_gap = np.argmax(missing, axis=-1)
+    return np.where(missing.any(axis=-1), first_gap, t)
+
+
+def tail(values, n: int) -> np.ndarray:
+    """The last ``n`` months, NaN-padded on the left when the series is shorter."""
+    v = as_series(values)
+    t = v.shape[-1]
+    if t >= n:
+        return v[..., t - n:]
+    pad = np.full(v.shape[:-1] + (n - t,), np.nan)
+    return np.concatenate([pad, v], axis=-1)
+
+
+def per_series(value, shape: tuple[int, ...]) -> np.ndarray:
+    """Broadcast a per-series argument (scalar or one per series) to ``shape``."""
+    return np.broadcast_to(np.asarray(value, dtype=float), shape)

@@ -1,0 +1,50 @@
+"""Target trajectory, its limits, and the position against them (Appendix D).
+
+The trajectory is the straight line from the baseline (at the end of the
+baseline period, m = 0) to the target (at the target date, m = N). Around it,
+after the iQuanta method the bulletin adapts, an upper and a lower limit start
+at ``band`` (10%) of the required change either side of the trajectory and
+narrow linearly to zero at the target date. A month is "Above Target" above
+the upper limit, "Below Target" below the lower limit, and "On Target" between.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import labels
+
+
+def _progress(months_elapsed, months_total) -> np.ndarray:
+    """m/N with m clipped to [0, N]; 1 when the target date is the baseline end."""
+    m = np.asarray(months_elapsed, dtype=float)
+    n = np.asarray(months_total, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.clip(m, 0, n) / n
+    return np.where(n == 0, 1.0, share)
+
+
+def trajectory(baseline, target, months_elapsed, months_total) -> np.ndarray:
+    """Trajectory value at m: baseline + (target − baseline) · m/N."""
+    base, tgt = np.asarray(baseline, dtype=float), np.asarray(target, dtype=float)
+    return base + (tgt - base) * _progress(months_elapsed, months_total)
+
+
+def limits(baseline, target, months_elapsed, months_total, band=0.1) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) = trajectory ∓ band · |baseline − target| · (1 − m/N)."""
+    base, tgt = np.asarray(baseline, dtype=float), np.asarray(target, dtype=float)
+    share = _progress(months_elapsed, months_total)
+    line = base + (tgt - base) * share
+    width = np.asarray(band, dtype=float) * np.abs(base - tgt) * (1 - share)
+    return line - width, line + width
+
+
+def position(value, baseline, target, months_elapsed, months_total, band=0.1) -> np.ndarray:
+    """"Above Target", "Below Target" or "On Target"; "N/A" where an input is missing."""
+    val = np.asarray(value, dtype=float)
+    lower, upper = limits(baseline, target, months_elapsed, months_total, band)
+    out = np.select([val > upper, val < lower], [labels.ABOVE_TARGET, labels.BELOW_TARGET],
+                    default=labels.ON_TARGET).astype(object)
+    missing = np.isnan(val) | np.isnan(lower) | np.isnan(upper)
+    out[missing] = labels.NA
+    return out
