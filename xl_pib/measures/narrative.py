@@ -59,3 +59,21 @@ def narrative(name, position, trend_sufficient, month_status, direction="down") 
                          "Unable to assess performance for " + names + " as data is not yet available.")
     ).astype(object)
     return sentence + month_text
+
+
+def monitoring(name, comparative) -> np.ndarray:
+    """Sentence for a monitoring indicator (no target): the change over the past 12 months.
+
+    e.g. "Police Recorded Anti-Social Behaviour Incidents have fallen by 6.3%
+    over the past 12 months compared with the previous 12 months."
+    """
+    names = _text(name).astype(object)
+    change = np.asarray(comparative, dtype=float)
+    names, change = np.broadcast_arrays(names, change)
+    size = np.char.mod("%.1f%%", np.abs(np.nan_to_num(change)) * 100).astype(object)
+    verb = np.where(change < 0, " have fallen by ", " have risen by ").astype(object)
+    period = " over the past 12 months compared with the previous 12 months."
+    moved = np.where(change == 0, " are unchanged", verb + size).astype(object)
+    return np.where(np.isnan(change),
+                    "There is not yet enough data to compare " + names + " with the previous 12 months.",
+                    names + moved + period)

@@ -1,0 +1,91 @@
+"""Shared helpers for the engine test suite.
+
+Reference data (the independent oracles) live outside the repository, in the
+project's read-only ``shared`` folder. It is found through the environment
+variable ``XL_PIB_SHARED``; by default it is the folder ``shared`` beside the
+repository root (``<repo>/../shared``), which is how both the developers'
+machines and CI lay it out. Tests that need it are skipped, with a reason
+saying where it was looked for, when it is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The project's shared folder: $XL_PIB_SHARED, else <repo>/../shared."""
+    env = os.environ.get("XL_PIB_SHARED")
+    return Path(env).expanduser().resolve() if env else (REPO_ROOT.parent / "shared").resolve()
+
+
+def oracle_dir() -> Path:
+    return shared_dir() / "reference" / "oracles"
+
+
+def oracle_path(name: str) -> Path:
+    """Path of one oracle file; skips the calling test with a clear reason if it is missing."""
+    path = oracle_dir() / name
+    if not path.is_file():
+        pytest.skip(
+            f"reference oracle {name} not found at {path}; set XL_PIB_SHARED to the project's "
+            f"shared folder (default: the folder 'shared' beside the repository root)"
+        )
+    return path
+
+
+def _cell(text: str):
+    """A CSV cell as a float, or NaN for a blank; text stays text."""
+    text = text.strip()
+    if text == "" or text.upper() == "NA":
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def read_oracle_csv(name: str) -> list[dict]:
+    """Rows of an oracle CSV (UTF-8 with or without BOM); numbers as floats, blanks as NaN."""
+    with open(oracle_path(name), newline="", encoding="utf-8-sig") as handle:
+        return [{k.strip(): _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def read_oracle_json(name: str) -> dict:
+    with open(oracle_path(name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def column(rows: list[dict], key: str) -> np.ndarray:
+    """One numeric column of oracle rows as a float array (NaN for blanks)."""
+    return np.array([row[key] for row in rows], dtype=float)
+
+
+# Confidence levels used by the PHE oracle files, and the column suffix for each.
+CONF_LEVELS = {0.95: "95_0cl", 0.998: "99_8cl"}
+
+
+def assert_rel_close(actual, expected, rtol=1e-9, what=""):
+    """Relative closeness where the expected value is known, NaN exactly where it is blank."""
+    actual = np.asarray(actual, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    blank = np.isnan(expected)
+    assert np.array_equal(np.isnan(actual), blank), (
+        f"{what}: NaN pattern differs: engine {actual.tolist()} vs oracle {expected.tolist()}"
+    )
+    np.testing.assert_allclose(actual[~blank], expected[~blank], rtol=rtol, atol=0, err_msg=what)
+
+
+def is_na(value) -> bool:
+    """An Excel-facing 'not applicable' answer: the label "N/A"."""
+    return value == "N/A"

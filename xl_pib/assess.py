@@ -1,0 +1,281 @@
+"""Inputs -> Results: every bulletin measure for every indicator, in one vectorised pass.
+
+:func:`assess_series` is the engine's whole-bulletin step on plain arrays
+(indicators × months, any number of partnerships stacked as indicators);
+:func:`assess` turns validated :class:`~xl_pib.model.Inputs` into those
+arrays and back into the Results table, the outcome RAGs and the chart
+series every face writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import labels, months
+from .measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
+from .model import Inputs
+
+RESULTS_COLUMNS = (
+    "Indicator", "Name", "Section", "Baseline", "Target", "Current", "Change from baseline",
+    "Reduction required", "Trend sufficient", "Past month", "Comparative 12 months", "MSG distance",
+    "MSG position", "Position", "RAG",
+)
+
+# Months of unbroken data each measure needs (the window of the trend is a setting).
+NEEDS_CURRENT = rolling.WINDOW
+NEEDS_COMPARATIVE = 2 * rolling.WINDOW
+NEEDS_PAST_MONTH = expected.BASE + 1
+
+
+def _gather(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """values[i, index[i]] for every row, NaN where the index is off the axis."""
+    inside = (index >= 0) & (index < values.shape[-1])
+    picked = np.take_along_axis(values, np.where(inside, index, 0)[..., None].astype(int), axis=-1)[..., 0]
+    return np.where(inside, picked, np.nan)
+
+
+def assess_series(values, denominators, first_month: int, *, measure, direction, baseline_end, baseline,
+                  target_type, target_amount, target_value, target_date, rate_per, population,
+                  current_override=None, current_denominator=None, baseline_denominator=None,
+                  msg_count=None, msg_population=None, group_counts=None, group_populations=None,
+                  band=0.1, method="xmr", window=24, conf=0.95, chart=True) -> dict[str, np.ndarray]:
+    """Every measure for every series at once.
+
+    ``values``/``denominators``: (S, T) monthly figures on the calendar months
+    ``first_month`` … ``first_month + T − 1`` (NaN = no data). Each series is
+    assessed at its own last month with data. Per-series arguments are arrays
+    of length S (or scalars); ``group_*`` are (S, G) with NaN padding.
+    Returns a dict of arrays: per-series results of shape (S,), and with
+    ``chart`` the monthly chart series of shape (S, T).
+    """
+    v = series.as_series(values)
+    d = series.as_series(denominators) if denominators is not None else np.full(v.shape, np.nan)
+    s_count, t_count = v.shape
+    per_series = lambda a, fill=np.nan: np.broadcast_to(np.asarray(fill if a is None else a, dtype=float), (s_count,))  # noqa: E731
+    kinds = np.broadcast_to(np.asarray(measure, dtype=object), (s_count,))
+    is_rate, is_pct = kinds == "rate", kinds == "percentage"
+    pop, per = per_series(population), per_series(rate_per)
+    base_end, tgt_date = per_series(baseline_end), per_series(target_date)
+
+    aligned, shift = series.align_right(v)
+    aligned_d = series.shift_right(d, shift)
+    has_data = ~np.isnan(v).all(axis=-1)
+    last_index = np.where(has_data, t_count - 1 - shift, -1)
+    assessed = np.where(has_data, first_month + last_index, np.nan)
+    available = series.run_length(aligned)
+
+    # Rolling 12-month figure in each measure's units, on the calendar axis.
+    rolled = rolling.rolling_value(v, kinds, d, pop, per)
+    current = _gather(rolled, last_index)
+    override = per_series(current_override)
+    current = np.where(np.isnan(override), current, override)
+    base_given = per_series(baseline)
+    base_index = np.where(np.isnan(base_end), -1, base_end - first_month).astype(int)
+    base = np.where(np.isnan(base_given), _gather(rolled, base_index), base_given)
+
+    computed_target = targets.target_value(base, target_type, per_series(target_amount), kinds)
+    given_target = per_series(target_value)
+    kind_of_target = np.broadcast_to(np.asarray(target_type, dtype=object), (s_count,))
+    target = np.where(np.isnan(given_target), computed_target, given_target)
+    target = np.where(kind_of_target == "none", np.nan, target)
+
+    elapsed = assessed - base_end
+    total = tgt_date - base_end
+    to_target = tgt_date - assessed
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monthly_pct = aligned / aligned_d
+        annualised = aligned * 12 / pop[:, None] * per[:, None]
+    trend_values = np.where(is_pct[:, None], monthly_pct, np.where(is_rate[:, None], annualised, aligned))
+    status_values = np.where(is_pct[:, None], monthly_pct, aligned)
+
+    out = {
+        "assessed_month": assessed,
+        "months_available": available,
+        "baseline": base,
+        "target": target,
+        "current": current,
+        "months_elapsed": elapsed,
+        "months_total": total,
+        "months_to_target": to_target,
+        "change_from_baseline": rolling.change_from_baseline(current, base, kinds),
+        "reduction_required": targets.reduction_required(current, target, kinds, direction),
+        "trend_sufficient": trend.trend_sufficient(trend_values, target, to_target, kinds, direction, window),
+        "comparative_12m": np.where(is_pct, rolling.comparative_12m(aligned, aligned_d),
+                                    rolling.comparative_12m(aligned)),
+        "position": trajectory.position(current, base, target, elapsed, total, band),
+    }
+    status = expected.month_status(status_values, method)
+    if method == "poisson":
+        status = np.where(is_pct, labels.NA, status).astype(object)
+    out["past_month"] = status
+    out["rag"] = rag.indicator_rag(out["position"], out["trend_sufficient"], direction)
+
+    if msg_count is not None:
+        gc, gp = np.asarray(group_counts, dtype=float), np.asarray(group_populations, dtype=float)
+        out["msg_distance"] = msg.msg_distance(msg_count, msg_population, gc, gp)
+        out["msg_position"] = msg.msg_position(msg_count, msg_population, gc, gp, conf)
+    else:
+        out["msg_distance"] = np.full(s_count, np.nan)
+        out["msg_position"] = np.full(s_count, labels.NA, dtype=object)
+
+    # Significance of a percentage's change from its baseline (perception surveys).
+    base_rolled_d = _gather(rolling.rolling12(d), base_index)
+    n_now = np.where(np.isnan(per_series(current_denominator)), _gather(rolling.rolling12(d), last_index),
+                     per_series(current_denominator))
+    n_base = np.where(np.isnan(per_series(baseline_denominator)), base_rolled_d, per_series(baseline_denominator))
+    out["current_denominator"], out["baseline_denominator"] = n_now, n_base
+    out["significant_change"] = np.where(
+        is_pct, intervals.significant_change(current * n_now, n_now, base * n_base, n_base, conf), labels.NA)
+
+    if chart:
+        axis = first_month + np.arange(t_count)
+        m_t = axis[None, :] - base_end[:, None]
+        out["rolling"] = rolled
+        out["trajectory"] = trajectory.trajectory(base[:, None], target[:, None], m_t, total[:, None])
+        out["lower"], out["upper"] = trajectory.limits(base[:, None], target[:, None], m_t, total[:, None], band)
+        out["monthly_position"] = trajectory.position(rolled, base[:, None], target[:, None], m_t, total[:, None], band)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["monthly_percentage"] = v / d
+        out["monthly_lower"], out["monthly_upper"] = intervals.wilson(v, d, conf)
+    return out
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What every face writes: Results, per-indicator detail, outcomes and chart series."""
+
+    inputs: Inputs
+    results: pd.DataFrame          # exactly RESULTS_COLUMNS; "N/A" where a figure does not apply
+    detail: pd.DataFrame           # one row per indicator: numbers and texts behind the blocks
+    outcomes: pd.DataFrame         # theme, outcome, description, rag, summary, computed_rag, computed_summary
+    month_axis: np.ndarray         # calendar months of the chart series
+    charts: dict[str, np.ndarray]  # (indicators × months) arrays from assess_series
+    warnings: tuple[str, ...]
+
+
+def _pivot(inputs: Inputs, axis: np.ndarray, column: str) -> np.ndarray:
+    ids = inputs.targets["indicator"].to_numpy()
+    grid = np.full((len(ids), len(axis)), np.nan)
+    data = inputs.data
+    if len(data):
+        row = pd.Index(ids).get_indexer(data["indicator"])
+        col = data["month"].to_numpy() - axis[0]
+        grid[row, col] = data[column].to_numpy(dtype=float)
+    return grid
+
+
+def _msg_arrays(inputs: Inputs):
+    """Own count/population and padded group arrays, one row per indicator."""
+    targets_, table = inputs.targets, inputs.msg
+    n = len(targets_)
+    if table.empty:
+        return None
+    own_area = targets_["area"].where(targets_["area"] != "", inputs.settings.partnership).str.lower()
+    ids = pd.Index(targets_["indicator"])
+    table = table.assign(_i=ids.get_indexer(table["indicator"]))
+    size = int(table.groupby("_i").size().max())
+    slot = table.groupby("_i").cumcount().to_numpy()
+    counts, pops = np.full((n, size), np.nan), np.full((n, size), np.nan)
+    counts[table["_i"], slot] = table["count"]
+    pops[table["_i"], slot] = table["population"]
+    own = table[table["area"].str.lower().to_numpy() == own_area.to_numpy()[table["_i"]]]
+    own_count, own_pop = np.full(n, np.nan), np.full(n, np.nan)
+    own_count[own["_i"]] = own["count"]
+    own_pop[own["_i"]] = own["population"]
+    return own_count, own_pop, counts, pops
+
+
+def _reasons(out: dict, targets_: pd.DataFrame, window: int) -> list[list[str]]:
+    """Why a measure shows N/A for lack of data, per indicator ("needs 24 months; 9 available")."""
+    available = out["months_available"]
+    has_target = targets_["target_type"].to_numpy() != "none"
+    needs = [("Current position", NEEDS_CURRENT, np.isnan(targets_["current_override"].to_numpy())),
+             ("Comparative 12 months", NEEDS_COMPARATIVE, np.ones(len(targets_), bool)),
+             ("Trend sufficient", window, has_target),
+             ("Past month", NEEDS_PAST_MONTH, np.ones(len(targets_), bool))]
+    reasons = [[] for _ in range(len(targets_))]
+    for name, months_needed, applies in needs:
+        short = applies & (available < months_needed)
+        for i in np.flatnonzero(short):
+            reasons[i].append(f"{name} needs {months_needed} months; {int(available[i])} available")
+    no_baseline = np.isnan(out["baseline"]) & ~np.isnan(targets_["baseline_end"].to_numpy())
+    for i in np.flatnonzero(no_baseline):
+        reasons[i].append(f"Baseline needs 12 months of data to {months.iso(targets_['baseline_end'].iloc[i])}")
+    return reasons
+
+
+def _na(values) -> np.ndarray:
+    """Numbers stay numbers; NaN becomes "N/A"."""
+    arr = np.asarray(values, dtype=object)
+    return np.where(pd.isna(arr), labels.NA, arr)
+
+
+def assess(inputs: Inputs) -> Assessment:
+    s, t = inputs.settings, inputs.targets
+    first = min(int(inputs.data["month"].min()) if len(inputs.data) else s.latest_month,
+                int(np.nanmin(t["baseline_end"])) - rolling.WINDOW + 1 if len(t) else s.latest_month)
+    axis = months.axis(first, s.latest_month)
+    values, denominators = _pivot(inputs, axis, "value"), _pivot(inputs, axis, "denominator")
+    msg_arrays = _msg_arrays(inputs)
+    own_count, own_pop, group_counts, group_pops = msg_arrays or (None,) * 4
+    col = lambda key: t[key].to_numpy()  # noqa: E731
+    out = assess_series(
+        values, denominators, first, measure=col("measure"), direction=col("direction"),
+        baseline_end=col("baseline_end"), baseline=col("baseline"), target_type=col("target_type"),
+        target_amount=col("target_amount"), target_value=col("target_value"), target_date=col("target_date"),
+        rate_per=col("rate_per"), population=col("population"), current_override=col("current_override"),
+        current_denominator=col("current_denominator"), baseline_denominator=col("baseline_denominator"),
+        msg_count=own_count, msg_population=own_pop, group_counts=group_counts, group_populations=group_pops,
+        band=s.band_fraction, method=s.expected_method, window=s.trend_window, conf=s.confidence)
+
+    has_target = col("target_type") != "none"
+    sentences = np.where(
+        has_target,
+        narrative.narrative(col("name"), out["position"], out["trend_sufficient"], out["past_month"], col("direction")),
+        narrative.monitoring(col("name"), out["comparative_12m"]))
+
+    results = pd.DataFrame({
+        "Indicator": col("indicator"), "Name": col("name"), "Section": col("section"),
+        "Baseline": _na(out["baseline"]), "Target": _na(out["target"]), "Current": _na(out["current"]),
+        "Change from baseline": _na(out["change_from_baseline"]),
+        "Reduction required": _na(out["reduction_required"]),
+        "Trend sufficient": out["trend_sufficient"], "Past month": out["past_month"],
+        "Comparative 12 months": _na(out["comparative_12m"]), "MSG distance": _na(out["msg_distance"]),
+        "MSG position": out["msg_position"], "Position": out["position"], "RAG": out["rag"],
+    }, columns=list(RESULTS_COLUMNS))
+
+    reasons = _reasons(out, t, s.trend_window)
+    per_indicator = {k: v for k, v in out.items() if np.ndim(v) == 1}
+    detail = pd.DataFrame(per_indicator)
+    detail.insert(0, "indicator", col("indicator"))
+    detail["narrative"] = sentences
+    detail["reasons"] = reasons
+    warnings = tuple(f"{i}: " + "; ".join(r) for i, r in zip(col("indicator"), reasons) if r)
+
+    charts = {k: v for k, v in out.items() if np.ndim(v) == 2}
+    outcomes = _assess_outcomes(inputs, results, sentences)
+    return Assessment(inputs, results, detail, outcomes, axis, charts, warnings + tuple(inputs.notes))
+
+
+def _assess_outcomes(inputs: Inputs, results: pd.DataFrame, sentences: np.ndarray) -> pd.DataFrame:
+    table = inputs.outcomes
+    position = {ind: i for i, ind in enumerate(results["Indicator"])}
+    width = max((len(g) for g in table["indicators"]), default=0) or 1
+    index = np.full((len(table), width), -1)
+    for row, group in enumerate(table["indicators"]):
+        index[row, :len(group)] = [position[i] for i in group]
+    rags = np.where(index >= 0, results["RAG"].to_numpy(dtype=object)[index], "")
+    computed_rag = rag.outcome_rag(rags, inputs.settings.outcome_rule) if len(table) else np.array([], dtype=object)
+    summaries = [" ".join(sentences[position[i]] for i in group) if group else
+                 "Unable to assess performance: no indicators are linked to this outcome." for group in table["indicators"]]
+    out = table[["theme", "outcome", "description"]].copy()
+    out["computed_rag"] = computed_rag
+    out["computed_summary"] = summaries
+    out["rag"] = np.where(table["rag_override"] != "", table["rag_override"], computed_rag)
+    out["summary"] = np.where(table["summary_override"] != "", table["summary_override"], summaries)
+    out["indicators"] = table["indicators"]
+    return out.reset_index(drop=True)

@@ -1,0 +1,299 @@
+"""Validate input sheets (rows of cells) into :class:`xl_pib.model.Inputs`.
+
+Every check names the sheet, the spreadsheet row and the column, and what was
+expected, so an analyst can go straight to the cell. Checks run column by
+column over whole sheets (pandas), not cell by cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .. import months, options
+from ..errors import InputError, OptionError
+from ..model import Inputs, Settings
+from .schema import DATA, MSG, OUTCOMES, SETTING_DEFAULTS, SETTINGS, TARGETS, Sheet
+
+_SPLIT_IDS = re.compile(r"[,;]")
+
+
+# --- sheets and tables ------------------------------------------------------------
+
+
+def _find(sheets: dict[str, list[list]], spec: Sheet) -> tuple[str, list[list]] | None:
+    for name, rows in sheets.items():
+        if name.strip().lower() == spec.name.lower():
+            return name, rows
+    if spec.required:
+        raise InputError(spec.name, f"a sheet named '{spec.name}' in the workbook")
+    return None
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """None, NaN and empty or whitespace-only text."""
+    text = values.map(lambda v: isinstance(v, str))
+    blank = values.isna()
+    if text.any():
+        blank |= text & (values.where(text, "x").astype(str).str.strip() == "")
+    return blank
+
+
+def _table(name: str, rows: list[list], spec: Sheet) -> pd.DataFrame:
+    """The sheet as a frame with one column per known header and ``_row`` (spreadsheet row)."""
+    header = [str(h).strip().lower() if h is not None else "" for h in (rows[0] if rows else [])]
+    width = max((len(r) for r in rows), default=0)
+    body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]],
+                        columns=range(width), dtype=object)
+    frame = pd.DataFrame({"_row": np.arange(2, len(rows) + 1)})
+    for column in spec.columns:
+        if column.header.lower() in header:
+            frame[column.key] = body[header.index(column.header.lower())].to_numpy() if len(body) else []
+        elif column.required:
+            raise InputError(name, f"a column headed '{column.header}'", row=1, column=column.header)
+        else:
+            frame[column.key] = pd.Series([None] * len(frame), dtype=object)
+    keys = [c.key for c in spec.columns]
+    if len(frame):
+        blank = np.column_stack([_blank(frame[k]).to_numpy() for k in keys])
+        frame = frame[~blank.all(axis=1)].reset_index(drop=True)
+        for key in keys:
+            frame[key] = frame[key].where(~_blank(frame[key]), None)
+    return frame
+
+
+def _fail(sheet: str, frame: pd.DataFrame, mask: pd.Series, column: str, expected: str, key: str | None = None):
+    """Raise for the first row where ``mask`` holds."""
+    if mask.any():
+        first = int(np.flatnonzero(mask.to_numpy())[0])
+        got = frame[key].iloc[first] if key else None
+        raise InputError(sheet, expected, row=int(frame["_row"].iloc[first]), column=column, got=got)
+
+
+# --- cell kinds --------------------------------------------------------------------
+
+
+def _text(frame: pd.DataFrame, key: str) -> pd.Series:
+    def as_text(value):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return frame[key].map(as_text)
+
+
+def _numbers(sheet: str, frame: pd.DataFrame, key: str, header: str) -> pd.Series:
+    """Floats; blank -> NaN. Text that reads as a number ("303", "4.0%") is accepted."""
+    raw = frame[key]
+    if raw.empty:
+        return pd.Series([], dtype=float)
+    blank = raw.isna()
+    flags = raw.map(lambda v: isinstance(v, bool))
+    _fail(sheet, frame, flags, header, "a number", key)
+    values = pd.to_numeric(raw.where(~blank), errors="coerce").astype(float)
+    bad = ~blank & values.isna()
+    if bad.any():
+        percent = raw[bad].astype(str).str.strip()
+        is_percent = percent.str.endswith("%")
+        parsed = pd.to_numeric(percent[is_percent].str.rstrip("%"), errors="coerce") / 100
+        values.loc[parsed.index] = parsed
+        _fail(sheet, frame, ~blank & values.isna(), header, "a number", key)
+    return values
+
+
+def _months(sheet: str, frame: pd.DataFrame, key: str, header: str, required: bool = True) -> pd.Series:
+    """Month indices (float, NaN for blank where allowed)."""
+    raw = frame[key]
+    blank = raw.isna()
+    if required:
+        _fail(sheet, frame, blank, header, "a month as YYYY-MM or a date")
+    lookup = {}
+    for value in pd.unique(raw[~blank]):
+        try:
+            lookup[value] = months.parse(value)
+        except months.NotAMonth:
+            lookup[value] = np.nan
+    parsed = raw.map(lambda v: lookup.get(v, np.nan) if v is not None else np.nan).astype(float)
+    _fail(sheet, frame, ~blank & parsed.isna(), header, "a month as YYYY-MM or a date", key)
+    return parsed
+
+
+def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tuple[str, ...],
+             default: str | None) -> pd.Series:
+    text = _text(frame, key).str.lower()
+    if default is not None:
+        text = text.where(text != "", default)
+    expected = "one of " + ", ".join(allowed)
+    _fail(sheet, frame, ~text.isin(allowed), header, expected, key)
+    return text
+
+
+# --- sheets ----------------------------------------------------------------------------
+
+
+def _settings(sheets) -> Settings:
+    name, rows = _find(sheets, SETTINGS)
+    frame = _table(name, rows, SETTINGS)
+    keys = _text(frame, "setting").str.lower()
+    found = {k: (frame["value"].iloc[i], int(frame["_row"].iloc[i])) for i, k in enumerate(keys) if k}
+    values = {}
+    for key, (label, default) in SETTING_DEFAULTS.items():
+        value, row = found.get(key, (None, None))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if default is None:
+                where = {"row": row, "column": "Value"} if row else {"column": "Setting"}
+                raise InputError(name, f"a '{label}' setting", **where)
+            values[key] = default
+            continue
+        try:
+            values[key] = _setting(key, value)
+        except (OptionError, months.NotAMonth) as error:
+            raise InputError(name, str(error), row=row, column="Value") from None
+    return Settings(
+        partnership=values["partnership"], latest_month=values["latest month"],
+        title=values["title"], report_reference=values["report reference"], author=values["author"],
+        commissioner=values["commissioner"], publisher=values["publisher"],
+        security_marking=values["security marking"], band_fraction=values["band fraction"],
+        expected_method=values["expected level method"], trend_window=values["trend window"],
+        confidence=values["confidence"], outcome_rule=values["outcome rag rule"],
+    )
+
+
+def _setting(key: str, value):
+    if key == "latest month":
+        try:
+            return months.parse(value)
+        except months.NotAMonth:
+            raise OptionError("a month as YYYY-MM or a date") from None
+    if key == "band fraction":
+        return options.fraction("Band fraction", value, 0.1)
+    if key == "expected level method":
+        return options.choice("Expected level method", value, options.EXPECTED_METHODS)
+    if key == "trend window":
+        return options.positive_int("Trend window", value, 24, minimum=12)
+    if key == "confidence":
+        return options.confidence(value)
+    if key == "outcome rag rule":
+        return options.choice("Outcome RAG rule", value, options.OUTCOME_RULES)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _targets(sheets) -> pd.DataFrame:
+    name, rows = _find(sheets, TARGETS)
+    frame = _table(name, rows, TARGETS)
+    out = pd.DataFrame({"_row": frame["_row"]})
+    out["indicator"] = _text(frame, "indicator")
+    _fail(name, frame, out["indicator"] == "", "Indicator", "an indicator id")
+    _fail(name, frame, out["indicator"].duplicated(), "Indicator", "a unique indicator id", "indicator")
+    for key, header in (("name", "Name"), ("section", "Section")):
+        out[key] = _text(frame, key)
+        _fail(name, frame, out[key] == "", header, f"a {header.lower()}")
+    out["measure"] = _choices(name, frame, "measure", "Measure", options.MEASURES, None)
+    out["direction"] = _choices(name, frame, "direction", "Direction", options.DIRECTIONS, "down")
+    out["baseline_period"] = _text(frame, "baseline_period")
+    out["baseline_end"] = _months(name, frame, "baseline_end", "Baseline end")
+    out["target_type"] = _choices(name, frame, "target_type", "Target type", options.TARGET_TYPES, "none")
+    has_target = out["target_type"] != "none"
+    out["target_date"] = _months(name, frame, "target_date", "Target date", required=False)
+    _fail(name, frame, has_target & out["target_date"].isna(), "Target date", "a month as YYYY-MM or a date")
+    early = out["target_date"] < out["baseline_end"]
+    _fail(name, frame, early, "Target date", "a month on or after the baseline end", "target_date")
+    numeric = {"baseline": "Baseline", "target_amount": "Target amount", "target_value": "Target value",
+               "rate_per": "Rate per", "population": "Population", "current_override": "Current override",
+               "current_denominator": "Current denominator", "baseline_denominator": "Baseline denominator"}
+    for key, header in numeric.items():
+        out[key] = _numbers(name, frame, key, header)
+    needs_amount = out["target_type"].isin(["reduction_pct", "increase_pct", "level"]) & out["target_value"].isna()
+    _fail(name, frame, needs_amount & out["target_amount"].isna(), "Target amount",
+          "a number (the reduction or increase as a fraction, or the level)")
+    rate = out["measure"] == "rate"
+    _fail(name, frame, rate & ~(out["population"] > 0), "Population", "a population above 0 for a rate measure")
+    _fail(name, frame, rate & ~(out["rate_per"] > 0), "Rate per", "a number such as 100000 for a rate measure")
+    percentage = out["measure"] == "percentage"
+    level = out["target_type"] == "level"
+    fractions = {"baseline": ("Baseline", percentage), "target_value": ("Target value", percentage),
+                 "target_amount": ("Target amount", percentage & level),
+                 "current_override": ("Current override", percentage)}
+    for key, (header, applies) in fractions.items():
+        outside = applies & ((out[key] < 0) | (out[key] > 1))
+        _fail(name, frame, outside, header, "a fraction between 0 and 1 for a percentage measure (23% is 0.23)", key)
+    out["area"] = _text(frame, "area")
+    return out.reset_index(drop=True)
+
+
+def _outcomes(sheets, known: set[str]) -> pd.DataFrame:
+    name, rows = _find(sheets, OUTCOMES)
+    frame = _table(name, rows, OUTCOMES)
+    out = pd.DataFrame({"_row": frame["_row"]})
+    for key in ("theme", "outcome", "description", "rag_override", "summary_override"):
+        out[key] = _text(frame, key)
+    _fail(name, frame, out["outcome"] == "", "Outcome", "an outcome code")
+    ids = _text(frame, "indicators").map(lambda t: tuple(i.strip() for i in _SPLIT_IDS.split(t) if i.strip()))
+    unknown = ids.map(lambda group: next((i for i in group if i not in known), None))
+    if unknown.notna().any():
+        first = int(np.flatnonzero(unknown.notna().to_numpy())[0])
+        raise InputError(name, "indicator ids listed on the Targets sheet", row=int(frame["_row"].iloc[first]),
+                         column="Indicators", got=unknown.iloc[first])
+    out["indicators"] = ids
+    return out.reset_index(drop=True)
+
+
+def _data(sheets, targets: pd.DataFrame, latest: int) -> tuple[pd.DataFrame, list[str]]:
+    name, rows = _find(sheets, DATA)
+    frame = _table(name, rows, DATA)
+    out = pd.DataFrame({"_row": frame["_row"]})
+    out["indicator"] = _text(frame, "indicator")
+    _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
+          "an indicator id listed on the Targets sheet", "indicator")
+    out["month"] = _months(name, frame, "month", "Month")
+    out["value"] = _numbers(name, frame, "value", "Value")
+    out["denominator"] = _numbers(name, frame, "denominator", "Denominator")
+    repeated = out.duplicated(subset=["indicator", "month"], keep="first")
+    _fail(name, frame, repeated, "Month", "one row per indicator and month (this month is repeated)", "month")
+    measure = out["indicator"].map(dict(zip(targets["indicator"], targets["measure"])))
+    no_denominator = (measure == "percentage") & out["value"].notna() & ~(out["denominator"] > 0)
+    _fail(name, frame, no_denominator, "Denominator", "a denominator above 0 for a percentage measure", "denominator")
+    notes = []
+    later = out["month"] > latest
+    if later.any():
+        notes.append(f"{name}: {int(later.sum())} rows after the latest month ({months.iso(latest)}) were ignored")
+    keep = ~later & out["value"].notna()
+    out = out[keep].astype({"month": int}).reset_index(drop=True)
+    return out, notes
+
+
+def _msg(sheets, targets: pd.DataFrame) -> pd.DataFrame:
+    found = _find(sheets, MSG)
+    columns = ["_row", "indicator", "area", "count", "population"]
+    if found is None:
+        return pd.DataFrame({c: [] for c in columns})
+    name, rows = found
+    frame = _table(name, rows, MSG)
+    out = pd.DataFrame({"_row": frame["_row"]})
+    out["indicator"] = _text(frame, "indicator")
+    _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
+          "an indicator id listed on the Targets sheet", "indicator")
+    out["area"] = _text(frame, "area")
+    _fail(name, frame, out["area"] == "", "Area", "an area name")
+    for key, header in (("count", "Count"), ("population", "Population")):
+        out[key] = _numbers(name, frame, key, header)
+        _fail(name, frame, out[key].isna(), header, "a number")
+    _fail(name, frame, ~(out["population"] > 0), "Population", "a population above 0", "population")
+    return out.reset_index(drop=True)
+
+
+def parse_sheets(sheets: dict[str, list[list]]) -> Inputs:
+    """Validate input sheets into :class:`Inputs`; raise :class:`InputError` on the first problem."""
+    settings = _settings(sheets)
+    targets = _targets(sheets)
+    outcomes = _outcomes(sheets, set(targets["indicator"]))
+    data, notes = _data(sheets, targets, settings.latest_month)
+    msg = _msg(sheets, targets)
+    return Inputs(settings=settings, targets=targets, outcomes=outcomes, data=data, msg=msg,
+                  sheets=dict(sheets), notes=tuple(notes))

@@ -1,0 +1,69 @@
+"""The input workbook's sheets and columns, as documented in the README.
+
+Sheet and header names are matched case-insensitively; extra columns are
+allowed. ``required`` columns must be present in row 1; their cells may still
+be blank where the README says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    required: bool = True
+
+    @property
+    def key(self) -> str:
+        """snake_case name used in the model's data frames."""
+        return self.header.lower().replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+
+
+SETTINGS = Sheet("Settings", (Column("Setting"), Column("Value")))
+
+TARGETS = Sheet("Targets", (
+    Column("Indicator"), Column("Name"), Column("Section"), Column("Measure"), Column("Direction"),
+    Column("Baseline period"), Column("Baseline end"), Column("Baseline"), Column("Target type"),
+    Column("Target amount"), Column("Target value", False), Column("Target date"),
+    Column("Rate per", False), Column("Population", False), Column("Current override", False),
+    Column("Current denominator", False), Column("Baseline denominator", False),
+    # Which row of the MSG sheet is this indicator's own (default: the partnership).
+    Column("Area", False),
+))
+
+OUTCOMES = Sheet("Outcomes", (
+    Column("Theme"), Column("Outcome"), Column("Description"), Column("Indicators"),
+    Column("RAG override", False), Column("Summary override", False),
+))
+
+DATA = Sheet("Data", (Column("Month"), Column("Indicator"), Column("Value"), Column("Denominator", False)))
+
+MSG = Sheet("MSG", (Column("Indicator"), Column("Area"), Column("Count"), Column("Population")), required=False)
+
+INPUT_SHEETS = (SETTINGS, TARGETS, OUTCOMES, DATA, MSG)
+
+# Settings: key -> (label as documented, default). None default = required.
+SETTING_DEFAULTS = {
+    "partnership": ("Partnership", None),
+    "latest month": ("Latest month", None),
+    "title": ("Title", ""),
+    "report reference": ("Report reference", ""),
+    "author": ("Author", ""),
+    "commissioner": ("Commissioner", ""),
+    "publisher": ("Publisher", ""),
+    "security marking": ("Security marking", ""),
+    "band fraction": ("Band fraction", 0.1),
+    "expected level method": ("Expected level method", "xmr"),
+    "trend window": ("Trend window", 24),
+    "confidence": ("Confidence", 0.95),
+    "outcome rag rule": ("Outcome RAG rule", "worst"),
+}
