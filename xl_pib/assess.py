@@ -140,7 +140,9 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         out["monthly_position"] = trajectory.position(rolled, base[:, None], target[:, None], m_t, total[:, None], band)
         with np.errstate(divide="ignore", invalid="ignore"):
             out["monthly_percentage"] = v / d
-        out["monthly_lower"], out["monthly_upper"] = intervals.wilson(v, d, conf)
+        lower, upper = intervals.wilson(v, d, conf)
+        out["monthly_error_above"] = upper - out["monthly_percentage"]
+        out["monthly_error_below"] = out["monthly_percentage"] - lower
     return out
 
 
@@ -218,7 +220,9 @@ def assess(inputs: Inputs) -> Assessment:
     s, t = inputs.settings, inputs.targets
     first = min(int(inputs.data["month"].min()) if len(inputs.data) else s.latest_month,
                 int(np.nanmin(t["baseline_end"])) - rolling.WINDOW + 1 if len(t) else s.latest_month)
-    axis = months.axis(first, s.latest_month)
+    # Chart series run on to the latest target date so trajectories can be drawn ahead.
+    last_target = np.nanmax(t["target_date"]) if len(t) and t["target_date"].notna().any() else s.latest_month
+    axis = months.axis(first, max(s.latest_month, int(last_target)))
     values, denominators = _pivot(inputs, axis, "value"), _pivot(inputs, axis, "denominator")
     msg_arrays = _msg_arrays(inputs)
     own_count, own_pop, group_counts, group_pops = msg_arrays or (None,) * 4

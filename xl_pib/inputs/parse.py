@@ -77,7 +77,7 @@ def _fail(sheet: str, frame: pd.DataFrame, mask: pd.Series, column: str, expecte
 
 def _text(frame: pd.DataFrame, key: str) -> pd.Series:
     def as_text(value):
-        if value is None:
+        if value is None or (isinstance(value, float) and value != value):
             return ""
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -184,6 +184,17 @@ def _setting(key: str, value):
     return str(value).strip()
 
 
+_RESERVED_SHEETS = {"executive summary", "appendices", "metadata", "results", "chart data", "xlwings.conf",
+                    "settings", "targets", "outcomes", "data", "msg"}
+
+
+def _invalid_section(section: str) -> str | None:
+    """Why a Section cannot be a sheet name, or None if it can."""
+    if len(section) > 31 or any(ch in section for ch in ":\\/?*[]") or section.strip().lower() in _RESERVED_SHEETS:
+        return section
+    return None
+
+
 def _targets(sheets) -> pd.DataFrame:
     name, rows = _find(sheets, TARGETS)
     frame = _table(name, rows, TARGETS)
@@ -194,6 +205,9 @@ def _targets(sheets) -> pd.DataFrame:
     for key, header in (("name", "Name"), ("section", "Section")):
         out[key] = _text(frame, key)
         _fail(name, frame, out[key] == "", header, f"a {header.lower()}")
+    bad_sheet_name = out["section"].map(_invalid_section)
+    _fail(name, frame, bad_sheet_name.notna(), "Section", "a section name that can be a sheet name "
+          "(at most 31 characters, none of : \\ / ? * [ ], and not a name the bulletin uses itself)", "section")
     out["measure"] = _choices(name, frame, "measure", "Measure", options.MEASURES, None)
     out["direction"] = _choices(name, frame, "direction", "Direction", options.DIRECTIONS, "down")
     out["baseline_period"] = _text(frame, "baseline_period")
@@ -223,7 +237,8 @@ def _targets(sheets) -> pd.DataFrame:
     for key, (header, applies) in fractions.items():
         outside = applies & ((out[key] < 0) | (out[key] > 1))
         _fail(name, frame, outside, header, "a fraction between 0 and 1 for a percentage measure (23% is 0.23)", key)
-    out["area"] = _text(frame, "area")
+    for key in ("area", "unit", "target_period", "current_period", "commentary"):
+        out[key] = _text(frame, key)
     return out.reset_index(drop=True)
 
 

@@ -38,6 +38,10 @@ TARGETS = Sheet("Targets", (
     Column("Current denominator", False), Column("Baseline denominator", False),
     # Which row of the MSG sheet is this indicator's own (default: the partnership).
     Column("Area", False),
+    # Presentation only: "recorded crimes"; survey labels for the Perception table;
+    # a note printed under the indicator's block.
+    Column("Unit", False), Column("Target period", False), Column("Current period", False),
+    Column("Commentary", False),
 ))
 
 OUTCOMES = Sheet("Outcomes", (

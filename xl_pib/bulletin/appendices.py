@@ -1,0 +1,123 @@
+"""Appendices A–E (how to read the bulletin, in our own words) and F (generated from Outcomes and Targets)."""
+
+from __future__ import annotations
+
+from .. import months
+from ..xlsx import put
+from . import styles
+
+SHEET = "Appendices"
+
+
+def _methods(settings) -> dict[str, list[str]]:
+    band = f"{settings.band_fraction:.0%}"
+    method = {
+        "xmr": "an XmR control chart of the previous twelve months: the mean plus or minus 2.66 times the "
+               "average month-to-month change (the NHS 'Making Data Count' method, without screening)",
+        "poisson": "the 2.5% and 97.5% points of a Poisson distribution whose mean is the average of the "
+                   "previous twelve months",
+        "trend": "a straight-line trend through the previous twelve months with a 95% prediction interval",
+    }[settings.expected_method]
+    conf = f"{settings.confidence:.0%}".replace(".0%", "%")
+    return {
+        "Appendix A: What this bulletin is for": [
+            "The Performance Improvement Bulletin helps the partnership monitor progress against the targets in its "
+            "strategy, pick out the objectives that need more attention, and set priorities.",
+            "Every figure in it is calculated from the input sheets of this workbook (Settings, Targets, Outcomes, "
+            "Data and MSG), so the bulletin can be rebuilt whenever new data arrive.",
+        ],
+        "Appendix B: Reading the performance charts": [
+            "Each chart shows the rolling twelve-month figure (the total of the latest twelve months) as a solid "
+            "line, and the target trajectory: a straight line from the baseline at the end of the baseline period "
+            "to the target at the target date.",
+            "Dashed lines above and below the trajectory are the upper and lower limits (see Appendix D). Each "
+            "month's marker is coloured by its position: red above the upper limit, amber between the limits, "
+            "green below the lower limit.",
+            "For survey measures on the Perception sheet, each monthly result is shown with its " + conf +
+            " confidence interval (Wilson score method), the range within which the true population percentage is "
+            "likely to lie.",
+        ],
+        "Appendix C: Data sources and time periods": [
+            f"Figures run to {months.label(settings.latest_month)}, the last complete month of data. Some sources "
+            "arrive later than others, so each indicator is assessed at its own latest month with data, which is "
+            "stated beside its table.",
+            "Counts are rolling twelve-month totals; rates are those totals per head of population; percentages "
+            "pool the numerators and denominators of the twelve months.",
+        ],
+        "Appendix D: Position against the target trajectory": [
+            f"Rather than call every month above the trajectory 'above target', the bulletin uses an adaptation of "
+            f"the iQuanta method. The change the target requires is the gap between baseline and target; limits are "
+            f"set {band} of that gap above and below the trajectory at the start, narrowing in a straight line to "
+            f"zero at the target date.",
+            "A month above the upper limit is 'Above Target', below the lower limit 'Below Target', and between "
+            "them 'On Target'. For a target to increase (for example confidence measures), being above is good news.",
+        ],
+        "Appendix E: Reading the Performance Tables": [
+            "Reduction required from current position to meet target: the reduction needed from the current "
+            "rolling twelve-month figure, as a share of it (for percentages, in percentage points). 'N/A' when the "
+            "target is already met.",
+            f"Long-term trend sufficient to meet target: a straight line is fitted to the last {settings.trend_window} "
+            "months and projected to the target date; 'Yes' (green) if the projected final twelve months meet the "
+            "target, 'No' (red) if not.",
+            f"Performance over the past month: the latest month compared with the level expected from {method}. "
+            "'Above Expected Level' (red for reduction targets) flags an unusually high month worth investigating; "
+            "'In Line' (light green) is within the expected range; 'Below Expected Level' (dark green) is unusually low.",
+            "Comparative performance over the past 12 months: the latest twelve months against the twelve before.",
+            "Distance away from MS group average: how far the partnership's rate is from the pooled rate of its most "
+            "similar group (the group includes the partnership).",
+            f"Position against MS group average: 'Significantly Above' (red) or 'Significantly Below' (dark green) "
+            f"when the {conf} confidence interval of the partnership's count (exact Poisson below 10 events, Byar's "
+            "method from 10) lies wholly above or below the count expected at the group rate; otherwise 'In Line'.",
+            "RAG rating: green when the position is not above target and the trend is sufficient, red when it is "
+            "above target and the trend is not sufficient, amber otherwise. An outcome takes the "
+            + ("worst" if settings.outcome_rule == "worst" else "most common") + " rating of its indicators unless "
+            "the analyst has set an override.",
+        ],
+    }
+
+
+def appendix_f(assessment) -> list[tuple[str, str, str]]:
+    """(Outcome, Target(s), Monitoring indicators) per outcome, theme by theme."""
+    targets = assessment.inputs.targets.set_index("indicator")
+    rows = []
+    outcomes = assessment.outcomes
+    for theme in dict.fromkeys(outcomes["theme"]):
+        rows.append((f"Theme: {theme}", "", ""))
+        for _, o in outcomes[outcomes["theme"] == theme].iterrows():
+            with_target = [targets.loc[i, "name"] for i in o["indicators"] if targets.loc[i, "target_type"] != "none"]
+            monitoring = [targets.loc[i, "name"] for i in o["indicators"] if targets.loc[i, "target_type"] == "none"]
+            rows.append((f"{o['outcome']}: {o['description']}", "\n".join(with_target) or "None",
+                         "\n".join(monitoring) or "None"))
+    return rows
+
+
+def write(ws, assessment) -> None:
+    ws.column_dimensions["A"].width = 50
+    ws.column_dimensions["B"].width = 45
+    ws.column_dimensions["C"].width = 40
+    r = 1
+    for heading, paragraphs in _methods(assessment.inputs.settings).items():
+        put(ws.cell(r, 1), heading).font = styles.SUBTITLE
+        r += 1
+        for paragraph in paragraphs:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+            cell = put(ws.cell(r, 1), paragraph)
+            cell.font, cell.alignment = styles.BODY, styles.WRAP
+            ws.row_dimensions[r].height = 13 * max(1, -(-len(paragraph) // 120)) + 4
+            r += 1
+        r += 1
+    put(ws.cell(r, 1), "Appendix F: Summary of targets and monitoring indicators").font = styles.SUBTITLE
+    r += 1
+    for c, title in enumerate(("Outcome", "Target(s)", "Monitoring indicators"), start=1):
+        cell = put(ws.cell(r, c), title)
+        cell.font, cell.fill, cell.border = styles.BOLD, styles.HEADER_FILL, styles.BOX
+    for row in appendix_f(assessment):
+        r += 1
+        for c, value in enumerate(row, start=1):
+            cell = put(ws.cell(r, c), value)
+            cell.alignment, cell.border = styles.WRAP, styles.BOX
+            cell.font = styles.BOLD if row[0].startswith("Theme:") else styles.BODY
+        lines = max(-(-len(row[0]) // 55), row[1].count("\n") + 1, row[2].count("\n") + 1)
+        ws.row_dimensions[r].height = 13 * lines + 4
+    s = assessment.inputs.settings
+    styles.print_setup(ws, footer=f"{s.report_reference}  {s.security_marking}".strip())

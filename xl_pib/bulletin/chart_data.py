@@ -1,0 +1,107 @@
+"""The hidden "Chart Data" sheet: one fixed block of monthly rows per indicator.
+
+Every chart points at its block by fixed cell ranges, so a refresh that only
+rewrites these values (xlwings, or ``xl-pib build`` on the live workbook)
+updates the charts. A block's months depend only on the Targets sheet (from
+the start of the baseline period to the target date), never on how much data
+has arrived, so the ranges do not move from month to month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import labels, months
+
+SHEET = "Chart Data"
+PERFORMANCE_COLUMNS = ("Month", "Actual (rolling 12 months)", "Target trajectory", "Lower limit", "Upper limit",
+                       labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)
+PERCEPTION_COLUMNS = ("Month", "Monthly percentage", "Error above", "Error below", "Baseline", "Target")
+MONITORING_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    indicator: str
+    perception: bool
+    title_row: int      # block title; the column headers are on the next row
+    first_row: int      # first month
+    months: tuple[int, ...]
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.months) - 1
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return PERCEPTION_COLUMNS if self.perception else PERFORMANCE_COLUMNS
+
+
+def is_perception(row) -> bool:
+    return row["section"].strip().lower() == "perception" and row["measure"] == "percentage"
+
+
+def window(row, latest: int) -> tuple[int, ...]:
+    """Months a chart shows: the baseline year to the target date, or the last 36 months."""
+    if row["target_type"] == "none" or np.isnan(row["target_date"]):
+        return tuple(range(latest - MONITORING_MONTHS + 1, latest + 1))
+    start = int(row["baseline_end"]) - 11
+    return tuple(range(start, max(int(row["target_date"]), latest) + 1))
+
+
+def layout(targets, latest: int) -> list[ChartBlock]:
+    """Where each indicator's block sits, from the Targets table alone."""
+    blocks, row = [], 1
+    for _, target in targets.iterrows():
+        span = window(target, latest)
+        blocks.append(ChartBlock(target["indicator"], is_perception(target), row, row + 2, span))
+        row += len(span) + 3
+    return blocks
+
+
+def _column(assessment, key: str, index: int, span) -> list:
+    axis = assessment.month_axis
+    values = assessment.charts[key][index]
+    out = []
+    for month in span:
+        i = month - axis[0]
+        out.append(values[i] if 0 <= i < len(axis) else np.nan)
+    return out
+
+
+def block_rows(assessment, block: ChartBlock, index: int) -> list[list]:
+    """The block's cells: title, headers, then one row per month (None for gaps)."""
+    name = assessment.inputs.targets["name"].iloc[index]
+    detail = assessment.detail.iloc[index]
+    dates = [months.to_date(m) for m in block.months]
+    if block.perception:
+        pct = _column(assessment, "monthly_percentage", index, block.months)
+        columns = [dates, pct,
+                   _column(assessment, "monthly_error_above", index, block.months),
+                   _column(assessment, "monthly_error_below", index, block.months),
+                   [detail["baseline"]] * len(dates), [detail["target"]] * len(dates)]
+    else:
+        actual = _column(assessment, "rolling", index, block.months)
+        where = _column(assessment, "monthly_position", index, block.months)
+        markers = [[a if p == label else np.nan for a, p in zip(actual, where)]
+                   for label in (labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)]
+        columns = [dates, actual, _column(assessment, "trajectory", index, block.months),
+                   _column(assessment, "lower", index, block.months),
+                   _column(assessment, "upper", index, block.months), *markers]
+    rows = [[block.indicator, name] + [None] * (len(block.columns) - 2), list(block.columns)]
+    for values in zip(*columns):
+        rows.append([None if isinstance(v, float) and v != v else v for v in values])
+    return rows
+
+
+def grid(assessment, blocks: list[ChartBlock]) -> list[list]:
+    """The whole sheet as rows, starting at A1 (what the refresh writes)."""
+    width = max(len(PERFORMANCE_COLUMNS), len(PERCEPTION_COLUMNS))
+    rows: list[list] = []
+    for index, block in enumerate(blocks):
+        for row in block_rows(assessment, block, index):
+            rows.append(row + [None] * (width - len(row)))
+        rows.append([None] * width)
+    return rows

@@ -1,0 +1,43 @@
+"""Metadata page, as the seed's last page."""
+
+from __future__ import annotations
+
+from .. import months
+from ..xlsx import put
+from . import styles
+
+SHEET = "Metadata"
+
+
+def rows(assessment) -> list[tuple[str, str]]:
+    s = assessment.inputs.settings
+    title = s.title or f"{s.partnership} - Performance Improvement Bulletin"
+    return [
+        ("Identifier", " - ".join(filter(None, [s.report_reference, f"{s.partnership} PIB"]))),
+        ("Title", title),
+        ("Description", f"Provides {s.partnership} with relevant information to assist in the monitoring of "
+                        "performance against the targets in its partnership strategy, to help identify strategy "
+                        "objectives that require additional improvement and the partnership's priorities."),
+        ("Subject(s)", "CDRP Performance"),
+        ("Coverage Spatial", s.partnership),
+        ("Coverage Temporal", f"Past 12 months to {months.label(s.latest_month)}"),
+        ("Relation", "Partnership Performance"),
+        ("Author", s.author),
+        ("Commissioner", s.commissioner),
+        ("Security marking", s.security_marking),
+        ("Publisher", s.publisher),
+        ("Source", "Figures computed by xl-pib from the input sheets in this workbook"),
+        ("Status", "Final"),
+    ]
+
+
+def write(ws, assessment) -> None:
+    put(ws["A1"], "Metadata").font = styles.TITLE
+    for r, (key, value) in enumerate(rows(assessment), start=3):
+        k, v = put(ws.cell(r, 1), key), put(ws.cell(r, 2), value)
+        k.font, k.fill, k.border = styles.BOLD, styles.HEADER_FILL, styles.BOX
+        v.font, v.alignment, v.border = styles.BODY, styles.WRAP, styles.BOX
+        ws.row_dimensions[r].height = 13 * max(1, -(-len(str(value)) // 80)) + 4
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 90
+    styles.print_setup(ws)

@@ -1,0 +1,87 @@
+"""Executive Summary: per theme, Outcome | Summary of Performance | RAG.
+
+The RAG is the outcome rule applied to its indicators' RAGs unless the
+analyst set "RAG override"; the summary joins the indicators' narratives
+unless "Summary override" is set. RAG cells are filled red, amber or green.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import months
+from ..xlsx import put
+from . import styles
+
+SHEET = "Executive Summary"
+HEADER = ("Outcomes", "Summary of Performance", "RAG")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    kind: str  # "title", "subtitle", "note", "blank", "theme", "header", "outcome"
+    values: tuple
+
+
+def rows(assessment) -> list[SummaryRow]:
+    """The sheet's content, top to bottom, as values (what a refresh rewrites)."""
+    s = assessment.inputs.settings
+    out = [
+        SummaryRow("title", (s.title or f"{s.partnership} - Performance Improvement Bulletin", None, None)),
+        SummaryRow("subtitle", (f"PERFORMANCE IMPROVEMENT BULLETIN - {months.label(s.latest_month + 1)}", None, None)),
+        SummaryRow("note", (" ".join(filter(None, [
+            f"Commissioned by: {s.commissioner}" if s.commissioner else "",
+            f"Report Ref: {s.report_reference}" if s.report_reference else "",
+            f"Data to {months.label(s.latest_month)}"])), None, None)),
+        SummaryRow("blank", (None, None, None)),
+        SummaryRow("subtitle", ("Executive Summary: Performance Assessment", None, None)),
+    ]
+    outcomes = assessment.outcomes
+    for theme in dict.fromkeys(outcomes["theme"]):
+        out.append(SummaryRow("theme", (f"Theme: {theme}", None, None)))
+        out.append(SummaryRow("header", HEADER))
+        for _, o in outcomes[outcomes["theme"] == theme].iterrows():
+            label = f"{o['outcome']}: {o['description']}" if o["description"] else o["outcome"]
+            out.append(SummaryRow("outcome", (label, o["summary"], o["rag"])))
+    return out
+
+
+def grid(assessment) -> list[list]:
+    return [list(r.values) for r in rows(assessment)]
+
+
+def write(ws, assessment) -> None:
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 92
+    ws.column_dimensions["C"].width = 8
+    for r, row in enumerate(rows(assessment), start=1):
+        for c, value in enumerate(row.values, start=1):
+            put(ws.cell(r, c), value)
+        if row.kind in ("title", "subtitle", "note", "theme"):
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        first = ws.cell(r, 1)
+        if row.kind == "title":
+            first.font = styles.TITLE
+        elif row.kind == "subtitle":
+            first.font = styles.SUBTITLE
+        elif row.kind == "note":
+            first.font = styles.SMALL
+        elif row.kind == "theme":
+            first.font, first.fill = styles.HEADING, styles.HEADING_FILL
+        elif row.kind == "header":
+            for c in range(1, 4):
+                cell = ws.cell(r, c)
+                cell.font, cell.fill, cell.border = styles.BOLD, styles.HEADER_FILL, styles.BOX
+        elif row.kind == "outcome":
+            for c in range(1, 4):
+                cell = ws.cell(r, c)
+                cell.font, cell.alignment, cell.border = styles.BODY, styles.WRAP, styles.BOX
+            rag = ws.cell(r, 3)
+            rag.alignment, rag.font = styles.CENTRE, styles.BOLD
+            fill = styles.rag_fill(row.values[2])
+            if fill is not None:
+                rag.fill = fill
+            lines = max(-(-len(str(row.values[0] or "")) // 50), -(-len(str(row.values[1] or "")) // 100), 1)
+            ws.row_dimensions[r].height = 13 * lines + 4
+    s = assessment.inputs.settings
+    styles.print_setup(ws, footer=f"{s.report_reference}  {s.security_marking}".strip())

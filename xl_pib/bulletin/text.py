@@ -1,0 +1,80 @@
+"""Sentences printed above each Performance Table: headline, description, data note."""
+
+from __future__ import annotations
+
+import math
+
+from .. import months
+
+_NAN = float("nan")
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def figure(value, measure: str, per=None) -> str:
+    """A baseline, target or current figure as the bulletin prints it."""
+    if _missing(value):
+        return "N/A"
+    if measure == "percentage":
+        return f"{value:.1%}"
+    if measure == "rate":
+        text = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
+        return f"{text} per {per:,.0f}" if not _missing(per) else text
+    return f"{value:,.0f}"
+
+
+def headline(change, measure: str) -> str:
+    """"A -11.2% reduction has been recorded from the baseline" (the seed's own wording)."""
+    if _missing(change):
+        return ""
+    kind = "reduction" if change < 0 else "increase"
+    if measure == "percentage":
+        return f"A {change * 100:.1f} percentage point {kind} has been recorded from the baseline"
+    return f"A {change:.1%} {kind} has been recorded from the baseline"
+
+
+def description(row, result) -> str:
+    """"The 2007/08 baseline for Vehicle Crime was 913 recorded crimes. The target is a reduction of 5.0% (46)."""
+    measure, per = row["measure"], row.get("rate_per")
+    base, target = result["baseline"], result["target"]
+    period = f"{row['baseline_period']} " if row.get("baseline_period") else ""
+    unit = f" {row['unit']}" if row.get("unit") else ""
+    first = f"The {period}baseline for {row['name']} was {figure(base, measure, per)}{unit}."
+    if _missing(base):
+        first = f"The {period}baseline for {row['name']} is not yet available."
+    kind = row["target_type"]
+    when = f" by {months.label(row['target_date'])}" if not _missing(row.get("target_date")) else ""
+    if kind == "none":
+        second = "There is no target for this indicator; it is monitored for context."
+    elif kind == "maintenance":
+        second = f"A maintenance target has been adopted ({figure(target, measure, per)}{when})."
+    elif kind in ("reduction_pct", "increase_pct"):
+        word = "a reduction" if kind == "reduction_pct" else "an increase"
+        amount = row["target_amount"]
+        share = f" of {amount:.1%}" if not _missing(amount) else ""
+        if measure == "count" and not (_missing(base) or _missing(target)):
+            size = f" ({abs(base - target):,.0f})"
+        else:
+            size = f" (to {figure(target, measure, per)})"
+        second = f"The target is {word}{share}{size}{when}."
+    else:  # level
+        up = row["direction"] == "up"
+        if not _missing(base) and not _missing(target) and ((target > base) == up) and target != base:
+            lead = "an increase to" if up else "a reduction to"
+        else:
+            lead = "at least" if up else "no more than"
+        second = f"The target is {lead} {figure(target, measure, per)}{when}."
+    return f"{first} {second}"
+
+
+def data_note(result, latest: int) -> str:
+    """Which month the figures run to, and why when it is not the bulletin's latest month."""
+    assessed = result["assessed_month"]
+    if _missing(assessed):
+        return "No data is available yet for this indicator."
+    note = f"Figures for the 12 months to {months.label(assessed)}"
+    if int(assessed) < latest:
+        note += f" (the latest data available; this bulletin runs to {months.label(latest)})"
+    return note + "."

@@ -1,0 +1,117 @@
+"""The ``xl-pib`` command: build | demo (and, for the Excel add-in, template).
+
+Errors in the input are one line naming sheet, row and column, with exit
+status 2 and nothing written; there is never a traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+EXIT_INPUT = 2
+
+
+class Timer:
+    """Wall-clock breakdown of a run: imports, read, compute, write."""
+
+    def __init__(self):
+        self.start = self.last = time.perf_counter()
+        self.parts: dict[str, float] = {}
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.parts[name] = self.parts.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def report(self) -> str:
+        total = self.last - self.start
+        return "timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in self.parts.items()) + f", total {total:.3f}s"
+
+
+def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool = False) -> int:
+    from . import pdf as pdf_module
+    from .assess import assess
+    from .bulletin import build_workbook, print_sheets, save
+    from .inputs import read_workbook
+
+    timer.mark("imports")
+    if pdf:
+        pdf_module.soffice()  # fail before writing anything if PDF output is impossible
+    inputs = read_workbook(input_path)
+    timer.mark("read")
+    assessment = assess(inputs)
+    timer.mark("compute")
+    wb, layout = build_workbook(assessment)
+    save(wb, output)
+    timer.mark("write")
+    for line in assessment.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    if pdf:
+        pdf_module.export_pdf(wb, print_sheets(layout), output.with_suffix(".pdf"))
+        timer.mark("pdf")
+    if not quiet:
+        print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
+              f" ({len(assessment.results)} indicators, {len(assessment.outcomes)} outcomes)")
+    return 0
+
+
+def cmd_build(args, timer: Timer) -> int:
+    return _build(Path(args.input), Path(args.output), args.pdf, timer)
+
+
+def cmd_demo(args, timer: Timer) -> int:
+    from .demo import write_demo_input
+
+    outdir = Path(args.output)
+    outdir.mkdir(parents=True, exist_ok=True)
+    source = write_demo_input(outdir / "demo_input.xlsx")
+    print(f"wrote {source} (Kettering CDRP, data to November 2009)")
+    return _build(source, outdir / "demo_bulletin.xlsx", args.pdf, timer)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xl-pib", description="Build Performance Improvement Bulletins.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--timings", action="store_true", help="print a time breakdown (imports, read, compute, write)")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the bulletin workbook from an input workbook")
+    b.add_argument("input", help="input workbook (.xlsx or .xlsm) with Settings, Targets, Outcomes, Data [, MSG]")
+    b.add_argument("-o", "--output", required=True, help="bulletin workbook to write (.xlsx)")
+    b.add_argument("--pdf", action="store_true", help="also write OUTPUT.pdf with headless LibreOffice")
+    b.set_defaults(run=cmd_build)
+    d = sub.add_parser("demo", help="write the Kettering December 2009 demo input and build its bulletin")
+    d.add_argument("-o", "--output", default="out", help="folder for demo_input.xlsx and demo_bulletin.xlsx")
+    d.add_argument("--pdf", action="store_true", help="also write demo_bulletin.pdf with headless LibreOffice")
+    d.set_defaults(run=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    timer = Timer()
+    args = parser().parse_args(argv)
+    from .errors import InputError, PibError
+
+    try:
+        status = args.run(args, timer)
+    except InputError as error:
+        print(f"xl-pib: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except PibError as error:
+        print(f"xl-pib: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - analysts get one line, developers use --debug
+        if args.debug:
+            raise
+        print(f"xl-pib: unexpected error: {type(error).__name__}: {error} (run with --debug for details)",
+              file=sys.stderr)
+        return 1
+    if args.timings:
+        print(timer.report(), file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
