@@ -89,3 +89,14 @@ def assert_rel_close(actual, expected, rtol=1e-9, what=""):
 def is_na(value) -> bool:
     """An Excel-facing 'not applicable' answer: the label "N/A"."""
     return value == "N/A"
+
+
+def same_answer(a, b) -> bool:
+    """Equal Excel answers: floats to 1e-12 relative, lists element by element, other cells exactly."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_answer(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        if math.isinf(a) or math.isinf(b):
+            return a == b
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+    return a == b and type(a) is type(b)

@@ -49,8 +49,10 @@ def test_oracle_has_the_two_unscreened_cases():
     assert "deviations_vignette_unscreened" in names
 
 
-@pytest.mark.parametrize("name,y,expect", _unscreened_cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_xmr_limits_match_nhsr_unscreened(name, y, expect):
+@pytest.mark.parametrize("index", [0, 1], ids=["rnorm20_y15_eq_10_unscreened", "deviations_vignette_unscreened"])
+def test_xmr_limits_match_nhsr_unscreened(index):
+    # Loaded inside the test so that a missing oracle skips the test rather than breaking collection.
+    name, y, expect = _unscreened_cases()[index]
     lpl, mean, upl = (float(v) for v in expected.xmr_limits(y))
     for key, got in (("mean", mean), ("lpl", lpl), ("upl", upl)):
         want = expect[key]
