@@ -26,6 +26,7 @@ import numpy as np
 import xlwings as xw
 
 from xl_pib import cells
+from xl_pib import months as calendar
 from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
 from xl_pib.options import confidence, positive_int
 
@@ -149,6 +150,88 @@ def PIB_CHANGE_FROM_BASELINE(current, baseline, measure="count"):
     return cells.scalar_or_grid(rolling.change_from_baseline(cur, base, kind))
 
 
+# --- building blocks for workbooks --------------------------------------------
+
+
+def _monthsof(name: str, value) -> np.ndarray:
+    try:
+        return calendar.parse_many(cells.grid(value))
+    except calendar.NotAMonth as error:
+        raise ValueError(f"{name}: {error} (expected a month as YYYY-MM or a date)") from None
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("months", ndim=2, doc="The month axis to fill (a column of months).")
+@xw.arg("data_months", ndim=2, doc="The Month column of the Data sheet.")
+@xw.arg("data_indicators", ndim=2, doc="The Indicator column of the Data sheet.")
+@xw.arg("data_values", ndim=2, doc="The Value (or Denominator) column of the Data sheet.")
+@xw.arg("indicator", doc="The indicator id to pick out.")
+@xw.arg("until", doc="Optional last month to include (the Latest month setting); later months stay blank.")
+@_excel_safe
+def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, until=None):
+    """One indicator's monthly values from the long Data sheet, laid along a month axis (blank where there is no data)."""
+    axis = _monthsof("months", months)
+    ids = cells.texts_of(data_indicators).ravel()
+    picked = ids == str(_single(indicator)).strip()
+    data_m = _monthsof("data_months", data_months).ravel()
+    values = cells.numbers_of("data_values", data_values).ravel()
+    if not (len(ids) == len(data_m) == len(values)):
+        raise ValueError("the Data columns must be the same length")
+    if until not in (None, ""):
+        picked &= data_m <= _monthsof("until", _single(until)).item()
+    return cells.scalar_or_grid(series.on_axis(axis, data_m[picked], values[picked]).reshape(axis.shape),
+                                blank_nan=True)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("months", ndim=2, doc="A column of months.")
+@xw.arg("values", ndim=2, doc="The monthly values beside them.")
+@_excel_safe
+def PIB_LAST_MONTH(months, values):
+    """The last month with a value: the month an indicator is assessed at. Format the cell as a date."""
+    axis = _monthsof("months", months).ravel()
+    v = cells.numbers_of("values", values).ravel()
+    if axis.shape != v.shape:
+        raise ValueError("months and values must be the same size")
+    last = series.last_valid_index(v)
+    return calendar.to_serial(axis[last]) if last >= 0 and axis[last] == axis[last] else "N/A"
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("start_month", doc="The earlier month (e.g. the end of the baseline period).")
+@xw.arg("end_month", doc="The later month (e.g. the month assessed, or the target date).")
+@_excel_safe
+def PIB_MONTHS_BETWEEN(start_month, end_month):
+    """Whole calendar months from one month to another: m or N of the target trajectory."""
+    start, end = _monthsof("start_month", _single(start_month)), _monthsof("end_month", _single(end_month))
+    return cells.scalar_or_grid(calendar.between(start.item(), end.item()))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("months", ndim=2, doc="A column of months.")
+@xw.arg("values", ndim=2, doc="The monthly values beside them.")
+@xw.arg("month", doc="The month to read the rolling 12-month figure at (e.g. the baseline end).")
+@xw.arg("measure", doc='"count" (default), "rate" or "percentage".')
+@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures.")
+@xw.arg("population", doc="Population, for rate measures.")
+@xw.arg("per", doc="Rate per (e.g. 100000), for rate measures.")
+@_excel_safe
+def PIB_ROLLING_AT(months, values, month, measure="count", denominators=None, population=None, per=100000):
+    """The rolling 12-month figure at a given month, e.g. the baseline at the end of the baseline period."""
+    axis = _monthsof("months", months).ravel()
+    v = cells.numbers_of("values", values).ravel()
+    if axis.shape != v.shape:
+        raise ValueError("months and values must be the same size")
+    d = None
+    if denominators is not None and not cells.is_scalar(denominators):
+        d = cells.numbers_of("denominators", denominators).ravel()
+    pop = cells.numbers_of("population", _single(population)).item() if population is not None else None
+    scale = cells.numbers_of("per", _single(per)).item() if per is not None else None
+    rolled = rolling.rolling_value(v, _single(measure), d, pop, scale)
+    where = np.flatnonzero(axis == _monthsof("month", _single(month)).item())
+    return cells.scalar_or_grid(rolled[where[0]] if where.size else np.nan)
+
+
 # --- targets ------------------------------------------------------------------
 
 
@@ -188,8 +271,8 @@ def _trajectory_args(func):
     docs = {
         "baseline": "Baseline value (at the end of the baseline period).",
         "target": "Target value (at the target date).",
-        "months_elapsed": "Months from the end of the baseline period to the month assessed (m).",
-        "months_total": "Months from the end of the baseline period to the target date (N).",
+        "monthselapsed": "Months from the end of the baseline period to the month assessed (m).",
+        "monthstotal": "Months from the end of the baseline period to the target date (N).",
         "band": "Starting width of the limits as a share of the required change (default 0.1).",
     }
     present = inspect.signature(func).parameters
@@ -202,20 +285,20 @@ def _trajectory_args(func):
 @xw.func(category=CATEGORY)
 @_trajectory_args
 @_excel_safe
-def PIB_TRAJECTORY(baseline, target, months_elapsed, months_total):
+def PIB_TRAJECTORY(baseline, target, monthselapsed, monthstotal):
     """The target trajectory at month m: baseline + (target - baseline) x m / N, with m held between 0 and N."""
-    a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total)
-    base, tgt, m, n = _numbers(a, "baseline", "target", "months_elapsed", "months_total")
+    a = _broadcast(baseline=baseline, target=target, monthselapsed=monthselapsed, monthstotal=monthstotal)
+    base, tgt, m, n = _numbers(a, "baseline", "target", "monthselapsed", "monthstotal")
     return cells.scalar_or_grid(trajectory.trajectory(base, tgt, m, n))
 
 
 @xw.func(category=CATEGORY)
 @_trajectory_args
 @_excel_safe
-def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
+def PIB_LIMITS(baseline, target, monthselapsed, monthstotal, band=0.1):
     """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper."""
-    a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total, band=band)
-    base, tgt, m, n, width = _numbers(a, "baseline", "target", "months_elapsed", "months_total", "band")
+    a = _broadcast(baseline=baseline, target=target, monthselapsed=monthselapsed, monthstotal=monthstotal, band=band)
+    base, tgt, m, n, width = _numbers(a, "baseline", "target", "monthselapsed", "monthstotal", "band")
     lower, upper = trajectory.limits(base, tgt, m, n, width)
     return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
 
@@ -224,11 +307,11 @@ def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
 @xw.arg("value", ndim=2, doc="The figure to assess (e.g. the current rolling 12-month count).")
 @_trajectory_args
 @_excel_safe
-def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1):
+def PIB_POSITION(value, baseline, target, monthselapsed, monthstotal, band=0.1):
     """Position against the target trajectory: "Above Target", "On Target" or "Below Target"."""
-    a = _broadcast(value=value, baseline=baseline, target=target, months_elapsed=months_elapsed,
-                   months_total=months_total, band=band)
-    val, base, tgt, m, n, width = _numbers(a, "value", "baseline", "target", "months_elapsed", "months_total", "band")
+    a = _broadcast(value=value, baseline=baseline, target=target, monthselapsed=monthselapsed,
+                   monthstotal=monthstotal, band=band)
+    val, base, tgt, m, n, width = _numbers(a, "value", "baseline", "target", "monthselapsed", "monthstotal", "band")
     return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, width))
 
 
@@ -238,17 +321,17 @@ def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1
 @xw.func(category=CATEGORY)
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates or percentages.")
 @xw.arg("target", ndim=2, doc="Target value (one per series).")
-@xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date.")
+@xw.arg("monthsto_target", ndim=2, doc="Months from the last month with data to the target date.")
 @xw.arg("measure", doc='"count" (default: the projected year is summed), "rate" or "percentage" (averaged).')
 @xw.arg("direction", doc='"down" (default) or "up".')
 @xw.arg("window", doc="Months of history the trend line is fitted to (default 24, at least 12).")
 @_excel_safe
-def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure="count", direction="down", window=24):
+def PIB_TREND_SUFFICIENT(values, target, monthsto_target, measure="count", direction="down", window=24):
     """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target."""
     s, from_columns = cells.series_of("values", values)
     aligned, _ = series.align_right(s)
     tgt = cells.numbers_of("target", target).ravel()
-    horizon = cells.numbers_of("months_to_target", months_to_target).ravel()
+    horizon = cells.numbers_of("monthsto_target", monthsto_target).ravel()
     w = positive_int("window", _single(window), 24)
     return _per_series(trend.trend_sufficient(aligned, tgt, horizon, _single(measure), _single(direction), w),
                        from_columns)

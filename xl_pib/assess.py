@@ -88,9 +88,11 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
 
     with np.errstate(divide="ignore", invalid="ignore"):
         monthly_pct = aligned / aligned_d
-        annualised = aligned * 12 / pop[:, None] * per[:, None]
-    trend_values = np.where(is_pct[:, None], monthly_pct, np.where(is_rate[:, None], annualised, aligned))
-    status_values = np.where(is_pct[:, None], monthly_pct, aligned)
+        # A rate target is a count target for the same population: the trend of
+        # a rate is judged on its monthly counts against target · population / per.
+        trend_target = np.where(is_rate, target * pop / per, target)
+    monthly = np.where(is_pct[:, None], monthly_pct, aligned)
+    trend_kinds = np.where(is_rate, "count", kinds)
 
     out = {
         "assessed_month": assessed,
@@ -103,12 +105,13 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         "months_to_target": to_target,
         "change_from_baseline": rolling.change_from_baseline(current, base, kinds),
         "reduction_required": targets.reduction_required(current, target, kinds, direction),
-        "trend_sufficient": trend.trend_sufficient(trend_values, target, to_target, kinds, direction, window),
+        "trend_target": trend_target,
+        "trend_sufficient": trend.trend_sufficient(monthly, trend_target, to_target, trend_kinds, direction, window),
         "comparative_12m": np.where(is_pct, rolling.comparative_12m(aligned, aligned_d),
                                     rolling.comparative_12m(aligned)),
         "position": trajectory.position(current, base, target, elapsed, total, band),
     }
-    status = expected.month_status(status_values, method)
+    status = expected.month_status(monthly, method)
     if method == "poisson":
         status = np.where(is_pct, labels.NA, status).astype(object)
     out["past_month"] = status

@@ -69,3 +69,37 @@ def between(start, end):
 def axis(first: int, last: int) -> np.ndarray:
     """Every month from ``first`` to ``last`` inclusive."""
     return np.arange(first, last + 1)
+
+
+def to_serial(month) -> float:
+    """Excel's day serial of the first day of the month (what a date cell holds)."""
+    return float((to_date(month) - _EXCEL_EPOCH).days)
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or \
+        (isinstance(value, float) and value != value)
+
+
+def parse_many(values) -> np.ndarray:
+    """Months of many cells at once (float array, NaN for blank cells).
+
+    Each distinct cell value is parsed once (pandas.factorize hashes the
+    column in C), so a Data column of 50,000 rows with 48 distinct months
+    costs 48 parses. Raises :class:`NotAMonth` for the first cell that is not
+    a month, with its position in ``.index``.
+    """
+    import pandas as pd
+
+    flat = np.asarray(values, dtype=object).ravel()
+    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
+    parsed = np.full(len(uniques) + 1, np.nan)  # last slot: the NA sentinel (-1)
+    for code, value in enumerate(uniques):
+        if _is_blank(value):
+            continue
+        try:
+            parsed[code] = parse(value)
+        except NotAMonth as error:
+            error.index = int(np.flatnonzero(codes == code)[0])
+            raise
+    return parsed[codes].reshape(np.shape(values))

@@ -107,19 +107,15 @@ def _numbers(sheet: str, frame: pd.DataFrame, key: str, header: str) -> pd.Serie
 
 def _months(sheet: str, frame: pd.DataFrame, key: str, header: str, required: bool = True) -> pd.Series:
     """Month indices (float, NaN for blank where allowed)."""
-    raw = frame[key]
-    blank = raw.isna()
+    expected = "a month as YYYY-MM or a date"
     if required:
-        _fail(sheet, frame, blank, header, "a month as YYYY-MM or a date")
-    lookup = {}
-    for value in pd.unique(raw[~blank]):
-        try:
-            lookup[value] = months.parse(value)
-        except months.NotAMonth:
-            lookup[value] = np.nan
-    parsed = raw.map(lambda v: lookup.get(v, np.nan) if v is not None else np.nan).astype(float)
-    _fail(sheet, frame, ~blank & parsed.isna(), header, "a month as YYYY-MM or a date", key)
-    return parsed
+        _fail(sheet, frame, frame[key].isna(), header, expected)
+    try:
+        parsed = months.parse_many(frame[key].to_numpy())
+    except months.NotAMonth as error:
+        raise InputError(sheet, expected, row=int(frame["_row"].iloc[error.index]), column=header,
+                         got=frame[key].iloc[error.index]) from None
+    return pd.Series(parsed, index=frame.index)
 
 
 def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tuple[str, ...],

@@ -66,3 +66,27 @@ def tail(values, n: int) -> np.ndarray:
 def per_series(value, shape: tuple[int, ...]) -> np.ndarray:
     """Broadcast a per-series argument (scalar or one per series) to ``shape``."""
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
+
+
+def on_axis(axis, months, values) -> np.ndarray:
+    """Place (month, value) pairs on a month axis; months with no pair are NaN.
+
+    ``axis`` and ``months`` are month indices (see :mod:`xl_pib.months`),
+    NaN for blank cells. A month given twice is an error, as on the Data sheet.
+    """
+    import pandas as pd
+
+    from ..errors import OptionError
+    from ..months import iso
+
+    axis, months, values = (np.asarray(a, dtype=float).ravel() for a in (axis, months, values))
+    keep = ~np.isnan(months)
+    months, values = months[keep], values[keep]
+    unique, counts = np.unique(months, return_counts=True)
+    if (counts > 1).any():
+        raise OptionError(f"month {iso(unique[counts > 1][0])} appears more than once")
+    out = np.full(axis.shape, np.nan)
+    position = pd.Index(axis).get_indexer(months)
+    found = position >= 0
+    out[position[found]] = values[found]
+    return out

@@ -9,9 +9,10 @@
 5. "Yes" if that meets the target (≤ for down, ≥ for up), otherwise "No".
 
 When the target date has passed (months_to_target ≤ 0) nothing is projected
-and the last 12 observed months decide. Monthly values for a rate measure are
-annualised rates (monthly count · 12 / population · per), so their 12-month
-mean is on the scale of an annual rate target.
+and the last 12 observed months decide. The bulletin judges a rate target on
+its monthly counts against the equivalent count (target · population / per);
+"rate" here averages values that are already rates, for analysts who keep
+them so.
 """
 
 from __future__ import annotations
