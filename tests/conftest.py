@@ -1,11 +1,10 @@
 """Shared helpers for the engine test suite.
 
-Reference data (the independent oracles) live outside the repository, in the
-project's read-only ``shared`` folder. It is found through the environment
-variable ``XL_PIB_SHARED``; by default it is the folder ``shared`` beside the
-repository root (``<repo>/../shared``), which is how both the developers'
-machines and CI lay it out. Tests that need it are skipped, with a reason
-saying where it was looked for, when it is absent.
+The independent oracles (reference data copied from PHEindicatormethods and
+NHSRplotthedots test suites; see tests/data/oracles/SOURCES.md) ship with the
+repository in ``tests/data/oracles`` so that every clone, CI included, runs
+them. ``XL_PIB_SHARED`` may point at the project's shared folder instead, to
+check against the master copy in ``<shared>/reference/oracles``.
 """
 
 from __future__ import annotations
@@ -22,24 +21,22 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def shared_dir() -> Path:
-    """The project's shared folder: $XL_PIB_SHARED, else <repo>/../shared."""
-    env = os.environ.get("XL_PIB_SHARED")
-    return Path(env).expanduser().resolve() if env else (REPO_ROOT.parent / "shared").resolve()
+DATA_DIR = REPO_ROOT / "tests" / "data"
 
 
 def oracle_dir() -> Path:
-    return shared_dir() / "reference" / "oracles"
+    """tests/data/oracles, or $XL_PIB_SHARED/reference/oracles when that is set."""
+    env = os.environ.get("XL_PIB_SHARED")
+    if env:
+        return Path(env).expanduser().resolve() / "reference" / "oracles"
+    return DATA_DIR / "oracles"
 
 
 def oracle_path(name: str) -> Path:
-    """Path of one oracle file; skips the calling test with a clear reason if it is missing."""
+    """Path of one oracle file; a missing file fails the test (the oracles ship with the repo)."""
     path = oracle_dir() / name
     if not path.is_file():
-        pytest.skip(
-            f"reference oracle {name} not found at {path}; set XL_PIB_SHARED to the project's "
-            f"shared folder (default: the folder 'shared' beside the repository root)"
-        )
+        pytest.fail(f"reference oracle {name} not found at {path}")
     return path
 
 

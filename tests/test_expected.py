@@ -175,9 +175,6 @@ def test_fewer_than_13_months_is_na(method, n):
     assert expected.month_status(v, method).item() == "N/A"
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="engine bug: a series with zero months raises 'attempt to get argmax of an empty "
-                          "sequence' (series.run_length) instead of giving N/A for fewer than 13 months")
 def test_zero_months_is_na_not_an_error():
     v = np.empty((2, 0))
     assert list(expected.month_status(v)) == ["N/A", "N/A"]

@@ -101,9 +101,6 @@ def test_month_status_is_mentioned_when_unusual():
     assert "expected level" not in usual.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="contract disagreement: PIB_NARRATIVE must be 'one sentence', but the "
-                                       "engine appends a second sentence (\" Last month's figure was above the "
-                                       "expected level, ...\") when month_status is Above/Below Expected Level")
 @pytest.mark.parametrize("month", ["Above Expected Level", "Below Expected Level"])
 def test_unusual_month_still_one_sentence(month):
     text = _say("Vehicle Crime offences", "Below Target", "Yes", month)
@@ -127,10 +124,6 @@ def test_reads_cells_with_surrounding_spaces():
     assert _say("Vehicle Crime offences", " Below Target ", "Yes ", " In Line") == CONTRACT_EXAMPLE
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: narrative matches the position/trend/month labels "
-                                       "case-sensitively, while indicator_rag (PIB_RAG) lower-cases them; "
-                                       "cells 'on target'/'yes' rate G in PIB_RAG but PIB_NARRATIVE says "
-                                       "'Unable to assess performance for X as data is not yet available.'")
 def test_reads_labels_in_any_case_like_pib_rag():
     from xl_pib.measures import rag
 

@@ -145,12 +145,6 @@ def test_pib_target_column_with_measure_column_equals_cells(data, n):
     _assert_column_equals_cells(pib_udfs.PIB_TARGET, cols)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: PIB_TARGET with a measure column mixing 'count' and blank "
-                                       "cells rounds the blank rows to whole crimes (a blank becomes 'count'), "
-                                       "while the same blank measure in a single cell applies the formula "
-                                       "exactly: PIB_TARGET([303, 303], 'reduction_pct', 0.04, ['count', '']) "
-                                       "== [[290.0], [290.0]] but PIB_TARGET(303, 'reduction_pct', 0.04, '') "
-                                       "== 290.88")
 def test_pib_target_measure_column_with_blanks_equals_cells():
     cols = [[303, 303], ["reduction_pct", "reduction_pct"], [0.04, 0.04], ["count", ""]]
     _assert_column_equals_cells(pib_udfs.PIB_TARGET, cols)

@@ -124,9 +124,6 @@ def test_comparative_12m_with_denominators_compares_pooled_percentages():
     assert got == pytest.approx((144 / 960) / (120 / 1200) - 1, rel=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: comparative_12m returns inf, not NaN, when the earlier "
-                                       "year is zero, contrary to its own docstring ('NaN when ... the earlier "
-                                       "year is zero'); PIB_COMPARATIVE_12M then returns inf instead of N/A")
 def test_comparative_12m_zero_earlier_year_is_nan():
     v = _two_years(0, 5)
     assert np.isnan(rolling.comparative_12m(v))

@@ -313,10 +313,6 @@ def test_blank_optional_settings_mean_the_default(blank):
     assert call("PIB_TARGET", 303, "reduction_pct", 0.04, blank) == 303 * 0.96
 
 
-@pytest.mark.xfail(strict=True, reason="contract disagreement: band is optional ([band=0.1]) but a blank band "
-                                       "cell (None or \"\") makes PIB_POSITION 'N/A' and PIB_LIMITS "
-                                       "['N/A', 'N/A'] instead of using 0.1, unlike every other optional "
-                                       "setting (conf, measure, direction, method, window, rule)")
 @pytest.mark.parametrize("blank", [None, ""])
 def test_blank_band_means_the_default(blank):
     assert call("PIB_POSITION", 358, 303, 290, 20, 36, blank) == call("PIB_POSITION", 358, 303, 290, 20, 36)
@@ -512,10 +508,6 @@ def test_messages_say_what_is_wrong():
     assert "same size" in call("PIB_RAG", ["a", "b"], ["c", "d", "e"])
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a TRUE/FALSE cell where a number belongs is read as 1/0 "
-                                       "(cells.numbers_of's fast astype(float) path), although cells._number "
-                                       "rejects booleans ('expected a number; got True'); PIB_CI_COUNT(True) "
-                                       "returns the interval of 1 event")
 def test_boolean_where_a_number_belongs_gives_a_short_message():
     assert_error("PIB_CI_COUNT", call("PIB_CI_COUNT", True))
 

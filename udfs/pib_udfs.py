@@ -77,6 +77,11 @@ def _per_series(result, from_columns: bool):
     return cells.scalar_or_grid(result[None, :] if from_columns else result[:, None])
 
 
+def _default(numbers: np.ndarray, default: float) -> np.ndarray:
+    """A blank optional number cell means its default, as for every other optional setting."""
+    return np.where(np.isnan(numbers), default, numbers)
+
+
 def _single(value):
     """An optional setting given as one cell."""
     if cells.is_scalar(value):
@@ -153,7 +158,7 @@ def PIB_CHANGE_FROM_BASELINE(current, baseline, measure="count"):
 # --- building blocks for workbooks --------------------------------------------
 
 
-def _monthsof(name: str, value) -> np.ndarray:
+def _months_of(name: str, value) -> np.ndarray:
     try:
         return calendar.parse_many(cells.grid(value))
     except calendar.NotAMonth as error:
@@ -165,22 +170,22 @@ def _monthsof(name: str, value) -> np.ndarray:
 @xw.arg("data_months", ndim=2, doc="The Month column of the Data sheet.")
 @xw.arg("data_indicators", ndim=2, doc="The Indicator column of the Data sheet.")
 @xw.arg("data_values", ndim=2, doc="The Value (or Denominator) column of the Data sheet.")
-@xw.arg("indicator", doc="The indicator id to pick out.")
+@xw.arg("indicator", ndim=2, doc="The indicator id to pick out, or a row of ids for one column each.")
 @xw.arg("until", doc="Optional last month to include (the Latest month setting); later months stay blank.")
 @_excel_safe
 def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, until=None):
-    """One indicator's monthly values from the long Data sheet, laid along a month axis (blank where there is no data)."""
-    axis = _monthsof("months", months)
+    """Monthly values from the long Data sheet laid along a month axis: one column per indicator id, blank where there is no data."""
+    axis = _months_of("months", months)
     ids = cells.texts_of(data_indicators).ravel()
-    picked = ids == str(_single(indicator)).strip()
-    data_m = _monthsof("data_months", data_months).ravel()
+    data_m = _months_of("data_months", data_months).ravel()
     values = cells.numbers_of("data_values", data_values).ravel()
     if not (len(ids) == len(data_m) == len(values)):
         raise ValueError("the Data columns must be the same length")
     if until not in (None, ""):
-        picked &= data_m <= _monthsof("until", _single(until)).item()
-    return cells.scalar_or_grid(series.on_axis(axis, data_m[picked], values[picked]).reshape(axis.shape),
-                                blank_nan=True)
+        data_m = np.where(data_m <= _months_of("until", _single(until)).item(), data_m, np.nan)
+    wanted = np.char.strip(cells.texts_of(indicator).ravel().astype(str)).astype(object)
+    ids = np.char.strip(ids.astype(str)).astype(object)
+    return cells.scalar_or_grid(series.on_axis(axis, data_m, ids, values, wanted), blank_nan=True)
 
 
 @xw.func(category=CATEGORY)
@@ -189,7 +194,7 @@ def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, unt
 @_excel_safe
 def PIB_LAST_MONTH(months, values):
     """The last month with a value: the month an indicator is assessed at. Format the cell as a date."""
-    axis = _monthsof("months", months).ravel()
+    axis = _months_of("months", months).ravel()
     v = cells.numbers_of("values", values).ravel()
     if axis.shape != v.shape:
         raise ValueError("months and values must be the same size")
@@ -203,7 +208,7 @@ def PIB_LAST_MONTH(months, values):
 @_excel_safe
 def PIB_MONTHS_BETWEEN(start_month, end_month):
     """Whole calendar months from one month to another: m or N of the target trajectory."""
-    start, end = _monthsof("start_month", _single(start_month)), _monthsof("end_month", _single(end_month))
+    start, end = _months_of("start_month", _single(start_month)), _months_of("end_month", _single(end_month))
     return cells.scalar_or_grid(calendar.between(start.item(), end.item()))
 
 
@@ -218,7 +223,7 @@ def PIB_MONTHS_BETWEEN(start_month, end_month):
 @_excel_safe
 def PIB_ROLLING_AT(months, values, month, measure="count", denominators=None, population=None, per=100000):
     """The rolling 12-month figure at a given month, e.g. the baseline at the end of the baseline period."""
-    axis = _monthsof("months", months).ravel()
+    axis = _months_of("months", months).ravel()
     v = cells.numbers_of("values", values).ravel()
     if axis.shape != v.shape:
         raise ValueError("months and values must be the same size")
@@ -228,7 +233,7 @@ def PIB_ROLLING_AT(months, values, month, measure="count", denominators=None, po
     pop = cells.numbers_of("population", _single(population)).item() if population is not None else None
     scale = cells.numbers_of("per", _single(per)).item() if per is not None else None
     rolled = rolling.rolling_value(v, _single(measure), d, pop, scale)
-    where = np.flatnonzero(axis == _monthsof("month", _single(month)).item())
+    where = np.flatnonzero(axis == _months_of("month", _single(month)).item())
     return cells.scalar_or_grid(rolled[where[0]] if where.size else np.nan)
 
 
@@ -246,8 +251,7 @@ def PIB_TARGET(baseline, target_type, amount, measure=None):
     a = _broadcast(baseline=baseline, target_type=target_type, amount=amount, measure=measure)
     base, amt = _numbers(a, "baseline", "amount")
     kind, meas = _texts(a, "target_type", "measure")
-    exact = np.all(meas == "")
-    return cells.scalar_or_grid(targets.target_value(base, kind, amt, None if exact else np.where(meas == "", "count", meas)))
+    return cells.scalar_or_grid(targets.target_value(base, kind, amt, meas))
 
 
 @xw.func(category=CATEGORY)
@@ -271,8 +275,8 @@ def _trajectory_args(func):
     docs = {
         "baseline": "Baseline value (at the end of the baseline period).",
         "target": "Target value (at the target date).",
-        "monthselapsed": "Months from the end of the baseline period to the month assessed (m).",
-        "monthstotal": "Months from the end of the baseline period to the target date (N).",
+        "months_elapsed": "Months from the end of the baseline period to the month assessed (m).",
+        "months_total": "Months from the end of the baseline period to the target date (N).",
         "band": "Starting width of the limits as a share of the required change (default 0.1).",
     }
     present = inspect.signature(func).parameters
@@ -285,21 +289,21 @@ def _trajectory_args(func):
 @xw.func(category=CATEGORY)
 @_trajectory_args
 @_excel_safe
-def PIB_TRAJECTORY(baseline, target, monthselapsed, monthstotal):
+def PIB_TRAJECTORY(baseline, target, months_elapsed, months_total):
     """The target trajectory at month m: baseline + (target - baseline) x m / N, with m held between 0 and N."""
-    a = _broadcast(baseline=baseline, target=target, monthselapsed=monthselapsed, monthstotal=monthstotal)
-    base, tgt, m, n = _numbers(a, "baseline", "target", "monthselapsed", "monthstotal")
+    a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total)
+    base, tgt, m, n = _numbers(a, "baseline", "target", "months_elapsed", "months_total")
     return cells.scalar_or_grid(trajectory.trajectory(base, tgt, m, n))
 
 
 @xw.func(category=CATEGORY)
 @_trajectory_args
 @_excel_safe
-def PIB_LIMITS(baseline, target, monthselapsed, monthstotal, band=0.1):
+def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
     """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper."""
-    a = _broadcast(baseline=baseline, target=target, monthselapsed=monthselapsed, monthstotal=monthstotal, band=band)
-    base, tgt, m, n, width = _numbers(a, "baseline", "target", "monthselapsed", "monthstotal", "band")
-    lower, upper = trajectory.limits(base, tgt, m, n, width)
+    a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total, band=band)
+    base, tgt, m, n, width = _numbers(a, "baseline", "target", "months_elapsed", "months_total", "band")
+    lower, upper = trajectory.limits(base, tgt, m, n, _default(width, 0.1))
     return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
 
 
@@ -307,12 +311,12 @@ def PIB_LIMITS(baseline, target, monthselapsed, monthstotal, band=0.1):
 @xw.arg("value", ndim=2, doc="The figure to assess (e.g. the current rolling 12-month count).")
 @_trajectory_args
 @_excel_safe
-def PIB_POSITION(value, baseline, target, monthselapsed, monthstotal, band=0.1):
+def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1):
     """Position against the target trajectory: "Above Target", "On Target" or "Below Target"."""
-    a = _broadcast(value=value, baseline=baseline, target=target, monthselapsed=monthselapsed,
-                   monthstotal=monthstotal, band=band)
-    val, base, tgt, m, n, width = _numbers(a, "value", "baseline", "target", "monthselapsed", "monthstotal", "band")
-    return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, width))
+    a = _broadcast(value=value, baseline=baseline, target=target, months_elapsed=months_elapsed,
+                   months_total=months_total, band=band)
+    val, base, tgt, m, n, width = _numbers(a, "value", "baseline", "target", "months_elapsed", "months_total", "band")
+    return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, _default(width, 0.1)))
 
 
 # --- long-term trend and the past month -------------------------------------------
@@ -321,17 +325,17 @@ def PIB_POSITION(value, baseline, target, monthselapsed, monthstotal, band=0.1):
 @xw.func(category=CATEGORY)
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates or percentages.")
 @xw.arg("target", ndim=2, doc="Target value (one per series).")
-@xw.arg("monthsto_target", ndim=2, doc="Months from the last month with data to the target date.")
+@xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date.")
 @xw.arg("measure", doc='"count" (default: the projected year is summed), "rate" or "percentage" (averaged).')
 @xw.arg("direction", doc='"down" (default) or "up".')
 @xw.arg("window", doc="Months of history the trend line is fitted to (default 24, at least 12).")
 @_excel_safe
-def PIB_TREND_SUFFICIENT(values, target, monthsto_target, measure="count", direction="down", window=24):
+def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure="count", direction="down", window=24):
     """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target."""
     s, from_columns = cells.series_of("values", values)
     aligned, _ = series.align_right(s)
     tgt = cells.numbers_of("target", target).ravel()
-    horizon = cells.numbers_of("monthsto_target", monthsto_target).ravel()
+    horizon = cells.numbers_of("months_to_target", months_to_target).ravel()
     w = positive_int("window", _single(window), 24)
     return _per_series(trend.trend_sufficient(aligned, tgt, horizon, _single(measure), _single(direction), w),
                        from_columns)

@@ -39,11 +39,13 @@ def grid(value) -> np.ndarray:
 def numbers_of(name: str, value) -> np.ndarray:
     """Cells as floats (2-D); blanks and N/A become NaN, other text is an error."""
     cells = grid(value)
-    try:
-        # One C-level conversion for the usual case: numbers and None (-> NaN).
-        return cells.astype(float)
-    except (TypeError, ValueError):
-        pass
+    # TRUE/FALSE would convert to 1/0; set(map(type, ...)) finds them at C speed.
+    if cells.dtype != object or bool not in set(map(type, cells.ravel())):
+        try:
+            # One C-level conversion for the usual case: numbers and None (-> NaN).
+            return cells.astype(float)
+        except (TypeError, ValueError):
+            pass
     # Slow path only when some cell is text: find it and say which.
     return np.vectorize(lambda cell: _number(name, cell), otypes=[float])(cells)
 

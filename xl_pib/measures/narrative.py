@@ -18,9 +18,22 @@ from ..options import DIRECTIONS, choices
 from .rag import _text
 
 
+_LABELS = {label.lower(): label for label in (
+    labels.ABOVE_TARGET, labels.BELOW_TARGET, labels.ON_TARGET, labels.YES, labels.NO,
+    labels.ABOVE_EXPECTED, labels.BELOW_EXPECTED, labels.IN_LINE)}
+
+
+def _canonical(values) -> np.ndarray:
+    """Label cells in the bulletin's own spelling, whatever their case (as PIB_RAG reads them)."""
+    text = np.char.lower(_text(values).astype(str))
+    flat = [_LABELS.get(t, t) for t in np.unique(text)]
+    lookup = dict(zip(np.unique(text), flat))
+    return np.vectorize(lookup.__getitem__, otypes=[object])(text) if text.size else text.astype(object)
+
+
 def narrative(name, position, trend_sufficient, month_status, direction="down") -> np.ndarray:
     names = _text(name).astype(object)
-    pos, trend, month = (_text(a).astype(object) for a in (position, trend_sufficient, month_status))
+    pos, trend, month = (_canonical(a) for a in (position, trend_sufficient, month_status))
     up = choices("direction", direction, DIRECTIONS, "down") == "up"
     names, pos, trend, month, up = np.broadcast_arrays(names, pos, trend, month, up)
     onwards = np.where(up, "upwards", "downwards").astype(object)
@@ -42,23 +55,24 @@ def narrative(name, position, trend_sufficient, month_status, direction="down") 
          maintained + "the target will not be met"],
         default=maintained + "levels are not projected to remain on course to meet the target").astype(object)
     joiner = np.where(yes == ~bad, " and ", ", however ").astype(object)
+    # Kept inside the one sentence, as a closing clause.
     month_text = np.select(
         [month == labels.ABOVE_EXPECTED, month == labels.BELOW_EXPECTED],
-        [" Last month's figure was above the expected level, which may warrant further investigation.",
-         " Last month's figure was below the expected level."], default="").astype(object)
+        ["; last month's figure was above the expected level, which may warrant further investigation",
+         "; last month's figure was below the expected level"], default="").astype(object)
 
     subject = "The current position for " + names + " "
     sentence = np.select(
         [assessed & has_trend, assessed],
-        [subject + where + joiner + trend_text + ".",
-         subject + where + "; there is not yet enough data to project the long-term trend."],
+        [subject + where + joiner + trend_text,
+         subject + where + "; there is not yet enough data to project the long-term trend"],
         default=np.where(has_trend,
                          "There is no target trajectory for " + names + "; " + np.where(
-                             yes, "the long-term trend is sufficient to meet the target.",
-                             "the long-term trend is not sufficient to meet the target."),
-                         "Unable to assess performance for " + names + " as data is not yet available.")
+                             yes, "the long-term trend is sufficient to meet the target",
+                             "the long-term trend is not sufficient to meet the target"),
+                         "Unable to assess performance for " + names + " as data is not yet available")
     ).astype(object)
-    return sentence + month_text
+    return sentence + month_text + "."
 
 
 def monitoring(name, comparative) -> np.ndarray:

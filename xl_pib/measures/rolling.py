@@ -75,10 +75,11 @@ def comparative_12m(values, denominators=None) -> np.ndarray:
     v = tail(values, 2 * WINDOW)
     last, previous = v[..., WINDOW:].sum(-1), v[..., :WINDOW].sum(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if denominators is None:
-            return last / previous - 1
-        d = tail(np.broadcast_to(as_series(denominators), np.shape(values)), 2 * WINDOW)
-        return (last / d[..., WINDOW:].sum(-1)) / (previous / d[..., :WINDOW].sum(-1)) - 1
+        if denominators is not None:
+            d = tail(np.broadcast_to(as_series(denominators), np.shape(values)), 2 * WINDOW)
+            last, previous = last / d[..., WINDOW:].sum(-1), previous / d[..., :WINDOW].sum(-1)
+        change = last / previous - 1
+    return np.where(np.isfinite(change), change, np.nan)
 
 
 def change_from_baseline(current, baseline, measure="count") -> np.ndarray:

@@ -15,6 +15,8 @@ def last_valid_index(values) -> np.ndarray:
     v = as_series(values)
     valid = ~np.isnan(v)
     t = v.shape[-1]
+    if t == 0:
+        return np.full(v.shape[:-1], -1)
     idx = t - 1 - np.argmax(valid[..., ::-1], axis=-1)
     return np.where(valid.any(axis=-1), idx, -1)
 
@@ -49,6 +51,8 @@ def run_length(values) -> np.ndarray:
     v = as_series(values)
     missing = np.isnan(v[..., ::-1])
     t = v.shape[-1]
+    if t == 0:
+        return np.zeros(v.shape[:-1], dtype=int)
     first_gap = np.argmax(missing, axis=-1)
     return np.where(missing.any(axis=-1), first_gap, t)
 
@@ -68,25 +72,33 @@ def per_series(value, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
 
 
-def on_axis(axis, months, values) -> np.ndarray:
-    """Place (month, value) pairs on a month axis; months with no pair are NaN.
+def on_axis(axis, months, ids, values, wanted) -> np.ndarray:
+    """Lay long (month, id, value) rows out as a grid: axis months × wanted ids.
 
     ``axis`` and ``months`` are month indices (see :mod:`xl_pib.months`),
-    NaN for blank cells. A month given twice is an error, as on the Data sheet.
+    NaN for blank cells; cells with no row are NaN. An id's month given twice
+    is an error, as on the Data sheet.
     """
     import pandas as pd
 
     from ..errors import OptionError
     from ..months import iso
 
-    axis, months, values = (np.asarray(a, dtype=float).ravel() for a in (axis, months, values))
-    keep = ~np.isnan(months)
-    months, values = months[keep], values[keep]
-    unique, counts = np.unique(months, return_counts=True)
-    if (counts > 1).any():
-        raise OptionError(f"month {iso(unique[counts > 1][0])} appears more than once")
-    out = np.full(axis.shape, np.nan)
-    position = pd.Index(axis).get_indexer(months)
-    found = position >= 0
-    out[position[found]] = values[found]
+    axis = np.asarray(axis, dtype=float).ravel()
+    months = np.asarray(months, dtype=float).ravel()
+    values = np.asarray(values, dtype=float).ravel()
+    ids = np.asarray(ids, dtype=object).ravel()
+    wanted = np.asarray(wanted, dtype=object).ravel()
+    column = pd.Index(wanted).get_indexer(ids)
+    keep = (column >= 0) & ~np.isnan(months)
+    column, months, values = column[keep], months[keep], values[keep]
+    pairs = pd.DataFrame({"c": column, "m": months})
+    repeated = pairs.duplicated().to_numpy()
+    if repeated.any():
+        first = np.flatnonzero(repeated)[0]
+        raise OptionError(f"month {iso(months[first])} appears more than once for {wanted[column[first]]}")
+    out = np.full((axis.size, wanted.size), np.nan)
+    row = pd.Index(axis).get_indexer(months)
+    found = row >= 0
+    out[row[found], column[found]] = values[found]
     return out

@@ -30,7 +30,8 @@ def target_value(baseline, target_type, amount, measure=None) -> np.ndarray:
     kind = choices("target type", target_type, TARGET_TYPES, "none")
     change = base * amt
     if measure is not None:
-        whole = choices("measure", measure, MEASURES, "count") == "count"
+        # Per cell: "count" rounds to whole crimes, a blank cell applies the formula exactly.
+        whole = choices("measure", measure, MEASURES, "") == "count"
         change = np.where(whole, np.ceil(change - _EPS), change)
     base, amt, change, kind = np.broadcast_arrays(base, amt, change, kind)
     conditions = [kind == "reduction_pct", kind == "increase_pct", kind == "level", kind == "maintenance"]

@@ -49,8 +49,8 @@ def projected_year(values, months_to_target, measure="count", window=24) -> np.n
     y = tail(v, window)
     lead = y.shape[:-1]
     intercept, slope = ols(y)
-    h = np.broadcast_to(np.asarray(months_to_target, dtype=float), lead)
-    h = np.where(np.isnan(h), 0, np.maximum(np.floor(h), 0)).astype(int)
+    horizon = np.broadcast_to(np.asarray(months_to_target, dtype=float), lead)
+    h = np.where(np.isnan(horizon), 0, np.maximum(np.floor(horizon), 0)).astype(int)
     kinds = np.broadcast_to(choices("measure", measure, MEASURES, "count"), lead)
     # Positions on the path (observed 0..W-1, then projections W, W+1, …) of
     # the last 12 values: one gather for every series, whatever its horizon.
@@ -60,7 +60,7 @@ def projected_year(values, months_to_target, measure="count", window=24) -> np.n
     observed = np.take_along_axis(y, np.clip(pos, 0, window - 1), axis=-1)
     path = np.where(pos < window, observed, fitted)
     year = np.where(kinds == "count", path.sum(-1), path.mean(-1))
-    enough = run_length(v) >= window
+    enough = (run_length(v) >= window) & ~np.isnan(horizon)
     return np.where(enough, year, np.nan)
 
 
