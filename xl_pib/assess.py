@@ -121,9 +121,14 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         gc, gp = np.asarray(group_counts, dtype=float), np.asarray(group_populations, dtype=float)
         out["msg_distance"] = msg.msg_distance(msg_count, msg_population, gc, gp)
         out["msg_position"] = msg.msg_position(msg_count, msg_population, gc, gp, conf)
+        out["msg_count"], out["msg_population"] = per_series(msg_count), per_series(msg_population)
+        out["msg_group_count"] = np.where(np.isnan(gc).all(-1), np.nan, np.nansum(gc, axis=-1))
+        out["msg_group_population"] = np.where(np.isnan(gp).all(-1), np.nan, np.nansum(gp, axis=-1))
     else:
         out["msg_distance"] = np.full(s_count, np.nan)
         out["msg_position"] = np.full(s_count, labels.NA, dtype=object)
+        for key in ("msg_count", "msg_population", "msg_group_count", "msg_group_population"):
+            out[key] = np.full(s_count, np.nan)
 
     # Significance of a percentage's change from its baseline (perception surveys).
     base_rolled_d = _gather(rolling.rolling12(d), base_index)
@@ -162,7 +167,7 @@ class Assessment:
     warnings: tuple[str, ...]
 
 
-def _pivot(inputs: Inputs, axis: np.ndarray, column: str) -> np.ndarray:
+def pivot(inputs: Inputs, axis: np.ndarray, column: str) -> np.ndarray:
     ids = inputs.targets["indicator"].to_numpy()
     grid = np.full((len(ids), len(axis)), np.nan)
     data = inputs.data
@@ -226,7 +231,7 @@ def assess(inputs: Inputs) -> Assessment:
     # Chart series run on to the latest target date so trajectories can be drawn ahead.
     last_target = np.nanmax(t["target_date"]) if len(t) and t["target_date"].notna().any() else s.latest_month
     axis = months.axis(first, max(s.latest_month, int(last_target)))
-    values, denominators = _pivot(inputs, axis, "value"), _pivot(inputs, axis, "denominator")
+    values, denominators = pivot(inputs, axis, "value"), pivot(inputs, axis, "denominator")
     msg_arrays = _msg_arrays(inputs)
     own_count, own_pop, group_counts, group_pops = msg_arrays or (None,) * 4
     col = lambda key: t[key].to_numpy()  # noqa: E731

@@ -14,6 +14,10 @@ from pathlib import Path
 EXIT_INPUT = 2
 
 
+class UsageError(Exception):
+    """A command-line combination that cannot work; reported like argparse's own errors."""
+
+
 class Timer:
     """Wall-clock breakdown of a run: imports, read, compute, write."""
 
@@ -58,8 +62,66 @@ def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool 
     return 0
 
 
+def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
+    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button."""
+    import openpyxl
+
+    from .assess import assess
+    from .bulletin import refresh as ranges
+    from .bulletin import save
+    from .errors import InputError
+    from .inputs import read_workbook
+
+    timer.mark("imports")
+    inputs = read_workbook(input_path)
+    timer.mark("read")
+    assessment = assess(inputs)
+    planned = ranges.writes(assessment)
+    timer.mark("compute")
+    wb = openpyxl.load_workbook(input_path, keep_vba=True)
+    sheet, cell = ranges.FINGERPRINT
+    found = wb[sheet][cell].value if sheet in wb.sheetnames else None
+    if found != ranges.fingerprint(assessment):
+        raise InputError(input_path.name, "a workbook made by 'xl-pib template' whose layout matches its Targets "
+                         "and Outcomes sheets (rebuild it with 'xl-pib template --input BOOK -o NEW.xlsm')")
+    ranges.apply_openpyxl(wb, planned)
+    save(wb, output)
+    timer.mark("write")
+    for line in assessment.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    print(f"refreshed {output} ({len(assessment.results)} indicators); formulas, VBA and the Refresh button kept")
+    return 0
+
+
 def cmd_build(args, timer: Timer) -> int:
-    return _build(Path(args.input), Path(args.output), args.pdf, timer)
+    source, output = Path(args.input), Path(args.output)
+    if args.values or source.suffix.lower() != ".xlsm":
+        if output.suffix.lower() != ".xlsx":
+            raise UsageError("the bulletin is written as .xlsx (use -o NAME.xlsx)")
+        return _build(source, output, args.pdf, timer)
+    if output.suffix.lower() != ".xlsm":
+        raise UsageError("a live workbook is written as .xlsm (use -o NAME.xlsm, or --values for a static .xlsx)")
+    if args.pdf:
+        raise UsageError("--pdf needs --values: the PDF is made from the static bulletin")
+    return _refresh_book(source, output, timer)
+
+
+def cmd_template(args, timer: Timer) -> int:
+    from .assess import assess
+    from .inputs import parse_sheets, read_workbook
+    from .template import build_template
+
+    if Path(args.output).suffix.lower() != ".xlsm":
+        raise UsageError("the template is a macro-enabled workbook: use -o NAME.xlsm")
+    if args.input:
+        inputs = read_workbook(Path(args.input))
+    else:
+        from .demo import demo_sheets
+
+        inputs = parse_sheets(demo_sheets())
+    path = build_template(assess(inputs), Path(args.output))
+    print(f"wrote {path} ({len(inputs.targets)} indicators, live =PIB_ formulas, Refresh button)")
+    return 0
 
 
 def cmd_demo(args, timer: Timer) -> int:
@@ -77,11 +139,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--timings", action="store_true", help="print a time breakdown (imports, read, compute, write)")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the bulletin workbook from an input workbook")
-    b.add_argument("input", help="input workbook (.xlsx or .xlsm) with Settings, Targets, Outcomes, Data [, MSG]")
-    b.add_argument("-o", "--output", required=True, help="bulletin workbook to write (.xlsx)")
+    b = sub.add_parser("build", help="build the bulletin from an input workbook, or refresh a live .xlsm")
+    b.add_argument("input", help="input workbook (.xlsx) with Settings, Targets, Outcomes, Data [, MSG], "
+                                 "or a live workbook (.xlsm) made by 'xl-pib template'")
+    b.add_argument("-o", "--output", required=True,
+                   help="bulletin to write: .xlsx (static), or .xlsm when refreshing a live workbook")
     b.add_argument("--pdf", action="store_true", help="also write OUTPUT.pdf with headless LibreOffice")
+    b.add_argument("--values", action="store_true",
+                   help="from a live .xlsm: write a static .xlsx bulletin (every formula replaced by its value)")
     b.set_defaults(run=cmd_build)
+    t = sub.add_parser("template", help="generate the analysts' live workbook (.xlsm) with =PIB_ formulas")
+    t.add_argument("-o", "--output", default="workbook/pib_bulletin.xlsm", help="workbook to write (.xlsm)")
+    t.add_argument("-i", "--input", help="input workbook whose sheets to use (default: the Kettering demo)")
+    t.set_defaults(run=cmd_template)
     d = sub.add_parser("demo", help="write the Kettering December 2009 demo input and build its bulletin")
     d.add_argument("-o", "--output", default="out", help="folder for demo_input.xlsx and demo_bulletin.xlsx")
     d.add_argument("--pdf", action="store_true", help="also write demo_bulletin.pdf with headless LibreOffice")
@@ -96,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         status = args.run(args, timer)
+    except UsageError as error:
+        print(f"xl-pib: {error}", file=sys.stderr)
+        return EXIT_INPUT
     except InputError as error:
         print(f"xl-pib: {error}", file=sys.stderr)
         return EXIT_INPUT

@@ -1,9 +1,10 @@
 """Writing the bulletin workbook with openpyxl: one module per output section.
 
 :func:`build_workbook` lays out every sheet from an :class:`~xl_pib.assess.Assessment`
-and returns the layout (where each figure sits) for the live template and
+and returns the layout (where each figure sits) for the live workbook and
 the Refresh macro; :func:`save` writes it without ever leaving a
-half-written file.
+half-written file. With ``live=True`` the same layout carries =PIB_
+formulas (see :mod:`xl_pib.bulletin.live`) instead of the engine's values.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from . import appendices, chart_data, input_sheets, metadata, perception, results, section, summary
-from .section import IndicatorBlock, Live
-
-OUTPUT_SHEETS = (summary.SHEET, appendices.SHEET, metadata.SHEET, results.SHEET, chart_data.SHEET)
+from . import appendices, chart_data, input_sheets, metadata, perception, results, section, summary, workings
+from .live import LiveFormulas
+from .section import IndicatorBlock
 
 
 @dataclass(frozen=True)
@@ -26,41 +26,58 @@ class Layout:
     sections: tuple[str, ...]
     blocks: tuple[IndicatorBlock, ...]
     chart_blocks: tuple[chart_data.ChartBlock, ...]
+    series: workings.SeriesLayout
 
 
 def sections_in_order(targets) -> list[str]:
     return list(dict.fromkeys(targets["section"]))
 
 
-def build_workbook(assessment, live: Live | None = None) -> tuple[Workbook, Layout]:
+def sheet_order(inputs) -> list[str]:
+    """Every sheet of a bulletin, in order; Chart Data (hidden) comes last."""
+    return [summary.SHEET, *sections_in_order(inputs.targets), appendices.SHEET, metadata.SHEET,
+            results.SHEET, workings.WORKINGS, workings.SERIES, *inputs.sheets, chart_data.SHEET]
+
+
+def print_sheets(layout: Layout) -> list[str]:
+    """Sheets that make up the printed bulletin (the PDF), in order."""
+    return [summary.SHEET, *layout.sections, appendices.SHEET, metadata.SHEET]
+
+
+def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -> tuple[Workbook, Layout]:
+    """Lay out the bulletin; into ``wb``'s sheets of the same names when given (the live template)."""
     inputs = assessment.inputs
     targets = inputs.targets
-    wb = Workbook()
-    summary_ws = wb.active
-    summary_ws.title = summary.SHEET
-    summary.write(summary_ws, assessment)
+    if wb is None:
+        wb = Workbook()
+        wb.remove(wb.active)
+    sheets = {}
+    for name in sheet_order(inputs):
+        sheets[name] = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
 
-    data_ws = wb.create_sheet(chart_data.SHEET)
-    blocks_by_index = chart_data.layout(targets, inputs.settings.latest_month)
-    input_sheets.write(data_ws, chart_data.grid(assessment, blocks_by_index))
-    for block in blocks_by_index:
-        for r in range(block.first_row, block.last_row + 1):
-            data_ws.cell(r, 1).number_format = "mmm yyyy"
-    data_ws.sheet_state = "hidden"
+    series_layout = workings.series_layout(assessment)
+    formulas = LiveFormulas(assessment, series_layout) if live else None
+    summary.write(sheets[summary.SHEET], assessment)
+
+    data_ws = sheets[chart_data.SHEET]
+    chart_blocks = chart_data.layout(targets, inputs.settings.latest_month)
+    chart_data.write(data_ws, assessment, chart_blocks)
 
     written: list[IndicatorBlock] = []
     sections = sections_in_order(targets)
     for name in sections:
-        ws = wb.create_sheet(name, index=len(wb.sheetnames) - 1)
         indices = [i for i, s in enumerate(targets["section"]) if s == name]
         written += section.write_section(
-            ws, name, indices, assessment, blocks_by_index, data_ws, live,
-            writer=lambda *a: (perception.write_block if blocks_by_index[a[2]].perception else section.write_block)(*a))
+            sheets[name], name, indices, assessment, chart_blocks, data_ws,
+            formulas.performance if formulas else None,
+            writer=lambda *a: (perception.write_block if chart_blocks[a[2]].perception else section.write_block)(*a))
     for module in (appendices, metadata, results):
-        module.write(wb.create_sheet(module.SHEET, index=len(wb.sheetnames) - 1), assessment)
+        module.write(sheets[module.SHEET], assessment)
+    workings.write_workings(sheets[workings.WORKINGS], assessment, formulas)
+    workings.write_series(sheets[workings.SERIES], assessment, formulas)
     for name, rows in inputs.sheets.items():
-        input_sheets.write(wb.create_sheet(name, index=len(wb.sheetnames) - 1), rows)
-    return wb, Layout(tuple(sections), tuple(written), tuple(blocks_by_index))
+        input_sheets.write(sheets[name], rows)
+    return wb, Layout(tuple(sections), tuple(written), tuple(chart_blocks), series_layout)
 
 
 def save(wb: Workbook, path: str | Path) -> Path:
@@ -80,8 +97,3 @@ def save(wb: Workbook, path: str | Path) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
-
-
-def print_sheets(layout: Layout) -> list[str]:
-    """Sheets that make up the printed bulletin (the PDF), in order."""
-    return [summary.SHEET, *layout.sections, appendices.SHEET, metadata.SHEET]

@@ -105,3 +105,14 @@ def grid(assessment, blocks: list[ChartBlock]) -> list[list]:
             rows.append(row + [None] * (width - len(row)))
         rows.append([None] * width)
     return rows
+
+
+def write(ws, assessment, blocks: list[ChartBlock]) -> None:
+    """Write the (hidden) sheet: the same grid a refresh writes, with month cells formatted."""
+    from ..xlsx import write_rows
+
+    write_rows(ws, grid(assessment, blocks))
+    for block in blocks:
+        for r in range(block.first_row, block.last_row + 1):
+            ws.cell(r, 1).number_format = "mmm yyyy"
+    ws.sheet_state = "hidden"

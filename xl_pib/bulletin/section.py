@@ -52,6 +52,7 @@ class IndicatorBlock:
     sheet: str
     top: int
     cells: dict[str, str] = field(default_factory=dict)
+    label_cells: list[str] = field(default_factory=list)
 
 
 Live = Callable[[IndicatorBlock, str], "str | None"]
@@ -90,6 +91,8 @@ def write_table(ws, top: int, block: IndicatorBlock, detail, direction: str, row
         coordinate = f"B{r}"
         block.cells[spec.key] = coordinate
         write_value(ws[coordinate], detail[spec.key], spec, direction, live(block, spec.key) if live else None)
+        if spec.number_format is None:
+            block.label_cells.append(coordinate)
     return top + len(rows)
 
 
@@ -147,5 +150,18 @@ def write_section(ws, name: str, indices, assessment, chart_blocks, data_ws, liv
         row += BLOCK_ROWS
         if (n + 1) % BLOCKS_PER_PAGE == 0 and n + 1 < len(indices):
             styles.page_break_after(ws, row - 1)
+    _colour_rules(ws, blocks, assessment.inputs.targets["direction"].tolist())
     styles.print_setup(ws, footer=f"{s.report_reference}  {s.security_marking}".strip())
     return blocks
+
+
+def _colour_rules(ws, blocks, directions) -> None:
+    """One set of conditional formats per sheet and direction, so live values keep their colours."""
+    rag_cells = [b.cells["rag"] for b in blocks if "rag" in b.cells]
+    if rag_cells:
+        styles.rag_rules(ws, " ".join(rag_cells))
+    for direction in ("down", "up"):
+        cells = [c for b in blocks if directions[b.index] == direction
+                 for c in b.label_cells if c != b.cells.get("rag")]
+        if cells:
+            styles.label_rules(ws, " ".join(cells), direction)

@@ -96,3 +96,23 @@ def print_setup(ws, *, landscape: bool = False, title_rows: str | None = None, f
 
 def page_break_after(ws, row: int) -> None:
     ws.row_breaks.append(Break(id=row))
+
+
+def _rule(text: str, fill: PatternFill, font: Font | None = None):
+    from openpyxl.formatting.rule import CellIsRule
+
+    return CellIsRule(operator="equal", formula=[f'"{text}"'], fill=fill, font=font)
+
+
+def rag_rules(ws, ref: str) -> None:
+    """Colour RAG cells by their value, so a refresh that writes only values recolours them."""
+    for rating, colour in _RAG_FILLS.items():
+        ws.conditional_formatting.add(ref, _rule(rating, solid(colour)))
+
+
+def label_rules(ws, ref: str, direction: str = "down") -> None:
+    """Appendix E colours for label cells (Yes/No, expected level, MSG, position), kept live."""
+    for label in (labels.YES, labels.NO, labels.ABOVE_EXPECTED, labels.BELOW_EXPECTED, labels.IN_LINE,
+                  labels.ON_TARGET, labels.SIG_ABOVE, labels.SIG_BELOW, labels.ABOVE_TARGET, labels.BELOW_TARGET):
+        fill = label_fill(label, direction)
+        ws.conditional_formatting.add(ref, _rule(label, fill, label_font(label, direction)))

@@ -57,8 +57,8 @@ def write(ws, assessment) -> None:
     for r, row in enumerate(rows(assessment), start=1):
         for c, value in enumerate(row.values, start=1):
             put(ws.cell(r, c), value)
-        if row.kind in ("title", "subtitle", "note", "theme"):
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        # No merged cells: a refresh rewrites this sheet as one block of values,
+        # which Excel refuses over part of a merged range. Titles overflow instead.
         first = ws.cell(r, 1)
         if row.kind == "title":
             first.font = styles.TITLE
@@ -67,7 +67,9 @@ def write(ws, assessment) -> None:
         elif row.kind == "note":
             first.font = styles.SMALL
         elif row.kind == "theme":
-            first.font, first.fill = styles.HEADING, styles.HEADING_FILL
+            first.font = styles.HEADING
+            for c in range(1, 4):
+                ws.cell(r, c).fill = styles.HEADING_FILL
         elif row.kind == "header":
             for c in range(1, 4):
                 cell = ws.cell(r, c)
@@ -83,5 +85,9 @@ def write(ws, assessment) -> None:
                 rag.fill = fill
             lines = max(-(-len(str(row.values[0] or "")) // 50), -(-len(str(row.values[1] or "")) // 100), 1)
             ws.row_dimensions[r].height = 13 * lines + 4
+    outcome_rows = [r for r, row in enumerate(rows(assessment), start=1) if row.kind == "outcome"]
+    if outcome_rows:
+        styles.rag_rules(ws, f"C{outcome_rows[0]}:C{outcome_rows[-1]}")
     s = assessment.inputs.settings
     styles.print_setup(ws, footer=f"{s.report_reference}  {s.security_marking}".strip())
+    ws.print_area = f"A1:C{ws.max_row}"

@@ -1,0 +1,102 @@
+"""What a refresh writes: the same ranges whether Excel's Refresh button or ``xl-pib build BOOK.xlsm`` does it.
+
+A refresh writes values only, into ranges whose place is fixed by the
+workbook's layout: Results, the Executive Summary, the hidden Chart Data
+sheet (so the charts follow), the Series month axis, a status cell and the
+layout fingerprint. It never writes to an input sheet (so never to RAG
+override or Summary override) and never touches a formula.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import months
+from . import chart_data, results, summary, workings
+
+STATUS = (summary.SHEET, "E5")
+STATUS_LABEL = (summary.SHEET, "E4")
+FINGERPRINT = (chart_data.SHEET, "K1")
+
+
+@dataclass(frozen=True)
+class RangeWrite:
+    sheet: str
+    cell: str           # top-left cell
+    values: list[list]  # rows of plain Python values (str, float, int, date, None)
+
+
+def _plain(grid) -> list[list]:
+    """numpy scalars -> Python scalars and NaN -> None, for every Excel bridge (COM, JSON, openpyxl)."""
+    out = []
+    for row in grid:
+        cells = []
+        for v in row:
+            if isinstance(v, np.generic):
+                v = v.item()
+            if isinstance(v, float) and v != v:
+                v = None
+            cells.append(v)
+        out.append(cells)
+    return out
+
+
+def fingerprint(assessment) -> str:
+    """A digest of everything that fixes the layout: a refresh into a different layout would scramble it."""
+    inputs = assessment.inputs
+    t = inputs.targets
+    blocks = chart_data.layout(t, inputs.settings.latest_month)
+    shape = {
+        "indicators": t["indicator"].tolist(),
+        "sections": t["section"].tolist(),
+        "perception": [b.perception for b in blocks],
+        "chart_windows": [[b.months[0], b.months[-1]] for b in blocks],
+        "series_axis": [int(assessment.month_axis[0]), int(assessment.month_axis[-1])],
+        "outcomes": [[o["theme"], o["outcome"]] for _, o in inputs.outcomes.iterrows()],
+    }
+    return "pib-layout-" + hashlib.sha1(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def status_text(assessment) -> str:
+    s = assessment.inputs.settings
+    text = (f"Refreshed from the input sheets: {len(assessment.results)} indicators, "
+            f"{len(assessment.outcomes)} outcomes, data to {months.label(s.latest_month)}.")
+    if assessment.warnings:
+        text += " Not yet assessable: " + " | ".join(assessment.warnings)
+    return text
+
+
+def error_text(error: Exception) -> str:
+    return f"Refresh stopped, nothing was changed: {error}"
+
+
+def writes(assessment) -> list[RangeWrite]:
+    blocks = chart_data.layout(assessment.inputs.targets, assessment.inputs.settings.latest_month)
+    return [
+        RangeWrite(results.SHEET, "A1", _plain(results.grid(assessment))),
+        RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment))),
+        RangeWrite(chart_data.SHEET, "A1", _plain(chart_data.grid(assessment, blocks))),
+        RangeWrite(workings.SERIES, f"A{workings.FIRST_MONTH_ROW}", _plain(workings.axis_cells(assessment))),
+        RangeWrite(STATUS_LABEL[0], STATUS_LABEL[1], [["Status"]]),
+        RangeWrite(STATUS[0], STATUS[1], [[status_text(assessment)]]),
+        RangeWrite(FINGERPRINT[0], FINGERPRINT[1], [[fingerprint(assessment)]]),
+    ]
+
+
+def apply_openpyxl(wb, planned: list[RangeWrite]) -> None:
+    """Apply the writes to an openpyxl workbook (the headless twin of the Refresh button)."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    from ..xlsx import put
+
+    for w in planned:
+        ws = wb[w.sheet]
+        letter, top = coordinate_from_string(w.cell)
+        left = column_index_from_string(letter)
+        for r, row in enumerate(w.values, start=top):
+            for c, value in enumerate(row, start=left):
+                put(ws.cell(r, c), value)

@@ -1,0 +1,175 @@
+"""Helper sheets behind the Performance Tables: Series (monthly values) and Workings (per-indicator figures).
+
+In the headless bulletin they hold the engine's values, so an analyst can
+see what every figure was computed from; in the live workbook the same cells
+hold =PIB_ formulas over the input sheets (see :mod:`xl_pib.bulletin.live`),
+so a changed Data value flows through to the tables without a refresh.
+
+Series: months down column A from row 3; three blocks of one column per
+indicator (in Targets order): values, denominators, and monthly percentages
+(percentage measures only). Row 2 holds the indicator ids.
+Workings: one row per indicator from row 2, one column per figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
+
+from .. import labels, months
+from ..xlsx import formula, put
+from . import styles
+
+SERIES = "Series"
+WORKINGS = "Workings"
+FIRST_MONTH_ROW = 3
+
+WORKINGS_COLUMNS = (
+    ("indicator", "Indicator", None),
+    ("measure", "Measure", None),
+    ("direction", "Direction", None),
+    ("assessed_month", "Assessed month", styles.MONTH),
+    ("months_elapsed", "Months since baseline end (m)", "0"),
+    ("months_total", "Months in target period (N)", "0"),
+    ("months_to_target", "Months to target", "0"),
+    ("baseline", "Baseline", "#,##0.0###"),
+    ("target", "Target", "#,##0.0###"),
+    ("current", "Current", "#,##0.0###"),
+    ("trend_target", "Trend target", "#,##0.0###"),
+    ("msg_count", "MSG own count", "#,##0"),
+    ("msg_population", "MSG own population", "#,##0"),
+    ("msg_group_count", "MSG group count", "#,##0"),
+    ("msg_group_population", "MSG group population", "#,##0"),
+    ("current_denominator", "Current denominator", "#,##0"),
+    ("baseline_denominator", "Baseline denominator", "#,##0"),
+    ("significant_change", "Significant change", None),
+)
+_WORKINGS_INDEX = {key: i for i, (key, _, _) in enumerate(WORKINGS_COLUMNS)}
+
+
+def workings_ref(index: int, key: str, absolute: bool = True) -> str:
+    """Address of an indicator's figure on the Workings sheet, e.g. Workings!$J$5."""
+    column = get_column_letter(_WORKINGS_INDEX[key] + 1)
+    return f"{WORKINGS}!${column}${index + 2}" if absolute else f"{column}{index + 2}"
+
+
+@dataclass(frozen=True)
+class SeriesLayout:
+    """Where each indicator's monthly columns sit on the Series sheet."""
+
+    count: int       # indicators
+    rows: int        # months on the axis
+
+    @property
+    def last_row(self) -> int:
+        return FIRST_MONTH_ROW + self.rows - 1
+
+    def column(self, block: int, index: int) -> str:
+        """Letter of an indicator's column in block 0 (values), 1 (denominators) or 2 (percentages)."""
+        return get_column_letter(2 + block * self.count + index)
+
+    def range(self, block: int, index: int) -> str:
+        c = self.column(block, index)
+        return f"{SERIES}!${c}${FIRST_MONTH_ROW}:${c}${self.last_row}"
+
+    def block_range(self, block: int) -> str:
+        first, last = self.column(block, 0), self.column(block, self.count - 1)
+        return f"{first}{FIRST_MONTH_ROW}:{last}{self.last_row}"
+
+    def ids_range(self, block: int) -> str:
+        return f"${self.column(block, 0)}$2:${self.column(block, self.count - 1)}$2"
+
+    @property
+    def axis(self) -> str:
+        return f"{SERIES}!$A${FIRST_MONTH_ROW}:$A${self.last_row}"
+
+
+def series_layout(assessment) -> SeriesLayout:
+    return SeriesLayout(len(assessment.inputs.targets), len(assessment.month_axis))
+
+
+def series_values(assessment) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly values and denominators (months × indicators), NaN where there is no data."""
+    from ..assess import pivot
+
+    axis = assessment.month_axis
+    return pivot(assessment.inputs, axis, "value").T, pivot(assessment.inputs, axis, "denominator").T
+
+
+def axis_cells(assessment) -> list[list]:
+    """Column A of the Series sheet from row 3: the month axis as dates (a helper range the refresh writes)."""
+    return [[months.to_date(m)] for m in assessment.month_axis]
+
+
+def write_series(ws, assessment, live=None) -> SeriesLayout:
+    layout = series_layout(assessment)
+    ids = assessment.inputs.targets["indicator"].tolist()
+    is_pct = (assessment.inputs.targets["measure"] == "percentage").tolist()
+    values, denominators = series_values(assessment)
+    put(ws["A2"], "Month").font = styles.BOLD
+    for r, (date,) in enumerate(axis_cells(assessment), start=FIRST_MONTH_ROW):
+        put(ws.cell(r, 1), date, "mmm yyyy")
+    for block, title in enumerate(("Values", "Denominators", "Monthly percentages")):
+        put(ws[f"{layout.column(block, 0)}1"], title).font = styles.SUBTITLE
+        for i, indicator in enumerate(ids):
+            put(ws[f"{layout.column(block, i)}2"], indicator).font = styles.BOLD
+    if live is not None:
+        for block in (0, 1):
+            ws[f"{layout.column(block, 0)}{FIRST_MONTH_ROW}"] = ArrayFormula(layout.block_range(block),
+                                                                          live.series_block(block))
+    else:
+        for block, grid in ((0, values), (1, denominators)):
+            for i in range(layout.count):
+                letter = layout.column(block, i)
+                for r, v in enumerate(grid[:, i], start=FIRST_MONTH_ROW):
+                    if v == v:
+                        put(ws[f"{letter}{r}"], v)
+    for i in range(layout.count):
+        if not is_pct[i]:
+            continue
+        v, d, p = (layout.column(b, i) for b in (0, 1, 2))
+        for r in range(FIRST_MONTH_ROW, layout.last_row + 1):
+            if live is not None:
+                formula(ws[f"{p}{r}"], f'IF(OR({v}{r}="",{d}{r}=""),"",{v}{r}/{d}{r})', "0.0%")
+            elif values[r - FIRST_MONTH_ROW, i] == values[r - FIRST_MONTH_ROW, i]:
+                put(ws[f"{p}{r}"], assessment.charts["monthly_percentage"][i][r - FIRST_MONTH_ROW], "0.0%")
+    ws.column_dimensions["A"].width = 11
+    ws.freeze_panes = f"B{FIRST_MONTH_ROW}"
+    return layout
+
+
+def workings_values(assessment, index: int) -> list:
+    detail = assessment.detail.iloc[index]
+    targets = assessment.inputs.targets.iloc[index]
+    row = []
+    for key, _, _ in WORKINGS_COLUMNS:
+        if key in ("indicator", "measure", "direction"):
+            row.append(targets[key])
+        elif key == "assessed_month":
+            value = detail[key]
+            row.append(months.to_date(value) if value == value else labels.NA)
+        else:
+            value = detail[key]
+            row.append(labels.NA if isinstance(value, float) and value != value else value)
+    return row
+
+
+def write_workings(ws, assessment, live=None) -> None:
+    for c, (_, header, _) in enumerate(WORKINGS_COLUMNS, start=1):
+        cell = put(ws.cell(1, c), header)
+        cell.font, cell.fill, cell.alignment = styles.BOLD, styles.HEADER_FILL, styles.WRAP
+        ws.column_dimensions[get_column_letter(c)].width = 14
+    for index in range(len(assessment.inputs.targets)):
+        values = workings_values(assessment, index)
+        for c, ((key, _, number_format), value) in enumerate(zip(WORKINGS_COLUMNS, values), start=1):
+            cell = ws.cell(index + 2, c)
+            text = live.workings(index, key) if live is not None else None
+            if text:
+                formula(cell, text, number_format)
+            else:
+                put(cell, value, number_format)
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "B2"
