@@ -1,0 +1,702 @@
+"""Calibrate the Kettering demo's monthly data to the December 2009 bulletin.
+
+    python -m xl_pib.demo.calibrate
+
+THE DATA THIS WRITES ARE SYNTHETIC. The Kettering CDRP Performance Improvement
+Bulletin of December 2009 (SCB 091204D) prints its results, not the monthly
+figures behind them. ``kettering_data.csv`` and ``kettering_msg.csv`` are
+therefore invented: integer monthly counts with mild seasonality and noise,
+drawn with fixed random seeds, and held to the rolling 12-month totals that
+make the engine reproduce every figure the bulletin prints when rounded as it
+rounds (0.1% or 0.1 percentage points).
+
+1. **Rolling totals** (:func:`solve_totals`). Each printed figure constrains a
+   rolling 12-month total: the current total (the indicator's last month), the
+   previous one (12 months earlier) or the baseline (the baseline end). One
+   function per kind of figure turns it into an interval; the totals chosen
+   are the whole numbers (or numerator/denominator pairs) inside every
+   interval that lie nearest the plan's guesses.
+2. **Monthly series** (:func:`choose_series`). An expected profile (a level
+   through those totals, seasonality, a tilt, and for "Above Expected Level"
+   a spike in the last month) gets Poisson or binomial noise and is then
+   nudged to the exact totals. A small grid of seeds, seasonal phases, tilts
+   and spikes is searched, vectorised, and each candidate is assessed by the
+   engine's own :func:`xl_pib.assess.assess_series`: the first (least tilted,
+   most natural) one whose trend, past-month and position labels match wins.
+3. **MSG rows** (:func:`msg_rows`): 14 similar areas around the partnership's
+   own row, scaled so that the distance from the group average is the printed
+   one.
+4. **Verification** (:func:`verify`): the written files are read back through
+   :func:`xl_pib.demo.demo_sheets`, :func:`xl_pib.inputs.parse_sheets` and
+   :func:`xl_pib.assess.assess`; any figure that misses stops the run with
+   exit status 1 and a list of the misses.
+
+Two printed figures cannot be reproduced by any data (see ``NEAREST``); the
+nearest achievable figure is reproduced instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import labels, months
+from ..assess import assess, assess_series
+from ..inputs import parse_sheets
+from ..measures import msg
+from ..measures import targets as target_rules
+from . import FILES, HERE, demo_sheets, static_sheets
+
+NA = labels.NA
+ABOVE, IN_LINE = labels.ABOVE_EXPECTED, labels.IN_LINE
+
+# --- what the seed prints -------------------------------------------------------------------------
+# Fractions (-0.112 is "-11.2%"; for percentage measures 0.013 is "1.3" percentage points); "N/A"
+# where the seed prints N/A; keys missing where it prints nothing. "side" is the MSG position
+# ("Above MSG average" / "Below MSG average"); "baseline" the printed baseline where the engine
+# computes it from the data.
+PRINTED: dict[str, dict] = {
+    "NI16": dict(baseline=12604, change=-0.112, rr=NA, trend="Yes", month=IN_LINE, comp=-0.143, msg=0.213,
+                 side="Above"),
+    "NI19": dict(trend="Yes"),
+    "NI20": dict(baseline=4220, rr=0.094, trend="No", month=IN_LINE, comp=-0.009, msg=-0.097, side="Below"),
+    "NI30": dict(change=-0.152, rr=0.009, trend="No", month=ABOVE, comp=-0.152, shortfall=14),
+    "NI32": dict(rr=NA, trend="Yes"),
+    "NI47": dict(rr=NA, trend="No", month=ABOVE, comp=-0.115),
+    "NI49_1": dict(rr=0.001, trend="No", month=IN_LINE, comp=-0.073),
+    "NI49_2": dict(rr=NA, trend="Yes", month=IN_LINE),
+    "NI49_3": dict(rr=NA, trend="Yes", month=IN_LINE, comp=-0.374),
+    "RDC_COUNTY": dict(baseline=0.230, change=0.046, rr=0.094, trend="No", comp=0.001),
+    "POLICE_COUNCIL": dict(change=0.061, rr=0.070),
+    "ALL_CRIME": dict(change=-0.052, month=IN_LINE, comp=-0.038),
+    "BCS": dict(change=-0.040, month=IN_LINE, comp=-0.044),
+    "SAC": dict(baseline=1290, rr=NA, trend="Yes", month=ABOVE, comp=-0.186, msg=-0.036, side="Below"),
+    "VEH": dict(baseline=913, rr=NA, trend="Yes", month=ABOVE, comp=-0.260, msg=-0.011, side="Below"),
+    "DB": dict(baseline=303, rr=0.190, trend="No", month=ABOVE, comp=0.047, msg=-0.106, side="Below"),
+    "VAP": dict(baseline=1282, rr=0.084, trend="No", month=IN_LINE, comp=0.068, msg=0.094, side="Above"),
+    "AWI": dict(baseline=558, rr=0.166, trend="No", month=IN_LINE, comp=0.038, msg=0.139, side="Above"),
+    "VAP_TC": dict(baseline=269, rr=0.048, trend="Yes", month=IN_LINE, comp=-0.088),
+    "COM_BURG": dict(),
+    "RDB": dict(baseline=10, rr=0.444, trend="No", month=IN_LINE, comp=2.0),
+    "SCHOOL": dict(baseline=176, rr=0.144, trend="Yes", month=IN_LINE, comp=0.050),
+    "RDC": dict(baseline=0.207, change=0.013, rr=0.041, trend="Yes", comp=-0.006),
+    "CD": dict(baseline=1726, rr=0.022, trend="Yes", month=IN_LINE, comp=-0.012, msg=0.169, side="Above"),
+    "SEC_FIRES": dict(baseline=137, rr=NA, trend="Yes", month=IN_LINE, comp=-0.511),
+    "ASB": dict(baseline=7806, change=-0.159, comp=-0.063),
+    "NI17": dict(change=-0.067, significant="Yes"),
+    "TEEN": dict(change=-0.184, significant="Yes"),
+}
+
+# Known seed inconsistencies: (indicator, figure) -> the nearest figure any data can give.
+# - RDC_COUNTY change: the baseline prints as 23.0% (>= 22.95%) and the reduction required to an
+#   18.0% target as 9.4 points (current < 18.0% + 9.45 = 27.45%), so the change is below
+#   27.45 - 22.95 = 4.50 points and prints 4.5 at most, never 4.6.
+# - NI49_3 comparative: a current position within the 6.5 target ("N/A") allows at most
+#   floor(6.5 * 684,000 / 100,000) = 44 casualties, and no ratio c/p with c <= 44 lies in
+#   [0.6255, 0.6265) (the smallest numerator there is 57, as in 57/91); the nearest is 42/67,
+#   -37.31%, which prints -37.3%.
+NEAREST: dict[tuple[str, str], float] = {
+    ("RDC_COUNTY", "change"): 0.045,
+    ("NI49_3", "comp"): -0.373,
+}
+
+# Not printed for the indicator, but implied by the executive summary or chosen so that
+# outcome RAGs follow the published ones.
+WANT: dict[str, dict] = {
+    "NI19": dict(month=IN_LINE, position=labels.ON_TARGET),          # V1b "currently on target"
+    "NI32": dict(position=labels.BELOW_TARGET),                       # "well below target"
+    "COM_BURG": dict(trend="Yes", month=IN_LINE, position=labels.BELOW_TARGET),  # D3b
+    "RDC": dict(position=labels.ABOVE_TARGET),                        # O1a "above the target trajectory"
+    "CD": dict(position=labels.ON_TARGET),                            # V1c "in line with the trajectory"
+    "SCHOOL": dict(position=labels.ABOVE_TARGET),                     # V2a "far above the trajectory"
+    "VAP_TC": dict(position=labels.ABOVE_TARGET),                     # D1a "above the target trajectory"
+    "DB": dict(position=labels.ABOVE_TARGET),                         # D3a "above the target trajectory"
+    "VEH": dict(position=labels.BELOW_TARGET),                        # D3a "below target"
+    "SEC_FIRES": dict(position=labels.BELOW_TARGET),                  # E2a "remains met"
+    "NI17": dict(trend="Yes", position=labels.BELOW_TARGET),          # V1c, E1a
+    "TEEN": dict(trend="Yes", position=labels.BELOW_TARGET),          # V1e
+    "ASB": dict(month=IN_LINE),
+    "RDB": dict(position=labels.ABOVE_TARGET),
+}
+
+# Published outcome RAGs (blank = none published, shown as N/A).
+PUBLISHED_RAG = {
+    "V1a": NA, "V1b": "G", "V1c": "A", "V1d": "A", "V1e": "G", "V2a": "R", "E1a": "G", "E2a": "G",
+    "E3a": NA, "E3b": NA, "C1a": NA, "O1a": "A", "O1b": "A", "O1c": "A/R", "O2a": "G", "O2b": "G",
+    "D1a": "A", "D1c": "R", "D3a": "A", "D3b": "G",
+}
+
+
+# --- the plan: data months and guesses ----------------------------------------------------------
+
+
+# Search grid for the monthly series, least distorted first.
+SEEDS = 12  # per grid point; Plan.seeds overrides it
+TILT_STEP = 0.1  # tilts tried: 0, -0.1, +0.1, ... up to Plan.max_tilt
+PHASE_SHIFTS = (0, -1, 1, -2, 2)
+SPIKES = (1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 2.0, 2.2)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How an indicator's synthetic data are laid out.
+
+    ``c``, ``p``, ``b``: guesses of the rolling 12-month totals at the last month, 12 months
+    earlier and the baseline end (ratios for percentages); the solver keeps the nearest values
+    that reproduce the printed figures. ``dens``: percentages' denominators (c, p, b).
+    ``pin``: totals to keep exactly. ``anchors``: further (month, total) pairs.
+    ``survey``: (first, last) monthly proportion of a survey proxy with no totals to meet.
+    """
+
+    start: str
+    last: str
+    c: float = math.nan
+    p: float = math.nan
+    b: float = math.nan
+    dens: tuple[int, int, int] = (0, 0, 0)
+    pin: tuple[str, ...] = ()
+    anchors: tuple[tuple[str, int], ...] = ()
+    amp: float = 0.08     # seasonal amplitude (share of the level)
+    peak: int = 1         # calendar month of the seasonal peak
+    noise: float = 0.04   # extra month-to-month noise (log scale) on top of Poisson
+    survey: tuple[float, float] = ()
+    size: tuple[int, int] = (80, 150)  # survey respondents a month
+    seeds: int = SEEDS    # random draws tried per grid point
+    max_tilt: float = 0.6  # largest tilt over the trend window (0.6: ±30% at its ends)
+
+    @property
+    def tilts(self) -> np.ndarray:
+        steps = np.arange(1, round(self.max_tilt / TILT_STEP) + 1) * TILT_STEP
+        return np.concatenate([[0.0], np.ravel(np.column_stack([-steps, steps]))])
+
+
+POLICE, IQUANTA, SURVEY = "2009-11", "2009-10", "2009-10"
+PLANS: dict[str, Plan] = {
+    "NI16": Plan("2006-04", IQUANTA, c=11192, p=13060, amp=0.06, peak=12),
+    "NI19": Plan("2007-01", "2009-07", c=627, p=690, b=640, amp=0.05, peak=3),
+    "NI20": Plan("2006-04", IQUANTA, c=4327, p=4366, amp=0.08, peak=7),
+    "NI30": Plan("2006-04", "2009-09", c=1526, b=1800, amp=0.04, peak=1),
+    "NI32": Plan("2007-04", POLICE, c=0.085, p=0.30, b=0.245, dens=(560, 520, 540), amp=0.0),
+    "NI47": Plan("2006-04", POLICE, c=425, p=480, amp=0.12, peak=11),
+    "NI49_1": Plan("2006-04", POLICE, c=1707, p=1841, b=1706, pin=("b",), amp=0.22, peak=6),
+    "NI49_2": Plan("2006-04", POLICE, c=3, p=5, amp=0.0, noise=0.0),
+    "NI49_3": Plan("2006-04", POLICE, c=42, p=67, pin=("c", "p"), amp=0.15, peak=1),
+    # Change as near the printed +4.6 points as the printed baseline and reduction allow (NEAREST).
+    "RDC_COUNTY": Plan("2006-04", POLICE, c=0.2745, p=0.2742, b=0.2295, dens=(4790, 4710, 4620), amp=0.0),
+    "POLICE_COUNCIL": Plan("2007-04", SURVEY, survey=(0.42, 0.47)),
+    # Chart labels 7506 / 7159 and 4431 / 4262: the first point (Mar-07) and the current position.
+    "ALL_CRIME": Plan(
+        "2006-04", POLICE, c=7159, p=7442, b=7552, pin=("c",), anchors=(("2007-03", 7506),), amp=0.05, peak=7),
+    "BCS": Plan("2006-04", POLICE, c=4262, p=4458, b=4440, pin=("c",), anchors=(("2007-03", 4431),), amp=0.05,
+                peak=11),
+    # SAC, vehicle crime and domestic burglary kept coherent: 1103 = 680 + 358 + 65 robberies.
+    "SAC": Plan("2006-04", POLICE, c=1103, p=1355, amp=0.08, peak=12),
+    "VEH": Plan("2006-04", POLICE, c=680, p=919, amp=0.08, peak=12),
+    "DB": Plan("2006-04", POLICE, c=358, p=342, amp=0.10, peak=12),
+    "VAP": Plan("2006-04", POLICE, c=1287, p=1205, amp=0.08, peak=7),
+    "AWI": Plan("2006-04", POLICE, c=621, p=598, amp=0.08, peak=7),
+    "VAP_TC": Plan("2006-04", POLICE, c=269, p=295, amp=0.10, peak=12),
+    "COM_BURG": Plan("2006-04", POLICE, c=196, p=221, b=248, amp=0.08, peak=12),
+    "RDB": Plan("2006-04", POLICE, c=18, p=6, amp=0.0, noise=0.0),
+    "SCHOOL": Plan("2006-04", POLICE, c=188, p=179, amp=0.15, peak=3),
+    # A sufficient trend from a year that fell only 0.6% needs a steep fall within the year.
+    "RDC": Plan("2006-04", POLICE, c=0.2207, p=0.2221, b=0.2073, dens=(930, 905, 880), amp=0.0,
+                max_tilt=1.0),
+    "CD": Plan("2006-04", POLICE, c=1676, p=1696, amp=0.06, peak=10),
+    "SEC_FIRES": Plan("2006-04", POLICE, c=67, p=137, amp=0.25, peak=5),
+    "ASB": Plan("2006-04", POLICE, c=6565, p=7006, amp=0.15, peak=7),
+    "NI17": Plan("2007-04", SURVEY, survey=(0.205, 0.17)),
+    "TEEN": Plan("2007-04", SURVEY, survey=(0.50, 0.43)),
+}
+
+# Most similar groups (2009 populations, rounded): 14 similar community safety partnerships for
+# Kettering, 14 similar police forces for the countywide indicators.
+KETTERING_POPULATION = 90_200
+CDRP_GROUP = (
+    ("Wellingborough", 74_600), ("Rugby", 94_500), ("Nuneaton and Bedworth", 121_200), ("Tamworth", 75_600),
+    ("Redditch", 79_100), ("Newark and Sherwood", 113_700), ("Bassetlaw", 112_300), ("Ashford", 114_900),
+    ("Swale", 133_100), ("Gravesham", 98_900), ("North West Leicestershire", 91_400),
+    ("Hinckley and Bosworth", 104_500), ("Cannock Chase", 95_800), ("Kings Lynn and West Norfolk", 145_400),
+)
+FORCE_GROUP = (
+    ("Bedfordshire", 606_700), ("Cambridgeshire", 770_800), ("Leicestershire", 955_900), ("Warwickshire", 535_100),
+    ("Wiltshire", 647_600), ("Staffordshire", 1_067_500), ("Derbyshire", 1_010_100), ("Nottinghamshire", 1_089_500),
+    ("Lincolnshire", 699_900), ("Hertfordshire", 1_107_500), ("Essex", 1_730_800), ("Kent", 1_659_300),
+    ("Avon and Somerset", 1_617_100), ("Sussex", 1_575_100),
+)
+COUNTY_POPULATION = 684_000
+
+OUTSIDE_TREND = 5.0  # see fit_totals
+HALF = 0.0005     # half of the printed unit (0.1% or 0.1 percentage points), as a fraction
+SAFE = 0.00002    # stay this far inside a rounding interval
+
+
+def m(text: str) -> int:
+    return months.parse(text)
+
+
+# --- 1. rolling totals: one function per kind of printed figure --------------------------------------
+
+
+def printed_interval(printed: float) -> tuple[float, float]:
+    """Values that print as ``printed`` at 0.1% (kept SAFE clear of the rounding boundaries)."""
+    return printed - HALF + SAFE, printed + HALF - SAFE
+
+
+def baseline_interval(printed, measure: str) -> tuple[float, float]:
+    """A printed baseline: a whole count, or a percentage to 0.1 points."""
+    return (printed, printed) if measure != "percentage" else printed_interval(printed)
+
+
+def current_for_change(base: float, change: float, measure: str) -> tuple[float, float]:
+    """Currents whose change from ``base`` prints as ``change`` (relative; points for percentages)."""
+    lo, hi = printed_interval(change)
+    return (base + lo, base + hi) if measure == "percentage" else (base * (1 + lo), base * (1 + hi))
+
+
+def current_for_reduction(target: float, required, measure: str, direction: str) -> tuple[float, float]:
+    """Currents whose reduction required to meet ``target`` prints as ``required`` ("N/A": target met)."""
+    up = direction == "up"
+    if required == NA:
+        return (target, math.inf) if up else (-math.inf, target)
+    lo, hi = printed_interval(required)
+    if measure == "percentage":
+        return (target - hi, target - lo) if up else (target + lo, target + hi)
+    # gap / current = r  ->  current = target / (1 + r) (up) or target / (1 - r) (down)
+    return (target / (1 + hi), target / (1 + lo)) if up else (target / (1 - lo), target / (1 - hi))
+
+
+def current_for_shortfall(target: float, shortfall: int) -> tuple[float, float]:
+    """NI30: "the target was not achieved by 14 convictions"."""
+    return target + shortfall, target + shortfall
+
+
+def previous_for_comparative(current: float, comp: float) -> tuple[float, float]:
+    """Previous 12-month figures whose comparison with ``current`` prints as ``comp``."""
+    lo, hi = printed_interval(comp)
+    return current / (1 + hi), current / (1 + lo)
+
+
+def _intersect(*intervals) -> tuple[float, float]:
+    return max(i[0] for i in intervals), min(i[1] for i in intervals)
+
+
+def realise(interval, guess: float, measure: str, den: int = 0, per: float = 1.0):
+    """Totals (numerator, denominator) whose value lies in ``interval``, nearest ``guess`` first.
+
+    Counts and rates: whole numbers (denominator None); rates are in count units times
+    ``per`` (rate per / population). Percentages: numerator/denominator with the denominator
+    as near ``den`` as possible.
+    """
+    lo, hi = interval
+    if lo > hi:
+        return []
+    if measure != "percentage":
+        centre = guess / per if not math.isnan(guess) else (lo + hi) / 2 / per
+        lo_n = max(math.floor(centre) - 400, 0, math.ceil(lo / per - 1e-9) if lo > -math.inf else 0)
+        hi_n = min(math.ceil(centre) + 400, math.floor(hi / per + 1e-9) if hi < math.inf else 10**9)
+        found = [(n, None) for n in range(lo_n, hi_n + 1) if lo <= n * per <= hi]
+        return sorted(found, key=lambda t: (abs(t[0] - centre), t[0]))
+    found = []
+    for d in sorted(range(den - 40, den + 41), key=lambda d: (abs(d - den), d)):
+        found += [(n, d) for n in range(math.ceil(lo * d), math.floor(hi * d) + 1) if lo <= n / d <= hi]
+        if len(found) >= 200:
+            break
+    return sorted(found, key=lambda t: (abs(t[1] - den), abs(t[0] / t[1] - guess)))
+
+
+def _value(total, measure: str, per: float) -> float:
+    n, d = total
+    return n / d if measure == "percentage" else n * per
+
+
+def _anything(measure: str) -> tuple[float, float]:
+    """No constraint: any count or rate, any proportion."""
+    return (0.0, 1.0) if measure == "percentage" else (-math.inf, math.inf)
+
+
+def solve_totals(ind: str, row, plan: Plan) -> dict[int, tuple[int, int | None]]:
+    """Rolling 12-month totals {month: (numerator, denominator)} reproducing the printed figures."""
+    printed = PRINTED[ind] | {k[1]: v for k, v in NEAREST.items() if k[0] == ind}
+    measure, direction = row["measure"], row["direction"]
+    per = row["rate_per"] / row["population"] if measure == "rate" else 1.0  # count -> rate
+    scale = 1.0 if measure == "percentage" else per  # plan guesses -> the measure's units
+    last = m(plan.last)
+    cur_m, prev_m, base_m = last, last - 12, int(row["baseline_end"])
+    d_c, d_p, d_b = plan.dens
+    totals: dict[int, tuple[int, int | None]] = {}
+    for month, total in plan.anchors:
+        totals[m(month)] = (total, None)
+
+    # Baseline candidates: given (not from data), printed, or free around the guess.
+    given_base = not math.isnan(row["baseline"])
+    if given_base:
+        bases = [None]
+    elif "baseline" in printed:
+        guess = printed["baseline"] if math.isnan(plan.b) else plan.b
+        bases = realise(baseline_interval(printed["baseline"], measure), guess, measure, d_b, per)
+    elif "b" in plan.pin:
+        bases = [(round(plan.b), None)] if measure != "percentage" else [(round(plan.b * d_b), d_b)]
+    else:
+        bases = realise(_anything(measure), plan.b * scale, measure, d_b, per)
+
+    for base_total in bases:
+        base = row["baseline"] if given_base else _value(base_total, measure, per)
+        target = float(target_rules.target_value(base, row["target_type"], row["target_amount"], measure))
+        if not math.isnan(row["target_value"]):
+            target = row["target_value"]
+        limits = [_anything(measure)]
+        if "rr" in printed:
+            limits.append(current_for_reduction(target, printed["rr"], measure, direction))
+        if "change" in printed and not (measure == "percentage" and not math.isnan(row["current_override"])):
+            limits.append(current_for_change(base, printed["change"], measure))
+        if "shortfall" in printed:
+            limits.append(current_for_shortfall(target, printed["shortfall"]))
+        if "c" in plan.pin:
+            limits.append((plan.c * scale,) * 2)
+        if prev_m == base_m and "comp" in printed:  # NI30: the previous year is the baseline year
+            limits.append(current_for_change(base, printed["comp"], measure))
+        currents = realise(_intersect(*limits), plan.c * scale, measure, d_c, per)
+        if currents:
+            break
+    else:
+        raise SystemExit(f"calibrate: no rolling totals reproduce the printed figures of {ind}")
+    if not given_base:
+        totals[base_m] = base_total
+    if not math.isnan(row["current_override"]):
+        return totals  # surveys: the current position comes from another survey
+    totals[cur_m] = currents[0]
+    current = _value(currents[0], measure, per)
+
+    if prev_m != base_m or given_base:
+        interval = previous_for_comparative(current, printed["comp"]) if "comp" in printed else _anything(measure)
+        if "p" in plan.pin:
+            interval = _intersect(interval, (plan.p * scale,) * 2)
+        previous = realise(interval, plan.p * scale, measure, d_p, per)
+        if not previous:
+            raise SystemExit(f"calibrate: no previous-year total reproduces the comparison of {ind}")
+        totals[prev_m] = previous[0]
+    return totals
+
+
+# --- 2. monthly series --------------------------------------------------------------------------------
+
+
+def window_matrix(axis: np.ndarray, ends) -> np.ndarray:
+    """(k, T): 1 where a month falls in the 12-month window ending at each of ``ends``."""
+    ends = np.asarray(list(ends))[:, None]
+    return ((axis[None, :] <= ends) & (axis[None, :] > ends - 12)).astype(float)
+
+
+def level_profile(axis: np.ndarray, totals: dict[int, float], months_in_total: int = 12) -> np.ndarray:
+    """Monthly level through the rolling totals: total/12 at each window's centre, linear between.
+
+    ``months_in_total=1`` interpolates ratios (percentages) instead of totals.
+    """
+    ends = sorted(totals)
+    return np.interp(axis, np.array(ends) - 5.5, [totals[e] / months_in_total for e in ends])
+
+
+def seasonal(axis: np.ndarray, amp: float, peaks: np.ndarray) -> np.ndarray:
+    """(S, T): 1 + amp·cos(2π(calendar month − peak)/12)."""
+    calendar = axis % 12 + 1
+    return 1 + amp * np.cos(2 * np.pi * (calendar[None, :] - peaks[:, None]) / 12)
+
+
+def tilt_ramp(axis: np.ndarray, last: int, tilts: np.ndarray) -> np.ndarray:
+    """(S, T): a linear tilt over the trend window (the last 24 months), flat before it."""
+    x = np.clip(axis - (last - 11.5), -12, 12)
+    return 1 + tilts[:, None] * x[None, :] / 24
+
+
+def fit_totals(raw: np.ndarray, axis: np.ndarray, totals: dict[int, float]) -> np.ndarray:
+    """Nudge each row of ``raw`` to the exact rolling totals, then round to whole numbers.
+
+    The correction is the weighted least-change one (weights ∝ the month's size, so a quiet
+    month moves least), applied to all rows at once; cumulative rounding then keeps every
+    window total whole and exact. Months before the trend window (the last 24) weigh
+    ``OUTSIDE_TREND`` times more, so a baseline window reaching back before it is met there
+    and the shape searched for inside the trend window is kept.
+    """
+    ends = sorted(totals)
+    a = window_matrix(axis, ends)
+    goal = np.array([totals[e] for e in ends], dtype=float)
+    weights = (raw + 0.5) * np.where(axis < axis[-1] - 23, OUTSIDE_TREND, 1.0)[None, :]
+    normal = np.einsum("kt,st,jt->skj", a, weights, a)
+    shortfall = goal[None, :] - raw @ a.T
+    lam = np.linalg.solve(normal, shortfall[..., None])[..., 0]
+    fitted = raw + weights * (lam @ a)
+    cumulative = np.floor(np.cumsum(fitted, axis=1) + 0.5)
+    return np.diff(cumulative, axis=1, prepend=0.0)
+
+
+@dataclass
+class Grid:
+    """The candidates of one indicator, least distorted first: smallest spike, least tilt, the
+    natural seasonal peak, then seeds."""
+
+    seed: np.ndarray
+    tilt: np.ndarray
+    peak: np.ndarray
+    spike: np.ndarray
+
+    @classmethod
+    def build(cls, plan: Plan, spikes) -> "Grid":
+        s, t, p, e = np.meshgrid(np.arange(len(spikes)), np.arange(len(plan.tilts)),
+                                 np.arange(len(PHASE_SHIFTS) if plan.amp else 1), np.arange(plan.seeds), indexing="ij")
+        return cls(seed=e.ravel(), tilt=plan.tilts[t.ravel()],
+                   peak=(plan.peak - 1 + np.array(PHASE_SHIFTS)[p.ravel()]) % 12 + 1,
+                   spike=np.array(spikes)[s.ravel()])
+
+
+def _key(ind: str) -> int:
+    """A fixed RNG key per indicator (Python's hash() of a str changes between runs)."""
+    return sum(ord(ch) * 31 ** i for i, ch in enumerate(ind)) % 2**31
+
+
+def _uniforms(ind: str, axis_len: int, seeds: int) -> np.ndarray:
+    """(seeds, T) uniforms, the same for every tilt/phase/spike of a seed (common random numbers)."""
+    return np.stack([np.random.default_rng([_key(ind), 0, s]).random(axis_len) for s in range(seeds)])
+
+
+def _normals(ind: str, axis_len: int, seeds: int) -> np.ndarray:
+    """(seeds, T) standard normals for the extra month-to-month noise, per seed."""
+    return np.stack([np.random.default_rng([_key(ind), 100, s]).standard_normal(axis_len) for s in range(seeds)])
+
+
+def count_candidates(ind: str, plan: Plan, axis: np.ndarray, totals: dict[int, float], grid: Grid):
+    """(S, T) whole-number monthly counts for every grid point, each meeting ``totals`` exactly."""
+    from scipy.stats import poisson
+
+    last = axis[-1]
+    mu = level_profile(axis, totals)[None, :] * seasonal(axis, plan.amp, grid.peak) * tilt_ramp(axis, last, grid.tilt)
+    mu[:, -1] *= grid.spike
+    mu *= np.exp(plan.noise * _normals(ind, len(axis), plan.seeds)[grid.seed] - plan.noise ** 2 / 2)
+    raw = poisson.ppf(_uniforms(ind, len(axis), plan.seeds)[grid.seed], np.maximum(mu, 1e-9))
+    return fit_totals(raw, axis, totals)
+
+
+def percentage_candidates(ind: str, plan: Plan, axis: np.ndarray, totals: dict[int, tuple], grid: Grid):
+    """(S, T) numerators and (T,) denominators meeting both sets of totals exactly."""
+    from scipy.stats import binom, poisson
+
+    dens = {e: d for e, (_, d) in totals.items()}
+    nums = {e: n for e, (n, _) in totals.items()}
+    d_level = level_profile(axis, dens)
+    d_raw = poisson.ppf(np.random.default_rng([_key(ind), 7]).random(len(axis)), d_level)
+    d = fit_totals(d_raw[None, :], axis, dens)[0]
+    ratio = level_profile(axis, {e: nums[e] / dens[e] for e in totals}, months_in_total=1)
+    p = np.clip(ratio[None, :] * tilt_ramp(axis, axis[-1], grid.tilt), 0.001, 0.999)
+    raw = binom.ppf(_uniforms(ind, len(axis), plan.seeds)[grid.seed], d[None, :], p)
+    return fit_totals(raw, axis, nums), d
+
+
+def survey_candidates(ind: str, plan: Plan, axis: np.ndarray, grid: Grid):
+    """Monthly survey proxy (no totals to meet): respondents a month and those agreeing."""
+    from scipy.stats import binom
+
+    rng = np.random.default_rng([_key(ind), 11])
+    d = rng.integers(plan.size[0], plan.size[1] + 1, len(axis)).astype(float)
+    path = np.linspace(plan.survey[0], plan.survey[1], len(axis))
+    p = np.clip(path[None, :] * tilt_ramp(axis, axis[-1], grid.tilt), 0.001, 0.999)
+    return binom.ppf(_uniforms(ind, len(axis), plan.seeds)[grid.seed], d[None, :], p), d
+
+
+def _assess_rows(row, values, dens, first: int) -> dict:
+    """The engine's own measures for candidate series of one indicator."""
+    return assess_series(
+        values, dens, first, measure=row["measure"], direction=row["direction"],
+        baseline_end=row["baseline_end"], baseline=row["baseline"], target_type=row["target_type"],
+        target_amount=row["target_amount"], target_value=row["target_value"], target_date=row["target_date"],
+        rate_per=row["rate_per"], population=row["population"], current_override=row["current_override"],
+        current_denominator=row["current_denominator"], baseline_denominator=row["baseline_denominator"],
+        chart=False)
+
+
+def choose_series(ind: str, row, plan: Plan, totals: dict) -> tuple[np.ndarray, np.ndarray | None]:
+    """The first grid candidate whose labels (trend, past month, position) match; fail loudly if none."""
+    want = {k: v for k, v in (PRINTED[ind] | WANT.get(ind, {})).items() if k in ("trend", "month", "position")}
+    axis = np.arange(m(plan.start), m(plan.last) + 1)
+    spikes = SPIKES if want.get("month") == ABOVE else (1.0,)
+    grid = Grid.build(plan, spikes)
+    if plan.survey:
+        values, dens = survey_candidates(ind, plan, axis, grid)
+    elif row["measure"] == "percentage":
+        values, dens = percentage_candidates(ind, plan, axis, totals, grid)
+    else:
+        values, dens = count_candidates(ind, plan, axis, {e: n for e, (n, _) in totals.items()}, grid), None
+    ok = (values >= 0).all(axis=1)
+    if dens is not None:
+        ok &= (values <= dens[None, :]).all(axis=1)
+        dens_rows = np.broadcast_to(dens, values.shape)
+    else:
+        dens_rows = None
+    if totals and not plan.survey:  # every rolling total met exactly
+        a = window_matrix(axis, sorted(totals))
+        goal = np.array([totals[e][0] for e in sorted(totals)], dtype=float)
+        ok &= (np.abs(values @ a.T - goal) < 1e-6).all(axis=1)
+    out = _assess_rows(row, values, dens_rows, int(axis[0]))
+    names = {"trend": "trend_sufficient", "month": "past_month", "position": "position"}
+    for key, label in want.items():
+        ok &= out[names[key]] == label
+    if not ok.any():
+        raise SystemExit(f"calibrate: no synthetic series for {ind} gives {want}")
+    best = int(np.argmax(ok))
+    return axis, values[best], dens
+
+
+# --- 3. MSG rows ----------------------------------------------------------------------------------------
+
+
+def msg_rows(ind: str, own_area: str, own_population: int, own_count: int, distance: float, side: str,
+             group) -> list[list]:
+    """The most similar group: own row first, others scattered around the group rate.
+
+    The others' total is set so that (own rate / group rate − 1) prints as ``distance``; the
+    position against the group must fall on the printed side (or "In Line").
+    """
+    areas = np.array([own_population] + [p for _, p in group], dtype=float)
+    group_rate = own_count / own_population / (1 + distance)
+    others_total = round(group_rate * areas.sum()) - own_count
+    for seed in range(50):
+        rng = np.random.default_rng([_key(ind), 200, seed])
+        raw = areas[1:] * group_rate * np.exp(0.18 * rng.standard_normal(len(group)))
+        scaled = raw * others_total / raw.sum()
+        counts = np.floor(scaled).astype(int)
+        short = others_total - counts.sum()
+        counts[np.argsort(-(scaled - counts), kind="stable")[:short]] += 1
+        rows = [[ind, own_area, own_count, own_population]] + [
+            [ind, name, int(c), pop] for (name, pop), c in zip(group, counts)]
+        all_counts = np.array([r[2] for r in rows], dtype=float)
+        got = float(msg.msg_distance(own_count, own_population, all_counts, areas))
+        position = str(msg.msg_position(own_count, own_population, all_counts, areas))
+        allowed = {"Above": (labels.SIG_ABOVE, labels.IN_LINE), "Below": (labels.SIG_BELOW, labels.IN_LINE)}[side]
+        lo, hi = printed_interval(distance)
+        if lo <= got <= hi and position in allowed:
+            return rows
+    raise SystemExit(f"calibrate: no MSG rows reproduce the distance of {ind}")
+
+
+# --- 4. everything, and verification ------------------------------------------------------------------
+
+
+def _csv_text(header, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _number_text(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return str(int(round(x))) if float(x).is_integer() else repr(float(x))
+
+
+def _targets():
+    """The Targets sheet, parsed by the engine's own reader (for months and numbers as it sees them)."""
+    sheets = static_sheets() | {"Data": [["Month", "Indicator", "Value", "Denominator"]]}
+    return parse_sheets(sheets).targets.set_index("indicator", drop=False)
+
+
+def generate() -> dict[str, str]:
+    """The text of kettering_data.csv and kettering_msg.csv (deterministic)."""
+    targets = _targets()
+    data_rows, msg_out = [], []
+    for ind, row in targets.iterrows():
+        plan = PLANS[ind]
+        totals = {} if plan.survey else solve_totals(ind, row, plan)
+        axis, values, dens = choose_series(ind, row, plan, totals)
+        for i, month in enumerate(axis):
+            data_rows.append([months.iso(month), ind, _number_text(values[i]),
+                              _number_text(dens[i]) if dens is not None else ""])
+        if "msg" in PRINTED[ind]:
+            county = row["area"] != ""
+            own = row["area"] or "Kettering"
+            group = FORCE_GROUP if county else CDRP_GROUP
+            population = COUNTY_POPULATION if county else KETTERING_POPULATION
+            current = int(values[-12:].sum())
+            msg_out += msg_rows(ind, own, population, current, PRINTED[ind]["msg"], PRINTED[ind]["side"], group)
+    return {
+        FILES["Data"]: _csv_text(["Month", "Indicator", "Value", "Denominator"], data_rows),
+        FILES["MSG"]: _csv_text(["Indicator", "Area", "Count", "Population"],
+                                [[r[0], r[1], _number_text(r[2]), _number_text(r[3])] for r in msg_out]),
+    }
+
+
+def _rounds_to(value, printed: float) -> bool:
+    return isinstance(value, (int, float, np.floating)) and abs(float(value) - printed) < HALF
+
+
+def verify(sheets=None) -> list[str]:
+    """Every printed figure against the engine's Results for the demo sheets; returns the misses."""
+    result = assess(parse_sheets(sheets or demo_sheets()))
+    res = result.results.set_index("Indicator")
+    detail = result.detail.set_index("indicator")
+    columns = {"change": "Change from baseline", "rr": "Reduction required", "trend": "Trend sufficient",
+               "month": "Past month", "comp": "Comparative 12 months", "msg": "MSG distance",
+               "baseline": "Baseline"}
+    misses = []
+    for ind, figures in PRINTED.items():
+        expected = figures | {k[1]: v for k, v in NEAREST.items() if k[0] == ind} | WANT.get(ind, {})
+        for key, want in expected.items():
+            if key in columns:
+                got = res.loc[ind, columns[key]]
+            elif key == "position":
+                got = res.loc[ind, "Position"]
+            elif key == "significant":
+                got = detail.loc[ind, "significant_change"]
+            elif key == "shortfall":
+                got = res.loc[ind, "Current"] - res.loc[ind, "Target"]
+            elif key == "side":
+                distance, position = res.loc[ind, "MSG distance"], res.loc[ind, "MSG position"]
+                numeric = isinstance(distance, float)
+                good = numeric and ((distance > 0) if want == "Above" else (distance < 0))
+                allowed = (labels.IN_LINE, labels.SIG_ABOVE if want == "Above" else labels.SIG_BELOW)
+                if not (good and position in allowed):
+                    misses.append(f"{ind} MSG: {want} MSG average printed; got {distance} {position}")
+                continue
+            else:
+                continue
+            if isinstance(want, (str, int)):  # labels; whole counts (baselines, NI30's shortfall)
+                ok = got == want
+            else:
+                ok = _rounds_to(got, want)
+            if not ok:
+                misses.append(f"{ind} {key}: printed {want!r}, got {got!r}")
+    outcomes = result.outcomes.set_index("outcome")
+    overrides = result.inputs.outcomes.set_index("outcome")["rag_override"]
+    for code, published in PUBLISHED_RAG.items():
+        shown, computed = outcomes.loc[code, "rag"], outcomes.loc[code, "computed_rag"]
+        if shown != published:
+            misses.append(f"outcome {code}: RAG {shown!r}, published {published!r}")
+        if (overrides[code] != "") != (computed != published):
+            misses.append(f"outcome {code}: RAG override {overrides[code]!r} but computed {computed!r}")
+    return misses
+
+
+def main() -> int:
+    started = time.perf_counter()
+    texts = generate()
+    for name, text in texts.items():
+        (HERE / name).write_text(text, encoding="utf-8", newline="")
+    misses = verify()
+    elapsed = time.perf_counter() - started
+    if misses:
+        print("calibrate: the demo does NOT reproduce the seed:\n  " + "\n  ".join(misses), file=sys.stderr)
+        return 1
+    lines = {name: text.count("\n") - 1 for name, text in texts.items()}
+    print(f"calibrate: wrote {', '.join(f'{n} ({k} rows)' for n, k in lines.items())}; "
+          f"every printed figure reproduced ({elapsed:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
