@@ -97,3 +97,58 @@ def same_answer(a, b) -> bool:
             return a == b
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
     return a == b and type(a) is type(b)
+
+
+# --- real engines and the demo, shared by the bulletin and workbook tests ---------------------
+
+
+def _require_libreoffice() -> str:
+    """Path of soffice; without it the test is skipped, or fails when CI requires LibreOffice."""
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+    if os.environ.get("XL_PIB_REQUIRE_LIBREOFFICE"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def soffice() -> str:
+    return _require_libreoffice()
+
+
+@pytest.fixture(scope="session")
+def demo_sheets():
+    from xl_pib.demo import demo_sheets as sheets
+
+    return sheets()
+
+
+@pytest.fixture(scope="session")
+def demo_assessment(demo_sheets):
+    from xl_pib.assess import assess
+    from xl_pib.inputs import parse_sheets
+
+    return assess(parse_sheets(demo_sheets))
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory):
+    """The demo as the CLI writes it: demo_input.xlsx and demo_bulletin.xlsx (no PDF)."""
+    from xl_pib.cli import main
+
+    folder = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "-o", str(folder)]) == 0
+    return folder / "demo_input.xlsx", folder / "demo_bulletin.xlsx"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, demo_assessment):
+    """A freshly generated live workbook for the demo inputs."""
+    from xl_pib.template import build_template
+
+    path = tmp_path_factory.mktemp("template") / "pib_bulletin.xlsm"
+    return build_template(demo_assessment, path)

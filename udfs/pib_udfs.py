@@ -65,8 +65,8 @@ def _numbers(named: dict, *names: str) -> list[np.ndarray]:
 
 
 def _texts(named: dict, *names: str) -> list[np.ndarray]:
-    return [cells.texts_of(named[n]) if named[n].ndim else
-            cells.texts_of(named[n].item()).reshape(()) for n in names]
+    # The engine reads label cells as they come (None, NaN, text in any case).
+    return [np.asarray(named[n], dtype=object) for n in names]
 
 
 def _per_series(result, from_columns: bool):

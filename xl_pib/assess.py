@@ -52,7 +52,6 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
     ``chart`` the monthly chart series of shape (S, T).
     """
     v = series.as_series(values)
-    d = series.as_series(denominators) if denominators is not None else np.full(v.shape, np.nan)
     s_count, t_count = v.shape
     per_series = lambda a, fill=np.nan: np.broadcast_to(np.asarray(fill if a is None else a, dtype=float), (s_count,))  # noqa: E731
     kinds = np.broadcast_to(np.asarray(measure, dtype=object), (s_count,))
@@ -60,8 +59,11 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
     pop, per = per_series(population), per_series(rate_per)
     base_end, tgt_date = per_series(baseline_end), per_series(target_date)
 
+    # Denominators matter only for percentage measures; skip them entirely when there are none.
+    with_d = denominators is not None and bool(is_pct.any())
+    d = series.as_series(denominators) if with_d else None
     aligned, shift = series.align_right(v)
-    aligned_d = series.shift_right(d, shift)
+    aligned_d = series.shift_right(d, shift) if with_d else None
     has_data = ~np.isnan(v).all(axis=-1)
     last_index = np.where(has_data, t_count - 1 - shift, -1)
     assessed = np.where(has_data, first_month + last_index, np.nan)
@@ -87,11 +89,10 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
     to_target = tgt_date - assessed
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        monthly_pct = aligned / aligned_d
         # A rate target is a count target for the same population: the trend of
         # a rate is judged on its monthly counts against target · population / per.
         trend_target = np.where(is_rate, target * pop / per, target)
-    monthly = np.where(is_pct[:, None], monthly_pct, aligned)
+        monthly = np.where(is_pct[:, None], aligned / aligned_d, aligned) if with_d else aligned
     trend_kinds = np.where(is_rate, "count", kinds)
 
     out = {
@@ -108,7 +109,7 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         "trend_target": trend_target,
         "trend_sufficient": trend.trend_sufficient(monthly, trend_target, to_target, trend_kinds, direction, window),
         "comparative_12m": np.where(is_pct, rolling.comparative_12m(aligned, aligned_d),
-                                    rolling.comparative_12m(aligned)),
+                                    rolling.comparative_12m(aligned)) if with_d else rolling.comparative_12m(aligned),
         "position": trajectory.position(current, base, target, elapsed, total, band),
     }
     status = expected.month_status(monthly, method)
@@ -131,10 +132,12 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
             out[key] = np.full(s_count, np.nan)
 
     # Significance of a percentage's change from its baseline (perception surveys).
-    base_rolled_d = _gather(rolling.rolling12(d), base_index)
-    n_now = np.where(np.isnan(per_series(current_denominator)), _gather(rolling.rolling12(d), last_index),
+    rolled_d = rolling.rolling12(d) if with_d else np.full((s_count, 1), np.nan)
+    n_now = np.where(np.isnan(per_series(current_denominator)), _gather(rolled_d, last_index),
                      per_series(current_denominator))
-    n_base = np.where(np.isnan(per_series(baseline_denominator)), base_rolled_d, per_series(baseline_denominator))
+    n_base = np.where(np.isnan(per_series(baseline_denominator)), _gather(rolled_d, base_index),
+                      per_series(baseline_denominator))
+    n_now, n_base = np.where(is_pct, n_now, np.nan), np.where(is_pct, n_base, np.nan)
     out["current_denominator"], out["baseline_denominator"] = n_now, n_base
     out["significant_change"] = np.where(
         is_pct, intervals.significant_change(current * n_now, n_now, base * n_base, n_base, conf), labels.NA)
@@ -145,12 +148,18 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         out["rolling"] = rolled
         out["trajectory"] = trajectory.trajectory(base[:, None], target[:, None], m_t, total[:, None])
         out["lower"], out["upper"] = trajectory.limits(base[:, None], target[:, None], m_t, total[:, None], band)
-        out["monthly_position"] = trajectory.position(rolled, base[:, None], target[:, None], m_t, total[:, None], band)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["monthly_percentage"] = v / d
-        lower, upper = intervals.wilson(v, d, conf)
-        out["monthly_error_above"] = upper - out["monthly_percentage"]
-        out["monthly_error_below"] = out["monthly_percentage"] - lower
+        # Codes, not labels: 10,000 series × 120 months of strings would dominate the run.
+        out["monthly_position"] = trajectory.position_code(rolled, base[:, None], target[:, None], m_t,
+                                                           total[:, None], band)
+        pct = np.full(v.shape, np.nan)
+        above, below = pct.copy(), pct.copy()
+        if with_d:
+            rows = np.flatnonzero(is_pct)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct[rows] = v[rows] / d[rows]
+            lower, upper = intervals.wilson(v[rows], d[rows], conf)
+            above[rows], below[rows] = upper - pct[rows], pct[rows] - lower
+        out["monthly_percentage"], out["monthly_error_above"], out["monthly_error_below"] = pct, above, below
     return out
 
 

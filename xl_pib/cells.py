@@ -21,7 +21,10 @@ _MISSING_TEXT = {"", labels.NA.lower(), "#n/a", "na", "n/a"}
 
 
 def is_scalar(value) -> bool:
-    return np.ndim(value) == 0
+    # isinstance first: np.ndim on a 10,000-row list would build an array just to ask.
+    if isinstance(value, (list, tuple)):
+        return False
+    return not isinstance(value, np.ndarray) or value.ndim == 0
 
 
 def grid(value) -> np.ndarray:

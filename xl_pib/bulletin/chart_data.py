@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .. import labels, months
+from ..measures import trajectory
 
 SHEET = "Chart Data"
 PERFORMANCE_COLUMNS = ("Month", "Actual (rolling 12 months)", "Target trajectory", "Lower limit", "Upper limit",
@@ -61,14 +63,13 @@ def layout(targets, latest: int) -> list[ChartBlock]:
     return blocks
 
 
-def _column(assessment, key: str, index: int, span) -> list:
+def _column(assessment, key: str, index: int, span) -> np.ndarray:
+    """One indicator's chart series over the block's months (NaN outside the assessed axis)."""
     axis = assessment.month_axis
-    values = assessment.charts[key][index]
-    out = []
-    for month in span:
-        i = month - axis[0]
-        out.append(values[i] if 0 <= i < len(axis) else np.nan)
-    return out
+    values = assessment.charts[key][index].astype(float)
+    where = np.asarray(span) - axis[0]
+    inside = (where >= 0) & (where < len(axis))
+    return np.where(inside, values[np.clip(where, 0, len(axis) - 1)], np.nan)
 
 
 def block_rows(assessment, block: ChartBlock, index: int) -> list[list]:
@@ -81,19 +82,20 @@ def block_rows(assessment, block: ChartBlock, index: int) -> list[list]:
         columns = [dates, pct,
                    _column(assessment, "monthly_error_above", index, block.months),
                    _column(assessment, "monthly_error_below", index, block.months),
-                   [detail["baseline"]] * len(dates), [detail["target"]] * len(dates)]
+                   np.full(len(dates), detail["baseline"], dtype=float),
+                   np.full(len(dates), detail["target"], dtype=float)]
     else:
         actual = _column(assessment, "rolling", index, block.months)
         where = _column(assessment, "monthly_position", index, block.months)
-        markers = [[a if p == label else np.nan for a, p in zip(actual, where)]
-                   for label in (labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)]
+        markers = [np.where(where == code, actual, np.nan)
+                   for code in (trajectory.ABOVE, trajectory.ON, trajectory.BELOW)]
         columns = [dates, actual, _column(assessment, "trajectory", index, block.months),
                    _column(assessment, "lower", index, block.months),
                    _column(assessment, "upper", index, block.months), *markers]
     rows = [[block.indicator, name] + [None] * (len(block.columns) - 2), list(block.columns)]
-    for values in zip(*columns):
-        rows.append([None if isinstance(v, float) and v != v else v for v in values])
-    return rows
+    table = np.column_stack([np.asarray(c, dtype=object) for c in columns])
+    table[pd.isna(table)] = None
+    return rows + table.tolist()
 
 
 def grid(assessment, blocks: list[ChartBlock]) -> list[list]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
-from ..options import DIRECTIONS, choices
+from ..options import DIRECTIONS, choices, normalise
 from .rag import _text
 
 
@@ -25,10 +25,11 @@ _LABELS = {label.lower(): label for label in (
 
 def _canonical(values) -> np.ndarray:
     """Label cells in the bulletin's own spelling, whatever their case (as PIB_RAG reads them)."""
-    text = np.char.lower(_text(values).astype(str))
-    flat = [_LABELS.get(t, t) for t in np.unique(text)]
-    lookup = dict(zip(np.unique(text), flat))
-    return np.vectorize(lookup.__getitem__, otypes=[object])(text) if text.size else text.astype(object)
+    norm = normalise(values)
+    out = norm.copy()
+    for value in set(norm.ravel().tolist()):
+        out[norm == value] = _LABELS.get(value, value)
+    return out
 
 
 def narrative(name, position, trend_sufficient, month_status, direction="down") -> np.ndarray:

@@ -18,19 +18,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
-from ..options import DIRECTIONS, OUTCOME_RULES, choice, choices
+from ..options import DIRECTIONS, OUTCOME_RULES, choice, choices, normalise
 
 
 def _text(values) -> np.ndarray:
-    """Strip and normalise label cells; blanks and non-text become ""."""
+    """Label cells stripped, with blanks and non-text as "" (original case kept)."""
     arr = np.asarray(values, dtype=object)
-    text = np.where(np.equal(arr, None) | np.not_equal(arr, arr), "", arr).astype(str)
-    return np.char.strip(text)
+    blank = np.equal(arr, None) | np.not_equal(arr, arr)
+    return np.char.strip(np.where(blank, "", arr).astype(str))
 
 
 def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
-    pos = np.char.lower(_text(position))
-    trend = np.char.lower(_text(trend_sufficient))
+    pos, trend = normalise(position), normalise(trend_sufficient)
     up = choices("direction", direction, DIRECTIONS, "down") == "up"
     bad_label = np.where(up, labels.BELOW_TARGET.lower(), labels.ABOVE_TARGET.lower())
     bad = pos == bad_label
@@ -44,10 +43,10 @@ def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
 def outcome_rag(rags, rule="worst") -> np.ndarray:
     """Outcome RAG from the last axis of ``rags`` (one row of indicator ratings per outcome)."""
     kind = choice("rule", rule, OUTCOME_RULES, "worst")
-    text = np.char.upper(_text(rags))
+    text = normalise(rags)
     if text.ndim == 0:
         text = text[None]
-    n_red, n_amber, n_green = ((text == r).sum(-1) for r in labels.RAGS_WORST_FIRST)
+    n_red, n_amber, n_green = ((text == r.lower()).sum(-1) for r in labels.RAGS_WORST_FIRST)
     if kind == "worst":
         conditions = [n_red > 0, n_amber > 0, n_green > 0]
     else:

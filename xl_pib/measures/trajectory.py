@@ -39,12 +39,25 @@ def limits(baseline, target, months_elapsed, months_total, band=0.1) -> tuple[np
     return line - width, line + width
 
 
-def position(value, baseline, target, months_elapsed, months_total, band=0.1) -> np.ndarray:
-    """"Above Target", "Below Target" or "On Target"; "N/A" where an input is missing."""
+# Positions as small integer codes, for whole monthly grids (charts); labels at the edge.
+BELOW, ON, ABOVE, UNKNOWN = -1, 0, 1, 2
+LABELS = np.array([labels.ON_TARGET, labels.ABOVE_TARGET, labels.NA, labels.BELOW_TARGET], dtype=object)
+
+
+def position_code(value, baseline, target, months_elapsed, months_total, band=0.1) -> np.ndarray:
+    """:func:`position` as int8 codes: ABOVE, ON, BELOW, or UNKNOWN where an input is missing."""
     val = np.asarray(value, dtype=float)
     lower, upper = limits(baseline, target, months_elapsed, months_total, band)
-    out = np.select([val > upper, val < lower], [labels.ABOVE_TARGET, labels.BELOW_TARGET],
-                    default=labels.ON_TARGET).astype(object)
-    missing = np.isnan(val) | np.isnan(lower) | np.isnan(upper)
-    out[missing] = labels.NA
-    return out
+    code = np.where(val > upper, ABOVE, np.where(val < lower, BELOW, ON)).astype(np.int8)
+    code[np.isnan(val) | np.isnan(lower) | np.isnan(upper)] = UNKNOWN
+    return code
+
+
+def labels_of(codes) -> np.ndarray:
+    """Position labels for codes from :func:`position_code` (BELOW = -1 indexes the last slot)."""
+    return np.asarray(LABELS[np.asarray(codes)], dtype=object)
+
+
+def position(value, baseline, target, months_elapsed, months_total, band=0.1) -> np.ndarray:
+    """"Above Target", "Below Target" or "On Target"; "N/A" where an input is missing."""
+    return labels_of(position_code(value, baseline, target, months_elapsed, months_total, band))
