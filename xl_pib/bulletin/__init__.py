@@ -69,7 +69,7 @@ def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -
         indices = [i for i, s in enumerate(targets["section"]) if s == name]
         written += section.write_section(
             sheets[name], name, indices, assessment, chart_blocks, data_ws,
-            formulas.performance if formulas else None,
+            formulas,
             writer=lambda *a: (perception.write_block if chart_blocks[a[2]].perception else section.write_block)(*a))
     for module in (appendices, metadata, results):
         module.write(sheets[module.SHEET], assessment)

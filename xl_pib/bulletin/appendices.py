@@ -91,33 +91,47 @@ def appendix_f(assessment) -> list[tuple[str, str, str]]:
     return rows
 
 
+def cells(assessment) -> list[tuple[int, int, str, str]]:
+    """(row, column, text, kind) for the whole sheet; kind: heading, paragraph, header, theme, row."""
+    out, r = [], 1
+    for heading, paragraphs in _methods(assessment.inputs.settings).items():
+        out.append((r, 1, heading, "heading"))
+        r += 1
+        for paragraph in paragraphs:
+            out.append((r, 1, paragraph, "paragraph"))
+            r += 1
+        r += 1
+    out.append((r, 1, "Appendix F: Summary of targets and monitoring indicators", "heading"))
+    r += 1
+    out += [(r, c, title, "header") for c, title in enumerate(("Outcome", "Target(s)", "Monitoring indicators"), 1)]
+    for row in appendix_f(assessment):
+        r += 1
+        kind = "theme" if row[0].startswith("Theme:") else "row"
+        out += [(r, c, value, kind) for c, value in enumerate(row, start=1)]
+    return out
+
+
 def write(ws, assessment) -> None:
     ws.column_dimensions["A"].width = 50
     ws.column_dimensions["B"].width = 45
     ws.column_dimensions["C"].width = 40
-    r = 1
-    for heading, paragraphs in _methods(assessment.inputs.settings).items():
-        put(ws.cell(r, 1), heading).font = styles.SUBTITLE
-        r += 1
-        for paragraph in paragraphs:
+    heights: dict[int, int] = {}
+    for r, c, value, kind in cells(assessment):
+        cell = put(ws.cell(r, c), value)
+        if kind == "heading":
+            cell.font = styles.SUBTITLE
+        elif kind == "paragraph":
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-            cell = put(ws.cell(r, 1), paragraph)
             cell.font, cell.alignment = styles.BODY, styles.WRAP
-            ws.row_dimensions[r].height = 13 * max(1, -(-len(paragraph) // 120)) + 4
-            r += 1
-        r += 1
-    put(ws.cell(r, 1), "Appendix F: Summary of targets and monitoring indicators").font = styles.SUBTITLE
-    r += 1
-    for c, title in enumerate(("Outcome", "Target(s)", "Monitoring indicators"), start=1):
-        cell = put(ws.cell(r, c), title)
-        cell.font, cell.fill, cell.border = styles.BOLD, styles.HEADER_FILL, styles.BOX
-    for row in appendix_f(assessment):
-        r += 1
-        for c, value in enumerate(row, start=1):
-            cell = put(ws.cell(r, c), value)
+            heights[r] = 13 * max(1, -(-len(value) // 120)) + 4
+        elif kind == "header":
+            cell.font, cell.fill, cell.border = styles.BOLD, styles.HEADER_FILL, styles.BOX
+        else:
             cell.alignment, cell.border = styles.WRAP, styles.BOX
-            cell.font = styles.BOLD if row[0].startswith("Theme:") else styles.BODY
-        lines = max(-(-len(row[0]) // 55), row[1].count("\n") + 1, row[2].count("\n") + 1)
-        ws.row_dimensions[r].height = 13 * lines + 4
+            cell.font = styles.BOLD if kind == "theme" else styles.BODY
+            lines = -(-len(value) // 55) if c == 1 else value.count("\n") + 1
+            heights[r] = max(heights.get(r, 0), 13 * lines + 4)
+    for r, height in heights.items():
+        ws.row_dimensions[r].height = height
     s = assessment.inputs.settings
     styles.print_setup(ws, footer=f"{s.report_reference}  {s.security_marking}".strip())

@@ -121,6 +121,7 @@ class LiveFormulas:
                       f'PIB_TARGET({w("baseline")},{t("Target type")},{t("Target amount")},{w("measure")})))',
             "current": f'IF({t("Current override")}<>"",{t("Current override")},'
                        f'PIB_CURRENT({values},{w("measure")},{denominators},{pop},{per_or_default}))',
+            "change_from_baseline": f'PIB_CHANGE_FROM_BASELINE({w("current")},{w("baseline")},{w("measure")})',
             "trend_target": f'IF(ISNUMBER({w("target")}),IF({w("measure")}="rate",'
                             f'{w("target")}*{pop}/{per_or_default},{w("target")}),"N/A")',
             "current_denominator": f'IF({w("measure")}<>"percentage","N/A",IF({t("Current denominator")}<>"",'
@@ -146,6 +147,18 @@ class LiveFormulas:
                                                     "msg_group_population")})
         text = formulas.get(key)
         return None if text is None else "=" + text
+
+    # Block text -------------------------------------------------------------------
+
+    def headline(self, index: int) -> str:
+        """The block's headline, live: "A -11.2% reduction has been recorded from the baseline"."""
+        change = self._w(index, "change_from_baseline")
+        if self.measures[index] == "percentage":
+            size = f'TEXT({change}*100,"0.0")&" percentage point"'
+        else:
+            size = f'TEXT({change},"0.0%")'
+        return (f'=IF(ISNUMBER({change}),"A "&{size}&IF({change}<0," reduction"," increase")'
+                f'&" has been recorded from the baseline","")')
 
     # Performance Tables -----------------------------------------------------------
 

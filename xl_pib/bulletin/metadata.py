@@ -31,9 +31,12 @@ def rows(assessment) -> list[tuple[str, str]]:
     ]
 
 
+FIRST_ROW = 3
+
+
 def write(ws, assessment) -> None:
     put(ws["A1"], "Metadata").font = styles.TITLE
-    for r, (key, value) in enumerate(rows(assessment), start=3):
+    for r, (key, value) in enumerate(rows(assessment), start=FIRST_ROW):
         k, v = put(ws.cell(r, 1), key), put(ws.cell(r, 2), value)
         k.font, k.fill, k.border = styles.BOLD, styles.HEADER_FILL, styles.BOX
         v.font, v.alignment, v.border = styles.BODY, styles.WRAP, styles.BOX

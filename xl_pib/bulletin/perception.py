@@ -33,16 +33,24 @@ def _rows(target, detail) -> tuple[Row, ...]:
     )
 
 
+def block_texts(assessment, index: int) -> dict[int, str]:
+    """The block's data-dependent sentences by row offset: description, note."""
+    target = assessment.inputs.targets.iloc[index]
+    detail = assessment.detail.iloc[index]
+    conf = f"{assessment.inputs.settings.confidence:.1%}".replace(".0%", "%")
+    return {1: text.description(target, detail),
+            2: " ".join(filter(None, [target["commentary"],
+                                      f"Monthly figures are shown with {conf} confidence intervals."]))}
+
+
 def write_block(ws, top: int, index: int, assessment, chart_block, data_ws, live):
     target = assessment.inputs.targets.iloc[index]
     detail = assessment.detail.iloc[index]
     block = IndicatorBlock(target["indicator"], index, ws.title, top)
     put(ws.cell(top, 1), target["name"]).font = styles.SUBTITLE
-    description = text.description(target, detail)
-    write_text_row(ws, top + 1, description, styles.BODY, 13 * _lines(description) + 2)
-    note = " ".join(filter(None, [target["commentary"],
-                                  "Monthly figures are shown with 95% confidence intervals."]))
-    write_text_row(ws, top + 2, note, styles.SMALL, 11 * _lines(note, 95) + 2)
+    texts = block_texts(assessment, index)
+    write_text_row(ws, top + 1, texts[1], styles.BODY, 13 * _lines(texts[1]) + 2)
+    write_text_row(ws, top + 2, texts[2], styles.SMALL, 11 * _lines(texts[2], 95) + 2)
     write_table(ws, top + 3, block, detail, target["direction"], _rows(target, detail), live)
     ws.add_chart(charts.perception_chart(data_ws, chart_block), f"D{top + 1}")
     return block

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import months
-from . import chart_data, results, summary, workings
+from openpyxl.utils import get_column_letter
+
+from . import appendices, chart_data, metadata, perception, results, section, summary, workings
 
 STATUS = (summary.SHEET, "E5")
 STATUS_LABEL = (summary.SHEET, "E4")
@@ -74,9 +76,31 @@ def error_text(error: Exception) -> str:
     return f"Refresh stopped, nothing was changed: {error}"
 
 
+def text_writes(assessment) -> list[RangeWrite]:
+    """Sentences that depend on the data: section subtitles, block texts, Appendices, Metadata.
+
+    Single cells (the top-left of merged text rows), as Excel will not take a
+    block of values over part of a merged range. A block's headline is a live
+    formula in the live workbook, so it is left alone there.
+    """
+    inputs = assessment.inputs
+    out = [RangeWrite(name, "A2", [[section.subtitle(inputs.settings)]])
+           for name in dict.fromkeys(inputs.targets["section"])]
+    blocks = chart_data.layout(inputs.targets, inputs.settings.latest_month)
+    for index, (sheet, top) in enumerate(section.placements(inputs.targets)):
+        texts = (perception.block_texts if blocks[index].perception else section.block_texts)(assessment, index)
+        out += [RangeWrite(sheet, f"A{top + offset}", [[value]]) for offset, value in texts.items()
+                if not (offset == 1 and not blocks[index].perception)]
+    out += [RangeWrite(appendices.SHEET, f"{get_column_letter(c)}{r}", [[value]])
+            for r, c, value, _ in appendices.cells(assessment)]
+    out.append(RangeWrite(metadata.SHEET, f"B{metadata.FIRST_ROW}",
+                          [[value] for _, value in metadata.rows(assessment)]))
+    return out
+
+
 def writes(assessment) -> list[RangeWrite]:
     blocks = chart_data.layout(assessment.inputs.targets, assessment.inputs.settings.latest_month)
-    return [
+    return text_writes(assessment) + [
         RangeWrite(results.SHEET, "A1", _plain(results.grid(assessment))),
         RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment))),
         RangeWrite(chart_data.SHEET, "A1", _plain(chart_data.grid(assessment, blocks))),

@@ -9,7 +9,7 @@ labels, and the performance chart beside it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +55,8 @@ class IndicatorBlock:
     label_cells: list[str] = field(default_factory=list)
 
 
-Live = Callable[[IndicatorBlock, str], "str | None"]
+# The live workbook's formula source (xl_pib.bulletin.live.LiveFormulas), or None for values.
+Live = Any
 
 
 def value_format(measure: str) -> str:
@@ -90,19 +91,38 @@ def write_table(ws, top: int, block: IndicatorBlock, detail, direction: str, row
             ws.row_dimensions[r].height = 26
         coordinate = f"B{r}"
         block.cells[spec.key] = coordinate
-        write_value(ws[coordinate], detail[spec.key], spec, direction, live(block, spec.key) if live else None)
+        write_value(ws[coordinate], detail[spec.key], spec, direction,
+                    live.performance(block, spec.key) if live is not None else None)
         if spec.number_format is None:
             block.label_cells.append(coordinate)
     return top + len(rows)
 
 
-def write_heading(ws, title: str, subtitle: str) -> int:
+FIRST_BLOCK_ROW = 4
+
+
+def subtitle(settings) -> str:
+    return f"{settings.partnership} - Performance Improvement Bulletin - {months.label(settings.latest_month + 1)}"
+
+
+def placements(targets) -> list[tuple[str, int]]:
+    """(sheet, top row) of every indicator's block, from the Targets table alone."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in targets["section"]:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append((name, FIRST_BLOCK_ROW + n * BLOCK_ROWS))
+    return out
+
+
+def write_heading(ws, title: str, subtitle_text: str) -> int:
     put(ws["A1"], title).font = styles.TITLE
-    put(ws["A2"], subtitle).font = styles.SUBTITLE
+    put(ws["A2"], subtitle_text).font = styles.SUBTITLE
     ws.column_dimensions["A"].width = 52
     ws.column_dimensions["B"].width = 17
     ws.column_dimensions["C"].width = 2
-    return 4
+    return FIRST_BLOCK_ROW
 
 
 def write_text_row(ws, row: int, value: str, font, height: float | None = None) -> None:
@@ -117,20 +137,31 @@ def _lines(value: str, width: int = 80) -> int:
     return max(1, -(-len(value) // width))
 
 
-def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, data_ws, live: Live | None):
-    inputs = assessment.inputs
-    target = inputs.targets.iloc[index]
+def block_texts(assessment, index: int) -> dict[int, str]:
+    """The block's data-dependent sentences by row offset: headline, description, data note, notes."""
+    target = assessment.inputs.targets.iloc[index]
     detail = assessment.detail.iloc[index]
-    block = IndicatorBlock(target["indicator"], index, ws.title, top)
-    put(ws.cell(top, 1), target["name"]).font = styles.SUBTITLE
-    write_text_row(ws, top + 1, text.headline(detail["change_from_baseline"], target["measure"]), styles.BOLD)
-    description = text.description(target, detail)
-    write_text_row(ws, top + 2, description, styles.BODY, 13 * _lines(description) + 2)
-    write_text_row(ws, top + 3, text.data_note(detail, inputs.settings.latest_month), styles.SMALL)
     notes = " ".join(filter(None, [target.get("commentary", ""),
                                    ("Not yet assessable: " + "; ".join(detail["reasons"]) + ".")
                                    if detail["reasons"] else ""]))
-    write_text_row(ws, top + 4, notes, styles.SMALL, 11 * _lines(notes, 95) + 2 if notes else None)
+    return {1: text.headline(detail["change_from_baseline"], target["measure"]),
+            2: text.description(target, detail),
+            3: text.data_note(detail, assessment.inputs.settings.latest_month),
+            4: notes}
+
+
+def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, data_ws, live: Live | None):
+    target = assessment.inputs.targets.iloc[index]
+    detail = assessment.detail.iloc[index]
+    block = IndicatorBlock(target["indicator"], index, ws.title, top)
+    put(ws.cell(top, 1), target["name"]).font = styles.SUBTITLE
+    texts = block_texts(assessment, index)
+    write_text_row(ws, top + 1, texts[1], styles.BOLD)
+    if live is not None:
+        formula(ws.cell(top + 1, 1), live.headline(index))
+    write_text_row(ws, top + 2, texts[2], styles.BODY, 13 * _lines(texts[2]) + 2)
+    write_text_row(ws, top + 3, texts[3], styles.SMALL)
+    write_text_row(ws, top + 4, texts[4], styles.SMALL, 11 * _lines(texts[4], 95) + 2 if texts[4] else None)
     write_table(ws, top + 5, block, detail, target["direction"], PERFORMANCE_TABLE, live)
     chart = charts.performance_chart(data_ws, chart_block, value_format(target["measure"]),
                                      targeted=target["target_type"] != "none")
@@ -142,8 +173,7 @@ def write_section(ws, name: str, indices, assessment, chart_blocks, data_ws, liv
                   writer=None) -> list[IndicatorBlock]:
     """Write a section sheet; ``writer`` lays out one block (the Perception sheet passes its own)."""
     s = assessment.inputs.settings
-    subtitle = f"{s.partnership} - Performance Improvement Bulletin - {months.label(s.latest_month + 1)}"
-    row = write_heading(ws, name, subtitle)
+    row = write_heading(ws, name, subtitle(s))
     blocks = []
     for n, index in enumerate(indices):
         blocks.append((writer or write_block)(ws, row, index, assessment, chart_blocks[index], data_ws, live))

@@ -38,6 +38,7 @@ WORKINGS_COLUMNS = (
     ("baseline", "Baseline", "#,##0.0###"),
     ("target", "Target", "#,##0.0###"),
     ("current", "Current", "#,##0.0###"),
+    ("change_from_baseline", "Change from baseline", "0.0%"),
     ("trend_target", "Trend target", "#,##0.0###"),
     ("msg_count", "MSG own count", "#,##0"),
     ("msg_population", "MSG own population", "#,##0"),
