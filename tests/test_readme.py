@@ -85,3 +85,8 @@ def test_readme_example_evaluates_as_documented(parser, formula, expected):
             assert round(float(value), decimals) == pytest.approx(number), (formula, value)
         else:
             assert value == spec, (formula, value)
+
+
+def test_readme_narrative_example(parser):
+    formula, sentence = re.search(r"`(=PIB_NARRATIVE\([^`]+\))` →\s*\*(.+?)\*", README, flags=re.S).groups()
+    assert parser.ast(formula)[1].compile()() == " ".join(sentence.split())
