@@ -208,7 +208,7 @@ def _msg_arrays(inputs: Inputs):
     return own_count, own_pop, counts, pops
 
 
-def _reasons(out: dict, targets_: pd.DataFrame, window: int) -> list[list[str]]:
+def _reasons(out: dict, targets_: pd.DataFrame, window: int, partnership: str) -> list[list[str]]:
     """Why a measure shows N/A for lack of data, per indicator ("needs 24 months; 9 available")."""
     available = out["months_available"]
     has_target = targets_["target_type"].to_numpy() != "none"
@@ -221,6 +221,10 @@ def _reasons(out: dict, targets_: pd.DataFrame, window: int) -> list[list[str]]:
         short = applies & (available < months_needed)
         for i in np.flatnonzero(short):
             reasons[i].append(f"{name} needs {months_needed} months; {int(available[i])} available")
+    no_own_row = np.isnan(out["msg_count"]) & ~np.isnan(out["msg_group_count"])
+    for i in np.flatnonzero(no_own_row):
+        area = targets_["area"].iloc[i] or partnership
+        reasons[i].append(f"MSG distance needs the MSG sheet to have a row for its own area '{area}'")
     no_baseline = np.isnan(out["baseline"]) & ~np.isnan(targets_["baseline_end"].to_numpy())
     for i in np.flatnonzero(no_baseline):
         reasons[i].append(f"Baseline needs 12 months of data to {months.iso(targets_['baseline_end'].iloc[i])}")
@@ -269,7 +273,7 @@ def assess(inputs: Inputs) -> Assessment:
         "MSG position": out["msg_position"], "Position": out["position"], "RAG": out["rag"],
     }, columns=list(RESULTS_COLUMNS))
 
-    reasons = _reasons(out, t, s.trend_window)
+    reasons = _reasons(out, t, s.trend_window, s.partnership)
     per_indicator = {k: v for k, v in out.items() if np.ndim(v) == 1}
     detail = pd.DataFrame(per_indicator)
     detail.insert(0, "indicator", col("indicator"))

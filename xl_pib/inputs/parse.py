@@ -292,6 +292,8 @@ def _msg(sheets, targets: pd.DataFrame) -> pd.DataFrame:
           "an indicator id listed on the Targets sheet", "indicator")
     out["area"] = _text(frame, "area")
     _fail(name, frame, out["area"] == "", "Area", "an area name")
+    repeated = pd.DataFrame({"i": out["indicator"], "a": out["area"].str.lower()}).duplicated()
+    _fail(name, frame, repeated, "Area", "one row per indicator and area (this area is repeated)", "area")
     for key, header in (("count", "Count"), ("population", "Population")):
         out[key] = _numbers(name, frame, key, header)
         _fail(name, frame, out[key].isna(), header, "a number")
