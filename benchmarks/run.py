@@ -245,6 +245,7 @@ def bench_refresh():
 
 def bench_calls():
     import formulas
+    import formulas.functions
     import schedula
     from formulas.tokens.operand import XlError
 

@@ -198,9 +198,6 @@ def test_bulletin_gets_the_permissions_of_any_new_file(bulletin):
     assert stat.S_IMODE(bulletin.stat().st_mode) == 0o666 & ~umask
 
 
-@pytest.mark.xfail(strict=True, reason="bug: xl_pib.demo.write_demo_input renames a tempfile.mkstemp file without "
-                   "chmod, so `xl-pib demo` leaves demo_input.xlsx readable by its owner only (0600), unlike "
-                   "the bulletin, which bulletin.save() gives the umask's permissions")
 def test_demo_input_gets_the_permissions_of_any_new_file(demo_files):
     umask = os.umask(0)
     os.umask(umask)
@@ -393,8 +390,6 @@ def test_executive_summary_rag_cells_are_filled_red_amber_green(book):
     assert seen == {"R", "A", "G"}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: styles.rag_fill picks the letter 'A' out of 'N/A', so an outcome or "
-                   "indicator that cannot be rated is filled amber like a real Amber rating")
 def test_not_applicable_rag_cells_are_not_coloured_as_a_rating(book):
     filled = []
     for name in ("Executive Summary", *SECTIONS):

@@ -138,8 +138,6 @@ def test_block_says_why(book):
     assert table["Long-term trend sufficient to meet target"] == labels.NA
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the Perception block (bulletin/perception.py write_block) never prints "
-                   "detail['reasons'], so a survey indicator with too few months shows N/A without saying why")
 def test_perception_block_says_why(book):
     ws = book["Perception"]
     texts = [str(a) for a, _ in block_text(ws, "Perception: Teenagers Hanging Around") if a]

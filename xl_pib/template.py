@@ -58,7 +58,10 @@ def _skeleton(names: list[str], path: Path) -> None:
 
     book = xlsxwriter.Workbook(str(path))
     # The VBA project's document modules are ThisWorkbook, Sheet1 and Sheet2.
+    # The VBA project's document modules are ThisWorkbook, Sheet1 and Sheet2; every
+    # other sheet gets its own unique code name (VBA requires them to differ).
     book.set_vba_name("ThisWorkbook")
+    spare = iter(range(3, len(names) + 3))
     for name in names:
         sheet = book.add_worksheet(name)
         if name == summary.SHEET:
@@ -67,6 +70,8 @@ def _skeleton(names: list[str], path: Path) -> None:
                                               "width": 110, "height": 32})
         elif name == CONF_SHEET:
             sheet.set_vba_name("Sheet2")
+        else:
+            sheet.set_vba_name(f"Sheet{next(spare)}")
     book.add_vba_project(io.BytesIO(vba_project()), is_stream=True)
     book.close()
 

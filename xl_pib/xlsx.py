@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import os
+import tempfile
+from pathlib import Path
 
 from openpyxl.cell.cell import Cell
 
@@ -43,3 +46,22 @@ def write_rows(ws, rows, start_row: int = 1, start_col: int = 1) -> None:
     for r, row in enumerate(rows, start=start_row):
         for c, value in enumerate(row, start=start_col):
             put(ws.cell(row=r, column=c), value)
+
+
+def save(wb, path: str | Path) -> Path:
+    """Save via a temporary file in the same folder and rename, so a failure leaves any old file intact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        wb.save(temporary)
+        # mkstemp creates 0600 files; give the bulletin the permissions any new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -9,14 +9,13 @@ formulas (see :mod:`xl_pib.bulletin.live`) instead of the engine's values.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from . import appendices, chart_data, input_sheets, metadata, perception, results, section, summary, workings
+from ..xlsx import save
 from .live import LiveFormulas
 from .section import IndicatorBlock
 
@@ -80,20 +79,4 @@ def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -
     return wb, Layout(tuple(sections), tuple(written), tuple(chart_blocks), series_layout)
 
 
-def save(wb: Workbook, path: str | Path) -> Path:
-    """Save via a temporary file in the same folder and rename, so a failure leaves any old file intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        wb.save(temporary)
-        # mkstemp creates 0600 files; give the bulletin the permissions any new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+__all__ = ["Layout", "build_workbook", "print_sheets", "save", "sheet_order", "sections_in_order"]

@@ -38,9 +38,10 @@ def block_texts(assessment, index: int) -> dict[int, str]:
     target = assessment.inputs.targets.iloc[index]
     detail = assessment.detail.iloc[index]
     conf = f"{assessment.inputs.settings.confidence:.1%}".replace(".0%", "%")
+    reasons = ("Not yet assessable: " + "; ".join(detail["reasons"]) + ".") if detail["reasons"] else ""
     return {1: text.description(target, detail),
             2: " ".join(filter(None, [target["commentary"],
-                                      f"Monthly figures are shown with {conf} confidence intervals."]))}
+                                      f"Monthly figures are shown with {conf} confidence intervals.", reasons]))}
 
 
 def write_block(ws, top: int, index: int, assessment, chart_block, data_ws, live):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.styles import Alignment, Border, Font, GradientFill, PatternFill, Side
 from openpyxl.worksheet.pagebreak import Break
 
@@ -42,7 +44,11 @@ _RAG_FILLS = {labels.RED: RED, labels.AMBER: AMBER, labels.GREEN: GREEN}
 
 def rag_fill(rating: str):
     """Fill for a RAG cell; a split judgement such as "A/R" shades both colours."""
-    letters = [c for c in str(rating).upper() if c in _RAG_FILLS]
+    # Ratings are whole tokens ("R", "A/R", "A R"); "N/A" holds an A but is no rating.
+    text = str(rating).strip().upper()
+    if text == labels.NA:
+        return None
+    letters = [t for t in re.split(r"[/\s,]+", text) if t in _RAG_FILLS]
     if not letters:
         return None
     if len(set(letters)) == 1:

@@ -103,7 +103,7 @@ def write_demo_input(path: str | Path) -> Path:
     from openpyxl.utils import get_column_letter
 
     from .. import months
-    from ..xlsx import write_rows
+    from ..xlsx import save, write_rows
 
     path = Path(path)
     book = Workbook()
@@ -127,16 +127,7 @@ def write_demo_input(path: str | Path) -> Path:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
                     cell.number_format = "yyyy-mm"
             ws.column_dimensions[get_column_letter(i + 1)].width = _width(column)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return save(book, path)
 
 
 __all__ = ["demo_sheets", "write_demo_input", "static_sheets", "read_sheet"]
