@@ -397,9 +397,6 @@ def test_layout_change_stops_the_refresh_and_says_how_to_rebuild(payload, names)
     assert "layout" in message and "xl-pib template --input" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="bug: advancing Settings 'Latest month' (the monthly routine) changes the "
-                   "chart windows of monitoring indicators and of indicators past their target date, so the layout "
-                   "fingerprint changes and Refresh stops, blaming the Targets or Outcomes sheet")
 def test_next_month_refreshes_without_a_rebuild(payload, names):
     """A new month of data is the day-to-day use: README lists only indicator, section, outcome and target-date
     changes as layout changes, and chart_data says block ranges never move from month to month."""
@@ -411,9 +408,6 @@ def test_next_month_refreshes_without_a_rebuild(payload, names):
     assert returned is True, actions[-1]["values"][0][0]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: refresh hands analyst text starting with '=' (an indicator name, a "
-                   "Summary override) to xlwings as a plain value; Excel's Range.Value and Office.js setValues enter "
-                   "such text as a formula, while 'xl-pib build' (xl_pib.xlsx.put) stores the same text as text")
 def test_text_that_looks_like_a_formula_stays_text(payload, names):
     changed = copy.deepcopy(payload)
     targets = sheet_values(changed, "Targets")

@@ -62,5 +62,15 @@ def refresh(book=None) -> bool:
         book.sheets[sheet].range(cell).value = ranges.error_text(f"unexpected error: {type(error).__name__}: {error}")
         return False
     for write in planned:
-        book.sheets[write.sheet].range(write.cell).value = write.values
+        book.sheets[write.sheet].range(write.cell).value = as_typed_text(write.values)
     return True
+
+
+# Excel (COM Range.Value and Office.js setValues alike) enters text beginning with
+# these as a formula; a leading apostrophe keeps it text, as when typing it.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def as_typed_text(rows: list[list]) -> list[list]:
+    """Protect text that Excel would otherwise turn into a formula (e.g. a name "=Team")."""
+    return [[f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v for v in row] for row in rows]

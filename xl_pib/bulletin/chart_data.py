@@ -3,8 +3,9 @@
 Every chart points at its block by fixed cell ranges, so a refresh that only
 rewrites these values (xlwings, or ``xl-pib build`` on the live workbook)
 updates the charts. A block's months depend only on the Targets sheet (from
-the start of the baseline period to the target date), never on how much data
-has arrived, so the ranges do not move from month to month.
+the start of the baseline period to the last target date of the strategy),
+never on how much data has arrived, so the ranges do not move from month to
+month.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ SHEET = "Chart Data"
 PERFORMANCE_COLUMNS = ("Month", "Actual (rolling 12 months)", "Target trajectory", "Lower limit", "Upper limit",
                        labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)
 PERCEPTION_COLUMNS = ("Month", "Monthly percentage", "Error above", "Error below", "Baseline", "Target")
-MONITORING_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,28 @@ def is_perception(row) -> bool:
     return row["section"].strip().lower() == "perception" and row["measure"] == "percentage"
 
 
-def window(row, latest: int) -> tuple[int, ...]:
-    """Months a chart shows: the baseline year to the target date, or the last 36 months."""
-    if row["target_type"] == "none" or np.isnan(row["target_date"]):
-        return tuple(range(latest - MONITORING_MONTHS + 1, latest + 1))
+def strategy_end(targets, latest: int) -> int:
+    """The last target date of any indicator: every chart runs to it.
+
+    Fixed by the Targets sheet, so a new month of data never moves a chart's
+    range (a bulletin with no target dates at all falls back to the latest month).
+    """
+    dates = targets["target_date"].dropna()
+    return int(dates.max()) if len(dates) else latest
+
+
+def window(row, end: int) -> tuple[int, ...]:
+    """Months a chart shows: from the start of the baseline period to the strategy's end."""
     start = int(row["baseline_end"]) - 11
-    return tuple(range(start, max(int(row["target_date"]), latest) + 1))
+    return tuple(range(start, max(end, start) + 1))
 
 
 def layout(targets, latest: int) -> list[ChartBlock]:
     """Where each indicator's block sits, from the Targets table alone."""
     blocks, row = [], 1
+    end = strategy_end(targets, latest)
     for _, target in targets.iterrows():
-        span = window(target, latest)
+        span = window(target, end)
         blocks.append(ChartBlock(target["indicator"], is_perception(target), row, row + 2, span))
         row += len(span) + 3
     return blocks
