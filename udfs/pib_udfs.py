@@ -171,9 +171,9 @@ def _months_of(name: str, value) -> np.ndarray:
 @xw.arg("data_indicators", ndim=2, doc="The Indicator column of the Data sheet.")
 @xw.arg("data_values", ndim=2, doc="The Value (or Denominator) column of the Data sheet.")
 @xw.arg("indicator", ndim=2, doc="The indicator id to pick out, or a row of ids for one column each.")
-@xw.arg("until", doc="Optional last month to include (the Latest month setting); later months stay blank.")
+@xw.arg("latest_month", doc="Optional last month to include (the Latest month setting); later months stay blank.")
 @_excel_safe
-def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, until=None):
+def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, latest_month=None):
     """Monthly values from the long Data sheet laid along a month axis: one column per indicator id, blank where there is no data."""
     axis = _months_of("months", months)
     ids = cells.texts_of(data_indicators).ravel()
@@ -181,8 +181,8 @@ def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, unt
     values = cells.numbers_of("data_values", data_values).ravel()
     if not (len(ids) == len(data_m) == len(values)):
         raise ValueError("the Data columns must be the same length")
-    if until not in (None, ""):
-        data_m = np.where(data_m <= _months_of("until", _single(until)).item(), data_m, np.nan)
+    if latest_month not in (None, ""):
+        data_m = np.where(data_m <= _months_of("latest_month", _single(latest_month)).item(), data_m, np.nan)
     wanted = np.char.strip(cells.texts_of(indicator).ravel().astype(str)).astype(object)
     ids = np.char.strip(ids.astype(str)).astype(object)
     return cells.scalar_or_grid(series.on_axis(axis, data_m, ids, values, wanted), blank_nan=True)
