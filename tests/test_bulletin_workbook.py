@@ -18,14 +18,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 import pib_udfs
 from xl_pib import labels
 from xl_pib.assess import RESULTS_COLUMNS
 from xl_pib.cli import main
-from xl_pib.xlsx import write_rows
+from xl_pib.xlsx import write_sheets
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -75,12 +74,7 @@ def targets_table(sheets) -> list[dict]:
 
 
 def write_input(sheets: dict, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        write_rows(wb.create_sheet(name), rows)
-    wb.save(path)
-    return path
+    return write_sheets(sheets, path)
 
 
 def _resolve(source: str, target: str) -> str:

@@ -2,7 +2,7 @@
 exit status 2, nothing written, an existing output left untouched, and never a traceback.
 
 Each bad workbook is the demo's input sheets with one cell (or sheet, or column) changed, written with
-openpyxl through xl_pib.xlsx.write_rows. Row numbers are spreadsheet rows: the header is row 1, so the
+openpyxl through xl_pib.xlsx.write_sheets. Row numbers are spreadsheet rows: the header is row 1, so the
 list index i of a sheet's rows is row i + 1.
 """
 
@@ -18,19 +18,13 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from openpyxl import Workbook
 
 from xl_pib.cli import main
-from xl_pib.xlsx import write_rows
+from xl_pib.xlsx import write_sheets
 
 
 def write_input(sheets: dict, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        write_rows(wb.create_sheet(name), rows)
-    wb.save(path)
-    return path
+    return write_sheets(sheets, path)
 
 
 def index_of(rows: list[list], column: str, value, nth: int = 0) -> int:

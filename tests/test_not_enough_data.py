@@ -16,25 +16,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 import pib_udfs
 from xl_pib import labels
 from xl_pib.cli import main
-from xl_pib.xlsx import write_rows
+from xl_pib.xlsx import write_sheets
 
 NINE_MONTHS = ("RDC", "TEEN")
 NO_DATA = "SAC"
 
 
 def write_input(sheets: dict, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        write_rows(wb.create_sheet(name), rows)
-    wb.save(path)
-    return path
+    return write_sheets(sheets, path)
 
 
 @pytest.fixture(scope="module")

@@ -10,22 +10,16 @@ import math
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 from xl_pib.assess import RESULTS_COLUMNS, assess
 from xl_pib.cli import main
 from xl_pib.inputs import parse_sheets
-from xl_pib.xlsx import write_rows
+from xl_pib.xlsx import write_sheets
 
 
 def write_input(sheets: dict, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        write_rows(wb.create_sheet(name), rows)
-    wb.save(path)
-    return path
+    return write_sheets(sheets, path)
 
 
 def same_cell(a, b) -> bool:

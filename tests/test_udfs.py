@@ -10,7 +10,6 @@ a traceback; series functions ignore blank cells after the last value.
 from __future__ import annotations
 
 import inspect
-import math
 
 import numpy as np
 import pytest

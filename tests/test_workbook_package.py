@@ -11,6 +11,8 @@ copy without a single formula.
 
 from __future__ import annotations
 
+from helpers import assert_results_equal_engine
+
 import datetime as dt
 import math
 import posixpath
@@ -193,20 +195,6 @@ def read_results(path) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Results").to_python()
-
-
-def assert_results_equal_engine(rows, assessment) -> None:
-    header, *body = rows
-    assert header[:len(RESULTS_COLUMNS)] == list(RESULTS_COLUMNS)
-    frame = assessment.results
-    assert len(body) == len(frame)
-    for row, (_, engine) in zip(body, frame.iterrows()):
-        for column, got in zip(RESULTS_COLUMNS, row):
-            want = engine[column]
-            if isinstance(want, str):
-                assert got == want, (engine["Indicator"], column, got, want)
-            else:
-                assert math.isclose(float(got), float(want), rel_tol=1e-12), (engine["Indicator"], column)
 
 
 def edited_sheets(sheets):

@@ -65,3 +65,14 @@ def save(wb, path: str | Path) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_sheets(sheets: dict[str, list[list]], path: str | Path) -> Path:
+    """Write sheets given as rows of cells (e.g. input sheets) to a new workbook, text kept as text."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        write_rows(wb.create_sheet(name), rows)
+    return save(wb, path)

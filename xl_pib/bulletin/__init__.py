@@ -10,7 +10,6 @@ formulas (see :mod:`xl_pib.bulletin.live`) instead of the engine's values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from openpyxl import Workbook
 

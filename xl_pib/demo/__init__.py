@@ -16,8 +16,6 @@ Results reproduce the figures the bulletin prints.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
