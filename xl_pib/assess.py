@@ -17,6 +17,7 @@ import pandas as pd
 from . import labels, months
 from .measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
 from .model import Inputs
+from .options import EXPECTED_METHODS, MEASURES, TARGET_TYPES, choice, choices
 
 RESULTS_COLUMNS = (
     "Indicator", "Name", "Section", "Baseline", "Target", "Current", "Change from baseline",
@@ -54,7 +55,7 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
     v = series.as_series(values)
     s_count, t_count = v.shape
     per_series = lambda a, fill=np.nan: np.broadcast_to(np.asarray(fill if a is None else a, dtype=float), (s_count,))  # noqa: E731
-    kinds = np.broadcast_to(np.asarray(measure, dtype=object), (s_count,))
+    kinds = np.broadcast_to(choices("measure", measure, MEASURES, "count"), (s_count,))
     is_rate, is_pct = kinds == "rate", kinds == "percentage"
     pop, per = per_series(population), per_series(rate_per)
     base_end, tgt_date = per_series(baseline_end), per_series(target_date)
@@ -80,7 +81,7 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
 
     computed_target = targets.target_value(base, target_type, per_series(target_amount), kinds)
     given_target = per_series(target_value)
-    kind_of_target = np.broadcast_to(np.asarray(target_type, dtype=object), (s_count,))
+    kind_of_target = np.broadcast_to(choices("target type", target_type, TARGET_TYPES, "none"), (s_count,))
     target = np.where(np.isnan(given_target), computed_target, given_target)
     target = np.where(kind_of_target == "none", np.nan, target)
 
@@ -113,7 +114,7 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         "position": trajectory.position(current, base, target, elapsed, total, band),
     }
     status = expected.month_status(monthly, method)
-    if method == "poisson":
+    if choice("method", method, EXPECTED_METHODS, "xmr") == "poisson":
         status = np.where(is_pct, labels.NA, status).astype(object)
     out["past_month"] = status
     out["rag"] = rag.indicator_rag(out["position"], out["trend_sufficient"], direction)
