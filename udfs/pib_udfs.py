@@ -28,6 +28,7 @@ import xlwings as xw
 from xl_pib import cells
 from xl_pib import months as calendar
 from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
+from xl_pib.assess import KEY_FIGURES, judge
 from xl_pib.options import confidence, positive_int
 
 CATEGORY = "PIB"
@@ -82,6 +83,33 @@ def _default(numbers: np.ndarray, default: float) -> np.ndarray:
     return np.where(np.isnan(numbers), default, numbers)
 
 
+def _each(name: str, value, count: int, kind: str = "number", default=None) -> np.ndarray:
+    """An argument given once for all series, or once per series (a row or column of ``count`` cells)."""
+    if value is None or cells.is_scalar(value):
+        flat = np.array([value], dtype=object)
+    else:
+        flat = cells.grid(value).ravel()
+    if flat.size not in (1, count):
+        raise ValueError(f"{name}: give one value, or one per series ({count}); got {flat.size}")
+    if kind == "text":
+        out = flat
+    elif kind == "month":
+        out = _months_of(name, flat).ravel()
+    else:
+        out = cells.numbers_of(name, flat).ravel()
+        if default is not None:
+            out = np.where(np.isnan(out), default, out)
+    return np.broadcast_to(out, (count,))
+
+
+def _blank(value) -> bool:
+    """An optional range left out: nothing, "", or a single blank cell (as Excel passes "" with ndim=2)."""
+    if value is None or (cells.is_scalar(value) and (value == "" or value != value)):
+        return True
+    flat = cells.grid(value).ravel()
+    return flat.size == 1 and (flat[0] is None or flat[0] == "")
+
+
 def _single(value):
     """An optional setting given as one cell."""
     if cells.is_scalar(value):
@@ -112,34 +140,37 @@ def PIB_ROLLING12(values):
 def PIB_COMPARATIVE_12M(values, denominators=None):
     """Comparative performance over the past 12 months: total of the last 12 months / total of the 12 before - 1."""
     s, from_columns = cells.series_of("values", values)
-    d = None
-    if denominators is not None and not (cells.is_scalar(denominators) and denominators in ("", None)):
-        d, _ = cells.series_of("denominators", denominators)
-        if d.shape != s.shape:
-            raise ValueError("denominators must be the same size as values")
     aligned, shift = series.align_right(s)
-    if d is not None:
-        d = series.shift_right(d, shift)
+    d = _denominators(denominators, s.shape, shift)
     return _per_series(rolling.comparative_12m(aligned, d), from_columns)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first (several columns = several series).")
-@xw.arg("measure", doc='"count" (default): rolling 12-month total; "rate": per population; "percentage": pooled.')
-@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures.")
-@xw.arg("population", doc="Population, for rate measures.")
-@xw.arg("per", doc="Rate per (e.g. 100000), for rate measures.")
+@xw.arg("measure", ndim=2, doc='"count" (default): rolling 12-month total; "rate": per population; "percentage": pooled. One, or one per series.')
+@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures (same shape as values).")
+@xw.arg("population", ndim=2, doc="Population, for rate measures. One, or one per series.")
+@xw.arg("per", ndim=2, doc="Rate per (default 100000), for rate measures. One, or one per series.")
 @_excel_safe
 def PIB_CURRENT(values, measure="count", denominators=None, population=None, per=100000):
-    """The current position: the rolling 12-month figure at the last month with data."""
+    """The current position: the rolling 12-month figure at the last month with data, for each series."""
     s, from_columns = cells.series_of("values", values)
     aligned, shift = series.align_right(s)
-    d = None
-    if denominators is not None and not cells.is_scalar(denominators):
-        d = series.shift_right(cells.series_of("denominators", denominators)[0], shift)
-    pop = cells.numbers_of("population", _single(population)).item() if population is not None else None
-    scale = cells.numbers_of("per", _single(per)).item() if per is not None else None
-    return _per_series(rolling.current(aligned, _single(measure), d, pop, scale), from_columns)
+    n = len(s)
+    d = _denominators(denominators, s.shape, shift)
+    figure = rolling.current(aligned, _each("measure", measure, n, "text"), d, _each("population", population, n),
+                             _each("per", per, n, default=100000))
+    return _per_series(figure, from_columns)
+
+
+def _denominators(denominators, shape, shift):
+    """Optional denominators laid out like the values, aligned the same way (None when not given)."""
+    if _blank(denominators):
+        return None
+    d, _ = cells.series_of("denominators", denominators)
+    if d.shape != shape:
+        raise ValueError("denominators must be the same size as values")
+    return series.shift_right(d, shift)
 
 
 @xw.func(category=CATEGORY)
@@ -188,53 +219,56 @@ def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, lat
     return cells.scalar_or_grid(series.on_axis(axis, data_m, ids, values, wanted), blank_nan=True)
 
 
+def _axis_and_series(months, values) -> tuple[np.ndarray, np.ndarray, bool]:
+    axis = _months_of("months", months).ravel()
+    s, from_columns = cells.series_of("values", values)
+    if s.shape[-1] != axis.size:
+        raise ValueError(f"months ({axis.size}) and values ({s.shape[-1]} per series) must match")
+    return axis, s, from_columns
+
+
 @xw.func(category=CATEGORY)
 @xw.arg("months", ndim=2, doc="A column of months.")
-@xw.arg("values", ndim=2, doc="The monthly values beside them.")
+@xw.arg("values", ndim=2, doc="The monthly values beside them (several columns = several series).")
 @_excel_safe
 def PIB_LAST_MONTH(months, values):
-    """The last month with a value: the month an indicator is assessed at. Format the cell as a date."""
-    axis = _months_of("months", months).ravel()
-    v = cells.numbers_of("values", values).ravel()
-    if axis.shape != v.shape:
-        raise ValueError("months and values must be the same size")
-    last = series.last_valid_index(v)
-    return calendar.to_serial(axis[last]) if last >= 0 and axis[last] == axis[last] else "N/A"
+    """The last month with a value: the month an indicator is assessed at, for each series. Format as a date."""
+    axis, s, from_columns = _axis_and_series(months, values)
+    last = series.last_valid_index(s)
+    found = np.where(last >= 0, axis[np.clip(last, 0, None)], np.nan) if axis.size else np.full(last.shape, np.nan)
+    return _per_series(calendar.to_serials(found), from_columns)
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("start_month", doc="The earlier month (e.g. the end of the baseline period).")
-@xw.arg("end_month", doc="The later month (e.g. the month assessed, or the target date).")
+@xw.arg("start_month", ndim=2, doc="The earlier month (e.g. the end of the baseline period), or a column of them.")
+@xw.arg("end_month", ndim=2, doc="The later month (e.g. the month assessed, or the target date), or a column of them.")
 @_excel_safe
 def PIB_MONTHS_BETWEEN(start_month, end_month):
     """Whole calendar months from one month to another: m or N of the target trajectory."""
-    start, end = _months_of("start_month", _single(start_month)), _months_of("end_month", _single(end_month))
-    return cells.scalar_or_grid(calendar.between(start.item(), end.item()))
+    a = _broadcast(start_month=start_month, end_month=end_month)
+    start, end = _months_of("start_month", a["start_month"]), _months_of("end_month", a["end_month"])
+    return cells.scalar_or_grid(calendar.between(start, end).reshape(np.shape(a["start_month"])))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("months", ndim=2, doc="A column of months.")
-@xw.arg("values", ndim=2, doc="The monthly values beside them.")
-@xw.arg("month", doc="The month to read the rolling 12-month figure at (e.g. the baseline end).")
-@xw.arg("measure", doc='"count" (default), "rate" or "percentage".')
-@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures.")
-@xw.arg("population", doc="Population, for rate measures.")
-@xw.arg("per", doc="Rate per (e.g. 100000), for rate measures.")
+@xw.arg("values", ndim=2, doc="The monthly values beside them (several columns = several series).")
+@xw.arg("month", ndim=2, doc="The month to read the rolling 12-month figure at (e.g. the baseline end). One, or one per series.")
+@xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage". One, or one per series.')
+@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures (same shape as values).")
+@xw.arg("population", ndim=2, doc="Population, for rate measures. One, or one per series.")
+@xw.arg("per", ndim=2, doc="Rate per (default 100000), for rate measures. One, or one per series.")
 @_excel_safe
 def PIB_ROLLING_AT(months, values, month, measure="count", denominators=None, population=None, per=100000):
     """The rolling 12-month figure at a given month, e.g. the baseline at the end of the baseline period."""
-    axis = _months_of("months", months).ravel()
-    v = cells.numbers_of("values", values).ravel()
-    if axis.shape != v.shape:
-        raise ValueError("months and values must be the same size")
-    d = None
-    if denominators is not None and not cells.is_scalar(denominators):
-        d = cells.numbers_of("denominators", denominators).ravel()
-    pop = cells.numbers_of("population", _single(population)).item() if population is not None else None
-    scale = cells.numbers_of("per", _single(per)).item() if per is not None else None
-    rolled = rolling.rolling_value(v, _single(measure), d, pop, scale)
-    where = np.flatnonzero(axis == _months_of("month", _single(month)).item())
-    return cells.scalar_or_grid(rolled[where[0]] if where.size else np.nan)
+    axis, s, from_columns = _axis_and_series(months, values)
+    n = len(s)
+    d = _denominators(denominators, s.shape, np.zeros(n, dtype=int))
+    rolled = rolling.rolling_value(s, _each("measure", measure, n, "text"), d, _each("population", population, n),
+                                   _each("per", per, n, default=100000))
+    index = series.index_on_axis(axis, _each("month", month, n, "month"))
+    picked = np.where(index >= 0, rolled[np.arange(n), np.clip(index, 0, None)], np.nan)
+    return _per_series(picked, from_columns)
 
 
 # --- targets ------------------------------------------------------------------
@@ -457,6 +491,60 @@ def PIB_SIG_CHANGE(x1, n1, x2, n2, conf=0.95):
     a = _broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
     args = _numbers(a, "x1", "n1", "x2", "n2")
     return cells.scalar_or_grid(intervals.significant_change(*args, confidence(_single(conf))))
+
+
+# --- the Performance Table -------------------------------------------------------
+
+PERFORMANCE_ROWS = ("reduction_required", "trend_sufficient", "past_month", "comparative_12m", "msg_distance",
+                    "msg_position", "position", "rag")
+_FIGURE_KEYS = {label.lower(): key for key, label in KEY_FIGURES} | {key: key for key, _ in KEY_FIGURES}
+_TEXT_FIGURES = {"indicator", "measure", "direction", "significant_change"}
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("headers", ndim=2, doc="The header row of the Workings sheet (Baseline, Target, Current, Months to target, ...).")
+@xw.arg("figures", ndim=2, doc="The indicator's row of the Workings sheet, beside those headers.")
+@xw.arg("values", ndim=2, doc="The indicator's monthly values, oldest first, down a column.")
+@xw.arg("denominators", ndim=2, doc="Its monthly denominators, for percentage measures.")
+@xw.arg("band", doc="Starting width of the trajectory limits (default 0.1).")
+@xw.arg("method", doc='Expected level method: "xmr" (default), "poisson" or "trend".')
+@xw.arg("window", doc="Months the long-term trend is fitted to (default 24).")
+@xw.arg("conf", doc="Confidence level for the MSG position and significance (default 0.95).")
+@xw.arg("rows", ndim=2, doc="Optional: which rows, e.g. \"reduction_required,trend_sufficient,rag\" (default: the bulletin's table).")
+@_excel_safe
+def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=0.1, method="xmr", window=24, conf=0.95,
+                          rows=None):
+    """An indicator's whole Performance Table in one call, down a column: reduction required, trend, past month, comparative 12 months, MSG distance and position, position and RAG."""
+    names = [str(h).strip().lower() for h in cells.grid(headers).ravel()]
+    found = dict(zip(names, cells.grid(figures).ravel()))
+    given = {_FIGURE_KEYS[n]: v for n, v in found.items() if n in _FIGURE_KEYS}
+    needed = {"measure", "direction", "current", "baseline", "target", "trend_target", "months_elapsed",
+              "months_total", "months_to_target"}
+    if needed - given.keys():
+        raise ValueError("headers lack " + ", ".join(sorted(needed - given.keys())))
+    numbers = {k: cells.numbers_of(k, [[v]]).ravel() for k, v in given.items() if k not in _TEXT_FIGURES}
+    for key in ("msg_count", "msg_population", "msg_group_count", "msg_group_population"):
+        numbers.setdefault(key, np.array([np.nan]))
+    s, _ = cells.series_of("values", values)
+    aligned, shift = series.align_right(s[:1])
+    d = _denominators(denominators, aligned.shape, shift)
+    band = _default(cells.numbers_of("band", _single(band)), 0.1).item()
+    window = positive_int("window", _single(window), 24)
+    judged = judge(aligned, d, numbers, given["measure"], given["direction"], band=band, method=_single(method),
+                   window=window, conf=confidence(_single(conf)))
+    wanted = PERFORMANCE_ROWS
+    if rows not in (None, ""):
+        wanted = [r.strip().lower() for cell in cells.grid(rows).ravel() for r in str(cell).split(",") if r.strip()]
+    answers = []
+    for key in wanted:
+        if key in judged:
+            answers.append(judged[key][0])
+        elif key in given:
+            answers.append(numbers[key][0] if key in numbers else given[key])
+        else:
+            raise ValueError(f"unknown row '{key}'")
+    plain = [a.item() if isinstance(a, np.generic) else a for a in answers]  # a handful of cells
+    return cells.scalar_or_grid(np.array(plain, dtype=object).reshape(-1, 1))
 
 
 # --- RAG and narrative ----------------------------------------------------------

@@ -25,6 +25,21 @@ RESULTS_COLUMNS = (
     "MSG position", "Position", "RAG",
 )
 
+# An indicator's key figures (key, label): what the Performance Table is judged from.
+# The Workings sheet shows them under these labels, and =PIB_PERFORMANCE_TABLE
+# reads them back by label.
+KEY_FIGURES = (
+    ("indicator", "Indicator"), ("measure", "Measure"), ("direction", "Direction"),
+    ("assessed_month", "Assessed month"), ("months_elapsed", "Months since baseline end (m)"),
+    ("months_total", "Months in target period (N)"), ("months_to_target", "Months to target"),
+    ("baseline", "Baseline"), ("target", "Target"), ("current", "Current"),
+    ("change_from_baseline", "Change from baseline"), ("trend_target", "Trend target"),
+    ("msg_count", "MSG own count"), ("msg_population", "MSG own population"),
+    ("msg_group_count", "MSG group count"), ("msg_group_population", "MSG group population"),
+    ("current_denominator", "Current denominator"), ("baseline_denominator", "Baseline denominator"),
+    ("significant_change", "Significant change"),
+)
+
 # Months of unbroken data each measure needs (the window of the trend is a setting).
 NEEDS_CURRENT = rolling.WINDOW
 NEEDS_COMPARATIVE = 2 * rolling.WINDOW
@@ -36,6 +51,51 @@ def _gather(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     inside = (index >= 0) & (index < values.shape[-1])
     picked = np.take_along_axis(values, np.where(inside, index, 0)[..., None].astype(int), axis=-1)[..., 0]
     return np.where(inside, picked, np.nan)
+
+
+def judge(values, denominators, figures: dict, measure, direction, *, band=0.1, method="xmr", window=24,
+          conf=0.95) -> dict[str, np.ndarray]:
+    """The Performance Table's judgements from an indicator's key figures and its monthly series.
+
+    ``values``/``denominators``: (S, T) monthly series aligned so the assessed
+    month is last (denominators may be None when no series is a percentage).
+    ``figures``: arrays of length S keyed like Workings — current, baseline,
+    target, trend_target, months_elapsed, months_total, months_to_target and
+    msg_count, msg_population, msg_group_count, msg_group_population.
+    This is the one place the judgements are combined: the headless build
+    (through :func:`assess_series`) and the live workbook's
+    =PIB_PERFORMANCE_TABLE both come here.
+    """
+    v = series.as_series(values)
+    kinds = np.broadcast_to(choices("measure", measure, MEASURES, "count"), v.shape[:-1])
+    is_pct = kinds == "percentage"
+    f = {k: np.asarray(x, dtype=float) for k, x in figures.items()}
+    with_d = denominators is not None and bool(is_pct.any())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monthly = np.where(is_pct[:, None], v / denominators, v) if with_d else v
+    comparative = rolling.comparative_12m(v)
+    if with_d:
+        comparative = np.where(is_pct, rolling.comparative_12m(v, denominators), comparative)
+    status = expected.month_status(monthly, method)
+    if choice("method", method, EXPECTED_METHODS, "xmr") == "poisson":
+        status = np.where(is_pct, labels.NA, status).astype(object)
+    trend_kinds = np.where(kinds == "rate", "count", kinds)
+    out = {
+        "change_from_baseline": rolling.change_from_baseline(f["current"], f["baseline"], kinds),
+        "reduction_required": targets.reduction_required(f["current"], f["target"], kinds, direction),
+        "trend_sufficient": trend.trend_sufficient(monthly, f["trend_target"], f["months_to_target"], trend_kinds,
+                                                   direction, window),
+        "comparative_12m": comparative,
+        "past_month": status,
+        "position": trajectory.position(f["current"], f["baseline"], f["target"], f["months_elapsed"],
+                                        f["months_total"], band),
+        "msg_distance": msg.msg_distance(f["msg_count"], f["msg_population"], f["msg_group_count"][..., None],
+                                         f["msg_group_population"][..., None]),
+        "msg_position": msg.msg_position(f["msg_count"], f["msg_population"], f["msg_group_count"][..., None],
+                                         f["msg_group_population"][..., None], conf),
+    }
+    out["rag"] = rag.indicator_rag(out["position"], out["trend_sufficient"], direction)
+    return out
 
 
 def assess_series(values, denominators, first_month: int, *, measure, direction, baseline_end, baseline,
@@ -93,8 +153,6 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         # A rate target is a count target for the same population: the trend of
         # a rate is judged on its monthly counts against target · population / per.
         trend_target = np.where(is_rate, target * pop / per, target)
-        monthly = np.where(is_pct[:, None], aligned / aligned_d, aligned) if with_d else aligned
-    trend_kinds = np.where(is_rate, "count", kinds)
 
     out = {
         "assessed_month": assessed,
@@ -105,32 +163,17 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         "months_elapsed": elapsed,
         "months_total": total,
         "months_to_target": to_target,
-        "change_from_baseline": rolling.change_from_baseline(current, base, kinds),
-        "reduction_required": targets.reduction_required(current, target, kinds, direction),
         "trend_target": trend_target,
-        "trend_sufficient": trend.trend_sufficient(monthly, trend_target, to_target, trend_kinds, direction, window),
-        "comparative_12m": np.where(is_pct, rolling.comparative_12m(aligned, aligned_d),
-                                    rolling.comparative_12m(aligned)) if with_d else rolling.comparative_12m(aligned),
-        "position": trajectory.position(current, base, target, elapsed, total, band),
     }
-    status = expected.month_status(monthly, method)
-    if choice("method", method, EXPECTED_METHODS, "xmr") == "poisson":
-        status = np.where(is_pct, labels.NA, status).astype(object)
-    out["past_month"] = status
-    out["rag"] = rag.indicator_rag(out["position"], out["trend_sufficient"], direction)
-
     if msg_count is not None:
         gc, gp = np.asarray(group_counts, dtype=float), np.asarray(group_populations, dtype=float)
-        out["msg_distance"] = msg.msg_distance(msg_count, msg_population, gc, gp)
-        out["msg_position"] = msg.msg_position(msg_count, msg_population, gc, gp, conf)
         out["msg_count"], out["msg_population"] = per_series(msg_count), per_series(msg_population)
         out["msg_group_count"] = np.where(np.isnan(gc).all(-1), np.nan, np.nansum(gc, axis=-1))
         out["msg_group_population"] = np.where(np.isnan(gp).all(-1), np.nan, np.nansum(gp, axis=-1))
     else:
-        out["msg_distance"] = np.full(s_count, np.nan)
-        out["msg_position"] = np.full(s_count, labels.NA, dtype=object)
         for key in ("msg_count", "msg_population", "msg_group_count", "msg_group_population"):
             out[key] = np.full(s_count, np.nan)
+    out.update(judge(aligned, aligned_d, out, kinds, direction, band=band, method=method, window=window, conf=conf))
 
     # Significance of a percentage's change from its baseline (perception surveys).
     rolled_d = rolling.rolling12(d) if with_d else np.full((s_count, 1), np.nan)

@@ -76,6 +76,15 @@ def to_serial(month) -> float:
     return float((to_date(month) - _EXCEL_EPOCH).days)
 
 
+def to_serials(months) -> np.ndarray:
+    """:func:`to_serial` for an array of months (NaN stays NaN)."""
+    m = np.asarray(months, dtype=float)
+    known = ~np.isnan(m)
+    first_days = (np.datetime64("0000-01", "M") + np.where(known, m, 0).astype("int64")).astype("datetime64[D]")
+    days = (first_days - np.datetime64(_EXCEL_EPOCH, "D")).astype(float)
+    return np.where(known, days, np.nan)
+
+
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or \
         (isinstance(value, float) and value != value)

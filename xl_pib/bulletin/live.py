@@ -1,20 +1,27 @@
 """=PIB_ formulas for the analysts' live workbook.
 
 The live workbook has exactly the layout of the headless bulletin; this
-module supplies the formula for each cell that is live: the Series blocks
-(one PIB_SERIES call per block), the Workings figures and every Performance
-Table value. Formulas point at the input sheets by the cells the analyst's
-own rows occupy, so Excel keeps them right when rows or columns are inserted.
+module supplies the formula for each live cell. Python is called once per
+column range, never once per month or per indicator cell:
+- Series: one PIB_SERIES call fills each block (values, denominators) for
+  every indicator and month;
+- Workings: one array formula per figure column covers every indicator;
+- each Performance Table is one PIB_PERFORMANCE_TABLE array formula down its
+  value column.
+Formulas point at the input sheets by the cells the analyst's rows occupy,
+so Excel keeps them right when rows or columns are inserted.
 """
 
 from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from .workings import SeriesLayout, workings_ref
+from ..errors import PibError
+from .workings import WORKINGS, WORKINGS_COLUMNS, SeriesLayout, workings_column_ref, workings_ref
 
 # Data rows the live formulas read: room for years of monthly data.
 DATA_ROWS = 20000
+_NATIVE_PER_CELL = ("msg_count", "msg_population", "msg_group_count", "msg_group_population")
 
 
 def _quote(sheet: str) -> str:
@@ -29,6 +36,10 @@ class InputRefs:
         self.headers = {key: {str(h).strip().lower(): i for i, h in enumerate(rows[0]) if h not in (None, "")}
                         for key, rows in ((k.strip().lower(), r) for k, r in inputs.sheets.items()) if rows}
         self.target_rows = inputs.targets["_row"].tolist()
+        if self.target_rows != list(range(self.target_rows[0], self.target_rows[0] + len(self.target_rows))):
+            gap = next(r for r in range(self.target_rows[0], self.target_rows[-1]) if r not in self.target_rows)
+            raise PibError(f"Targets row {gap}: the live workbook needs the Targets rows without blank rows "
+                           "between them; delete the blank row and try again")
         settings = inputs.sheets[self.sheets["settings"]]
         setting_col = self.headers["settings"]["setting"]
         self.setting_rows = {str(row[setting_col]).strip().lower(): r
@@ -41,11 +52,19 @@ class InputRefs:
         return None if index is None else get_column_letter(index + 1)
 
     def target(self, index: int, header: str) -> str:
-        """Absolute reference to an indicator's Targets cell, or "" if the column is absent."""
+        """Absolute reference to one indicator's Targets cell, or "" if the column is absent."""
         letter = self.column("targets", header)
         if letter is None:
             return '""'
         return f"{_quote(self.sheets['targets'])}!${letter}${self.target_rows[index]}"
+
+    def targets(self, header: str) -> str:
+        """The Targets column for every indicator (one cell per Workings row), or "" if absent."""
+        letter = self.column("targets", header)
+        if letter is None:
+            return '""'
+        return (f"{_quote(self.sheets['targets'])}!${letter}${self.target_rows[0]}:"
+                f"${letter}${self.target_rows[-1]}")
 
     def setting(self, key: str, default) -> str:
         """Reference to a setting's Value cell; its default as a literal when the row is absent.
@@ -77,82 +96,81 @@ class LiveFormulas:
         self.inputs = assessment.inputs
         self.refs = InputRefs(self.inputs)
         self.series = series
+        self.count = len(self.inputs.targets)
         self.measures = self.inputs.targets["measure"].tolist()
 
     # Series -----------------------------------------------------------------------
 
     def series_block(self, block: int) -> str:
         column = "Value" if block == 0 else "Denominator"
-        values = self.refs.data(column) if self.refs.column("data", column) else None
-        if values is None:
+        if not self.refs.column("data", column):
             return '=""'
         latest = self.refs.setting("latest month", "")
         return (f"=PIB_SERIES({self.series.axis},{self.refs.data('Month')},{self.refs.data('Indicator')},"
-                f"{values},{self.series.ids_range(block)},{latest})")
+                f"{self.refs.data(column)},{self.series.ids_range(block)},{latest})")
 
     # Workings ---------------------------------------------------------------------
 
-    def _w(self, index: int, key: str) -> str:
-        return workings_ref(index, key)
-
-    def workings(self, index: int, key: str) -> str | None:
-        t = lambda header: self.refs.target(index, header)  # noqa: E731
-        w = lambda k: self._w(index, k)  # noqa: E731
-        values = self.series.range(0, index)
-        denominators = self.series.range(1, index) if self.measures[index] == "percentage" else '""'
-        pop, per = t("Population"), t("Rate per")
-        per_or_default = f'IF({per}="",100000,{per})' if per != '""' else "100000"
-        target_date, baseline_end = t("Target date"), t("Baseline end")
-        no_target = f'OR(TRIM({t("Target type")})="",LOWER(TRIM({t("Target type")}))="none")'
-        msg_count, msg_pop, msg_area = self.refs.msg("Count"), self.refs.msg("Population"), self.refs.msg("Area")
-        msg_ids = self.refs.msg("Indicator")
-        area = f'IF({t("Area")}<>"",{t("Area")},{self.refs.setting("partnership", "")})'
+    def workings_column(self, key: str) -> str | None:
+        """One array formula for the whole column, or None for columns written cell by cell."""
+        t = self.refs.targets
+        w = lambda k: workings_column_ref(k, self.count)  # noqa: E731
+        values, denominators, axis = self.series.block_ref(0), self.series.block_ref(1), self.series.axis
+        per = f'IF({t("Rate per")}="",100000,{t("Rate per")})' if t("Rate per") != '""' else "100000"
+        target_type = t("Target type")
         conf = self.refs.setting("confidence", 0.95)
         formulas = {
+            "indicator": f"{t('Indicator')}&\"\"",
             "measure": f"LOWER(TRIM({t('Measure')}))",
             "direction": f'IF(TRIM({t("Direction")})="","down",LOWER(TRIM({t("Direction")})))',
-            "assessed_month": f"PIB_LAST_MONTH({self.series.axis},{values})",
-            "months_elapsed": f"PIB_MONTHS_BETWEEN({baseline_end},{w('assessed_month')})",
-            "months_total": f'IF({target_date}="","N/A",PIB_MONTHS_BETWEEN({baseline_end},{target_date}))',
-            "months_to_target": f'IF({target_date}="","N/A",PIB_MONTHS_BETWEEN({w("assessed_month")},{target_date}))',
-            "baseline": f'IF({t("Baseline")}<>"",{t("Baseline")},PIB_ROLLING_AT({self.series.axis},{values},'
-                        f'{baseline_end},{w("measure")},{denominators},{pop},{per_or_default}))',
-            "target": f'IF({no_target},"N/A",IF({t("Target value")}<>"",{t("Target value")},'
-                      f'PIB_TARGET({w("baseline")},{t("Target type")},{t("Target amount")},{w("measure")})))',
+            "assessed_month": f"TRANSPOSE(PIB_LAST_MONTH({axis},{values}))",
+            "months_elapsed": f"PIB_MONTHS_BETWEEN({t('Baseline end')},{w('assessed_month')})",
+            "months_total": f"PIB_MONTHS_BETWEEN({t('Baseline end')},{t('Target date')})",
+            "months_to_target": f"PIB_MONTHS_BETWEEN({w('assessed_month')},{t('Target date')})",
+            "baseline": f'IF({t("Baseline")}<>"",{t("Baseline")},TRANSPOSE(PIB_ROLLING_AT({axis},{values},'
+                        f'{t("Baseline end")},{w("measure")},{denominators},{t("Population")},{per})))',
+            "target": f'IF((TRIM({target_type})="")+(LOWER(TRIM({target_type}))="none"),"N/A",'
+                      f'IF({t("Target value")}<>"",{t("Target value")},'
+                      f'PIB_TARGET({w("baseline")},{target_type},{t("Target amount")},{w("measure")})))',
             "current": f'IF({t("Current override")}<>"",{t("Current override")},'
-                       f'PIB_CURRENT({values},{w("measure")},{denominators},{pop},{per_or_default}))',
+                       f'TRANSPOSE(PIB_CURRENT({values},{w("measure")},{denominators},{t("Population")},{per})))',
             "change_from_baseline": f'PIB_CHANGE_FROM_BASELINE({w("current")},{w("baseline")},{w("measure")})',
             "trend_target": f'IF(ISNUMBER({w("target")}),IF({w("measure")}="rate",'
-                            f'{w("target")}*{pop}/{per_or_default},{w("target")}),"N/A")',
+                            f'{w("target")}*{t("Population")}/{per},{w("target")}),"N/A")',
             "current_denominator": f'IF({w("measure")}<>"percentage","N/A",IF({t("Current denominator")}<>"",'
-                                   f'{t("Current denominator")},PIB_CURRENT({self.series.range(1, index)})))',
+                                   f'{t("Current denominator")},TRANSPOSE(PIB_CURRENT({denominators}))))',
             "baseline_denominator": f'IF({w("measure")}<>"percentage","N/A",IF({t("Baseline denominator")}<>"",'
-                                    f'{t("Baseline denominator")},PIB_ROLLING_AT({self.series.axis},'
-                                    f'{self.series.range(1, index)},{baseline_end})))',
+                                    f'{t("Baseline denominator")},TRANSPOSE(PIB_ROLLING_AT({axis},{denominators},'
+                                    f'{t("Baseline end")}))))',
             "significant_change": f'IF({w("measure")}<>"percentage","N/A",PIB_SIG_CHANGE('
                                   f'{w("current")}*{w("current_denominator")},{w("current_denominator")},'
                                   f'{w("baseline")}*{w("baseline_denominator")},{w("baseline_denominator")},{conf}))',
         }
-        if msg_count is not None:
-            own = f'{msg_ids},{t("Indicator")},{msg_area},{area}'
-            group = f'{msg_ids},{t("Indicator")}'
-            formulas.update({
-                "msg_count": f'IF(COUNTIFS({own})=0,"N/A",SUMIFS({msg_count},{own}))',
-                "msg_population": f'IF(COUNTIFS({own})=0,"N/A",SUMIFS({msg_pop},{own}))',
-                "msg_group_count": f'IF(COUNTIFS({group})=0,"N/A",SUMIFS({msg_count},{group}))',
-                "msg_group_population": f'IF(COUNTIFS({group})=0,"N/A",SUMIFS({msg_pop},{group}))',
-            })
-        else:
-            formulas.update({k: '"N/A"' for k in ("msg_count", "msg_population", "msg_group_count",
-                                                    "msg_group_population")})
         text = formulas.get(key)
         return None if text is None else "=" + text
+
+    def workings_cell(self, index: int, key: str) -> str | None:
+        """Per-cell native formulas (the MSG totals: SUMIFS over the MSG sheet, no Python call)."""
+        if key not in _NATIVE_PER_CELL:
+            return None
+        t = lambda header: self.refs.target(index, header)  # noqa: E731
+        count, population = self.refs.msg("Count"), self.refs.msg("Population")
+        if count is None:
+            return '="N/A"'
+        ids, areas = self.refs.msg("Indicator"), self.refs.msg("Area")
+        area = f'IF({t("Area")}<>"",{t("Area")},{self.refs.setting("partnership", "")})'
+        own = f'{ids},{t("Indicator")},{areas},{area}'
+        group = f'{ids},{t("Indicator")}'
+        criteria, column = {
+            "msg_count": (own, count), "msg_population": (own, population),
+            "msg_group_count": (group, count), "msg_group_population": (group, population)}[key]
+        return f'=IF(COUNTIFS({criteria})=0,"N/A",SUMIFS({column},{criteria}))'
 
     # Block text -------------------------------------------------------------------
 
     def headline(self, index: int) -> str:
         """The block's headline, live: "A -11.2% reduction has been recorded from the baseline"."""
-        change = self._w(index, "change_from_baseline")
+        change = workings_ref(index, "change_from_baseline")
         if self.measures[index] == "percentage":
             size = f'TEXT({change}*100,"0.0")&" percentage point"'
         else:
@@ -162,43 +180,13 @@ class LiveFormulas:
 
     # Performance Tables -----------------------------------------------------------
 
-    def performance(self, block, key: str) -> str | None:
-        index = block.index
-        w = lambda k: self._w(index, k)  # noqa: E731
-        measure = self.measures[index]
-        values = self.series.range(0, index)
-        monthly = self.series.range(2, index) if measure == "percentage" else values
-        denominators = f",{self.series.range(1, index)}" if measure == "percentage" else ""
-        band = self.refs.setting("band fraction", 0.1)
-        method = self.refs.setting("expected level method", "xmr")
-        window = self.refs.setting("trend window", 24)
-        conf = self.refs.setting("confidence", 0.95)
-        msg_args = f'{w("msg_count")},{w("msg_population")},{w("msg_group_count")},{w("msg_group_population")}'
-        cells = block.cells
-        formulas = {
-            "baseline": f'PIB_CHANGE_FROM_BASELINE({w("baseline")},0,"percentage")',
-            "target": f'PIB_CHANGE_FROM_BASELINE({w("target")},0,"percentage")',
-            "current": f'PIB_CHANGE_FROM_BASELINE({w("current")},0,"percentage")',
-            "change_from_baseline": f'PIB_CHANGE_FROM_BASELINE({w("current")},{w("baseline")},{w("measure")})',
-            "significant_change": f'PIB_SIG_CHANGE({w("current")}*{w("current_denominator")},'
-                                  f'{w("current_denominator")},{w("baseline")}*{w("baseline_denominator")},'
-                                  f'{w("baseline_denominator")},{conf})',
-            "reduction_required": f'PIB_REDUCTION_REQUIRED({w("current")},{w("target")},{w("measure")},'
-                                  f'{w("direction")})',
-            "trend_sufficient": f'PIB_TREND_SUFFICIENT({monthly},{w("trend_target")},{w("months_to_target")},'
-                                f'IF({w("measure")}="rate","count",{w("measure")}),{w("direction")},{window})',
-            "past_month": (f'IF(AND({w("measure")}="percentage",{method}="poisson"),"N/A",'
-                           f'PIB_MONTH_STATUS({monthly},{method}))'),
-            "comparative_12m": f"PIB_COMPARATIVE_12M({values}{denominators})",
-            "msg_distance": f'IF(ISNUMBER({w("msg_count")}),PIB_MSG_DISTANCE({msg_args}),"N/A")',
-            "msg_position": f'IF(ISNUMBER({w("msg_count")}),PIB_MSG_POSITION({msg_args},{conf}),"N/A")',
-            "position": f'PIB_POSITION({w("current")},{w("baseline")},{w("target")},{w("months_elapsed")},'
-                        f'{w("months_total")},{band})',
-        }
-        if key == "rag":
-            return f'=PIB_RAG({cells["position"]},{cells["trend_sufficient"]},{w("direction")})' \
-                if "position" in cells and "trend_sufficient" in cells else \
-                f'=PIB_RAG(PIB_POSITION({w("current")},{w("baseline")},{w("target")},{w("months_elapsed")},' \
-                f'{w("months_total")},{band}),{cells["trend_sufficient"]},{w("direction")})'
-        text = formulas.get(key)
-        return None if text is None else "=" + text
+    def performance_table(self, index: int, rows: tuple[str, ...]) -> str:
+        """One call for a block's whole value column, in the order of its rows."""
+        last = get_column_letter(len(WORKINGS_COLUMNS))
+        headers = f"{WORKINGS}!$A$1:${last}$1"
+        figures = f"{WORKINGS}!$A${index + 2}:${last}${index + 2}"
+        denominators = self.series.range(1, index) if self.measures[index] == "percentage" else '""'
+        settings = ",".join([self.refs.setting("band fraction", 0.1), self.refs.setting("expected level method", "xmr"),
+                             self.refs.setting("trend window", 24), self.refs.setting("confidence", 0.95)])
+        return (f'=PIB_PERFORMANCE_TABLE({headers},{figures},{self.series.range(0, index)},{denominators},'
+                f'{settings},"{",".join(rows)}")')

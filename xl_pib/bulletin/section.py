@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from openpyxl.worksheet.formula import ArrayFormula
+
 from .. import labels, months
 from ..xlsx import formula, put
 from . import charts, styles, text
@@ -63,12 +65,13 @@ def value_format(measure: str) -> str:
     return {"percentage": styles.PERCENT, "rate": "#,##0.0#"}.get(measure, styles.COUNT)
 
 
-def write_value(cell, value, row_spec: Row, direction: str, formula_text: str | None) -> None:
-    """A Performance Table value: a live formula if given, else the engine's value; labels coloured."""
-    if formula_text:
-        formula(cell, formula_text, row_spec.number_format)
+def write_value(cell, value, row_spec: Row, direction: str, live: bool) -> None:
+    """A Performance Table value, coloured; in the live workbook the table's array formula fills it."""
+    shown = labels.NA if isinstance(value, float) and np.isnan(value) else value
+    if live:
+        cell.number_format = row_spec.number_format or "General"
     else:
-        put(cell, labels.NA if isinstance(value, float) and np.isnan(value) else value, row_spec.number_format)
+        put(cell, shown, row_spec.number_format)
     cell.border = styles.BOX
     cell.alignment = styles.CENTRE
     if row_spec.number_format is None:
@@ -91,10 +94,13 @@ def write_table(ws, top: int, block: IndicatorBlock, detail, direction: str, row
             ws.row_dimensions[r].height = 26
         coordinate = f"B{r}"
         block.cells[spec.key] = coordinate
-        write_value(ws[coordinate], detail[spec.key], spec, direction,
-                    live.performance(block, spec.key) if live is not None else None)
+        write_value(ws[coordinate], detail[spec.key], spec, direction, live is not None)
         if spec.number_format is None:
             block.label_cells.append(coordinate)
+    if live is not None:
+        # One Python call for the whole column: the table is an array formula.
+        ws[f"B{top}"] = ArrayFormula(f"B{top}:B{top + len(rows) - 1}",
+                                     live.performance_table(block.index, tuple(spec.key for spec in rows)))
     return top + len(rows)
 
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
 from .. import labels, months
+from ..assess import KEY_FIGURES
 from ..xlsx import formula, put
 from . import styles
 
@@ -27,27 +28,12 @@ SERIES = "Series"
 WORKINGS = "Workings"
 FIRST_MONTH_ROW = 3
 
-WORKINGS_COLUMNS = (
-    ("indicator", "Indicator", None),
-    ("measure", "Measure", None),
-    ("direction", "Direction", None),
-    ("assessed_month", "Assessed month", styles.MONTH),
-    ("months_elapsed", "Months since baseline end (m)", "0"),
-    ("months_total", "Months in target period (N)", "0"),
-    ("months_to_target", "Months to target", "0"),
-    ("baseline", "Baseline", "#,##0.0###"),
-    ("target", "Target", "#,##0.0###"),
-    ("current", "Current", "#,##0.0###"),
-    ("change_from_baseline", "Change from baseline", "0.0%"),
-    ("trend_target", "Trend target", "#,##0.0###"),
-    ("msg_count", "MSG own count", "#,##0"),
-    ("msg_population", "MSG own population", "#,##0"),
-    ("msg_group_count", "MSG group count", "#,##0"),
-    ("msg_group_population", "MSG group population", "#,##0"),
-    ("current_denominator", "Current denominator", "#,##0"),
-    ("baseline_denominator", "Baseline denominator", "#,##0"),
-    ("significant_change", "Significant change", None),
-)
+_FORMATS = {"assessed_month": styles.MONTH, "months_elapsed": "0", "months_total": "0", "months_to_target": "0",
+            "baseline": "#,##0.0###", "target": "#,##0.0###", "current": "#,##0.0###",
+            "change_from_baseline": "0.0%", "trend_target": "#,##0.0###", "msg_count": "#,##0",
+            "msg_population": "#,##0", "msg_group_count": "#,##0", "msg_group_population": "#,##0",
+            "current_denominator": "#,##0", "baseline_denominator": "#,##0"}
+WORKINGS_COLUMNS = tuple((key, label, _FORMATS.get(key)) for key, label in KEY_FIGURES)
 _WORKINGS_INDEX = {key: i for i, (key, _, _) in enumerate(WORKINGS_COLUMNS)}
 
 
@@ -55,6 +41,12 @@ def workings_ref(index: int, key: str, absolute: bool = True) -> str:
     """Address of an indicator's figure on the Workings sheet, e.g. Workings!$J$5."""
     column = get_column_letter(_WORKINGS_INDEX[key] + 1)
     return f"{WORKINGS}!${column}${index + 2}" if absolute else f"{column}{index + 2}"
+
+
+def workings_column_ref(key: str, count: int) -> str:
+    """A figure's column for all ``count`` indicators, e.g. Workings!$J$2:$J$29."""
+    column = get_column_letter(_WORKINGS_INDEX[key] + 1)
+    return f"{WORKINGS}!${column}$2:${column}${count + 1}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +71,11 @@ class SeriesLayout:
     def block_range(self, block: int) -> str:
         first, last = self.column(block, 0), self.column(block, self.count - 1)
         return f"{first}{FIRST_MONTH_ROW}:{last}{self.last_row}"
+
+    def block_ref(self, block: int) -> str:
+        """A whole block (months × indicators) with its sheet, e.g. Series!$B$3:$AC$66."""
+        first, last = self.column(block, 0), self.column(block, self.count - 1)
+        return f"{SERIES}!${first}${FIRST_MONTH_ROW}:${last}${self.last_row}"
 
     def ids_range(self, block: int) -> str:
         return f"${self.column(block, 0)}$2:${self.column(block, self.count - 1)}$2"
@@ -159,18 +156,25 @@ def workings_values(assessment, index: int) -> list:
 
 
 def write_workings(ws, assessment, live=None) -> None:
+    count = len(assessment.inputs.targets)
     for c, (_, header, _) in enumerate(WORKINGS_COLUMNS, start=1):
         cell = put(ws.cell(1, c), header)
         cell.font, cell.fill, cell.alignment = styles.BOLD, styles.HEADER_FILL, styles.WRAP
         ws.column_dimensions[get_column_letter(c)].width = 14
-    for index in range(len(assessment.inputs.targets)):
-        values = workings_values(assessment, index)
-        for c, ((key, _, number_format), value) in enumerate(zip(WORKINGS_COLUMNS, values), start=1):
+    rows = [workings_values(assessment, index) for index in range(count)]
+    for c, (key, _, number_format) in enumerate(WORKINGS_COLUMNS, start=1):
+        column_formula = live.workings_column(key) if live is not None else None
+        letter = get_column_letter(c)
+        for index in range(count):
             cell = ws.cell(index + 2, c)
-            text = live.workings(index, key) if live is not None else None
-            if text:
-                formula(cell, text, number_format)
+            cell_formula = live.workings_cell(index, key) if live is not None else None
+            if column_formula:
+                cell.number_format = number_format or "General"  # the array formula fills the value
+            elif cell_formula:
+                formula(cell, cell_formula, number_format)
             else:
-                put(cell, value, number_format)
+                put(cell, rows[index][c - 1], number_format)
+        if column_formula and count:
+            ws[f"{letter}2"] = ArrayFormula(f"{letter}2:{letter}{count + 1}", column_formula)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "B2"

@@ -72,6 +72,14 @@ def per_series(value, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), shape)
 
 
+def index_on_axis(axis, months) -> np.ndarray:
+    """Position of each month on the axis, -1 where it is not there (or blank)."""
+    import pandas as pd
+
+    axis, months = np.asarray(axis, dtype=float).ravel(), np.asarray(months, dtype=float).ravel()
+    return pd.Index(axis).get_indexer(months)
+
+
 def on_axis(axis, months, ids, values, wanted) -> np.ndarray:
     """Lay long (month, id, value) rows out as a grid: axis months × wanted ids.
 
@@ -98,7 +106,7 @@ def on_axis(axis, months, ids, values, wanted) -> np.ndarray:
         first = np.flatnonzero(repeated)[0]
         raise OptionError(f"month {iso(months[first])} appears more than once for {wanted[column[first]]}")
     out = np.full((axis.size, wanted.size), np.nan)
-    row = pd.Index(axis).get_indexer(months)
+    row = index_on_axis(axis, months)
     found = row >= 0
     out[row[found], column[found]] = values[found]
     return out
