@@ -31,8 +31,8 @@ def _methods(settings) -> dict[str, list[str]]:
             "line, and the target trajectory: a straight line from the baseline at the end of the baseline period "
             "to the target at the target date.",
             "Dashed lines above and below the trajectory are the upper and lower limits (see Appendix D). Each "
-            "month's marker is coloured by its position: red above the upper limit, amber between the limits, "
-            "green below the lower limit.",
+            "month's marker is coloured by its position: amber between the limits, red outside them on the "
+            "wrong side (above for a reduction target, below for an increase) and green on the right side.",
             "For survey measures on the Perception sheet, each monthly result is shown with its " + conf +
             " confidence interval (Wilson score method), the range within which the true population percentage is "
             "likely to lie.",

@@ -78,10 +78,12 @@ def _markers(series, colour: str) -> None:
     series.graphicalProperties.line.noFill = True
 
 
-def performance_chart(data_ws, block: ChartBlock, number_format: str, targeted: bool = True) -> LineChart:
+def performance_chart(data_ws, block: ChartBlock, number_format: str, targeted: bool = True,
+                      direction: str = "down") -> LineChart:
     """Rolling-12 actual, trajectory, dashed limits, and markers coloured by position.
 
-    A monitoring indicator (no target) shows the rolling-12 actual alone.
+    Red marks bad news: above target for a reduction, below target for an
+    increase. A monitoring indicator (no target) shows the rolling-12 actual alone.
     """
     chart = _base("", "Rolling 12 months", number_format)
     header = block.title_row + 1
@@ -99,9 +101,10 @@ def performance_chart(data_ws, block: ChartBlock, number_format: str, targeted: 
     _line(trajectory, "7F7F7F")
     _line(lower, "7F7F7F", width_emu=15000, dash="dash")
     _line(upper, "7F7F7F", width_emu=15000, dash="dash")
-    _markers(above, styles.RED)
+    good, bad = (styles.GREEN, styles.RED) if direction != "up" else (styles.RED, styles.GREEN)
+    _markers(above, bad)
     _markers(on, styles.AMBER)
-    _markers(below, styles.GREEN)
+    _markers(below, good)
     _nice_scale(chart, data_ws, block, range(2, 6))
     return chart
 

@@ -170,7 +170,7 @@ def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, d
     write_text_row(ws, top + 4, texts[4], styles.SMALL, 11 * _lines(texts[4], 95) + 2 if texts[4] else None)
     write_table(ws, top + 5, block, detail, target["direction"], PERFORMANCE_TABLE, live)
     chart = charts.performance_chart(data_ws, chart_block, value_format(target["measure"]),
-                                     targeted=target["target_type"] != "none")
+                                     targeted=target["target_type"] != "none", direction=target["direction"])
     ws.add_chart(chart, f"{CHART_COLUMN}{top + 1}")
     return block
 
