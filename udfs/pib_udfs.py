@@ -27,8 +27,8 @@ import xlwings as xw
 
 from xl_pib import cells
 from xl_pib import months as calendar
-from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
 from xl_pib.assess import KEY_FIGURES, judge
+from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
 from xl_pib.options import confidence, positive_int
 
 CATEGORY = "PIB"

@@ -193,8 +193,9 @@ def assess_series(values, denominators, first_month: int, *, measure, direction,
         out["trajectory"] = trajectory.trajectory(base[:, None], target[:, None], m_t, total[:, None])
         out["lower"], out["upper"] = trajectory.limits(base[:, None], target[:, None], m_t, total[:, None], band)
         # Codes, not labels: 10,000 series × 120 months of strings would dominate the run.
-        out["monthly_position"] = trajectory.position_code(rolled, base[:, None], target[:, None], m_t,
-                                                           total[:, None], band)
+        codes = trajectory.position_code(rolled, base[:, None], target[:, None], m_t, total[:, None], band)
+        # Before the baseline ends there is no trajectory to be on or off.
+        out["monthly_position"] = np.where(m_t < 0, trajectory.UNKNOWN, codes).astype(np.int8)
         pct = np.full(v.shape, np.nan)
         above, below = pct.copy(), pct.copy()
         if with_d:

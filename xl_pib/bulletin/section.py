@@ -126,7 +126,7 @@ def write_heading(ws, title: str, subtitle_text: str) -> int:
     put(ws["A1"], title).font = styles.TITLE
     put(ws["A2"], subtitle_text).font = styles.SUBTITLE
     ws.column_dimensions["A"].width = 52
-    ws.column_dimensions["B"].width = 17
+    ws.column_dimensions["B"].width = 21
     ws.column_dimensions["C"].width = 2
     return FIRST_BLOCK_ROW
 
