@@ -23,7 +23,7 @@ def test_readme_starts_with_the_two_commands():
     head = README.split("\n## ")[0]
     demo, tests = code_blocks()[:2]
     assert head.index(demo) < head.index(tests)
-    assert "xl-pib demo" in demo and "pip install" in demo
+    assert "xl_pib demo" in demo and "pip install" in demo
     assert "pytest" in tests and "pip install" in tests and "libreoffice" in tests
 
 

@@ -73,7 +73,10 @@ def test_every_function_is_registered_with_help_for_every_argument(registered):
         assert info["name"] == name
         assert info["category"] == "PIB"
         assert info["ret"]["doc"] and "Python function" not in info["ret"]["doc"], name
+        # Excel's function wizard shows at most 255 characters of a description.
+        assert len(info["ret"]["doc"]) <= 255, name
         for arg in info["args"]:
+            assert len(arg["doc"]) <= 255, (name, arg["name"])
             assert not arg["doc"].startswith("Positional argument"), f"{name}({arg['name']}) has no help text"
             assert arg["name"].lower() not in VBA_RESERVED, f"{name}: '{arg['name']}' is a VBA keyword"
 
