@@ -20,7 +20,6 @@ Each function calls the engine in ``xl_pib.measures``; no arithmetic lives here.
 from __future__ import annotations
 
 import functools
-import inspect
 
 import numpy as np
 import xlwings as xw
@@ -120,6 +119,34 @@ def _single(value):
     return flat[0]
 
 
+# Argument help shared by several functions, for Excel's function wizard.
+_SHARED_HELP = {
+    "baseline": "Baseline value (at the end of the baseline period).",
+    "target": "Target value (at the target date).",
+    "months_elapsed": "Months from the end of the baseline period to the month assessed (m).",
+    "months_total": "Months from the end of the baseline period to the target date (N).",
+    "band": "Starting width of the limits as a share of the required change (default 0.1).",
+    "months": "A column of months.",
+    "values": "The monthly values beside them (several columns = several series).",
+    "measure": '"count" (default), "rate" or "percentage". One, or one per series.',
+    "denominators": "Monthly denominators, for percentage measures (same shape as values).",
+    "population": "Population, for rate measures. One, or one per series.",
+    "per": "Rate per (default 100000), for rate measures. One, or one per series.",
+}
+
+
+def _shared_args(*names: str):
+    """Attach the shared help (and 2-D ranges) to the named arguments."""
+    def attach(func):
+        for name in names:
+            func = xw.arg(name, ndim=2, doc=_SHARED_HELP[name])(func)
+        return func
+    return attach
+
+
+_trajectory_args = _shared_args("baseline", "target", "months_elapsed", "months_total")
+
+
 # --- rolling 12 months --------------------------------------------------------
 
 
@@ -147,10 +174,7 @@ def PIB_COMPARATIVE_12M(values, denominators=None):
 
 @xw.func(category=CATEGORY)
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first (several columns = several series).")
-@xw.arg("measure", ndim=2, doc='"count" (default): rolling 12-month total; "rate": per population; "percentage": pooled. One, or one per series.')
-@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures (same shape as values).")
-@xw.arg("population", ndim=2, doc="Population, for rate measures. One, or one per series.")
-@xw.arg("per", ndim=2, doc="Rate per (default 100000), for rate measures. One, or one per series.")
+@_shared_args("measure", "denominators", "population", "per")
 @_excel_safe
 def PIB_CURRENT(values, measure="count", denominators=None, population=None, per=100000):
     """The current position: the rolling 12-month figure at the last month with data, for each series."""
@@ -228,8 +252,7 @@ def _axis_and_series(months, values) -> tuple[np.ndarray, np.ndarray, bool]:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("months", ndim=2, doc="A column of months.")
-@xw.arg("values", ndim=2, doc="The monthly values beside them (several columns = several series).")
+@_shared_args("months", "values")
 @_excel_safe
 def PIB_LAST_MONTH(months, values):
     """The last month with a value: the month an indicator is assessed at, for each series. Format as a date."""
@@ -251,13 +274,8 @@ def PIB_MONTHS_BETWEEN(start_month, end_month):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("months", ndim=2, doc="A column of months.")
-@xw.arg("values", ndim=2, doc="The monthly values beside them (several columns = several series).")
 @xw.arg("month", ndim=2, doc="The month to read the rolling 12-month figure at (e.g. the baseline end). One, or one per series.")
-@xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage". One, or one per series.')
-@xw.arg("denominators", ndim=2, doc="Monthly denominators, for percentage measures (same shape as values).")
-@xw.arg("population", ndim=2, doc="Population, for rate measures. One, or one per series.")
-@xw.arg("per", ndim=2, doc="Rate per (default 100000), for rate measures. One, or one per series.")
+@_shared_args("months", "values", "measure", "denominators", "population", "per")
 @_excel_safe
 def PIB_ROLLING_AT(months, values, month, measure="count", denominators=None, population=None, per=100000):
     """The rolling 12-month figure at a given month, e.g. the baseline at the end of the baseline period."""
@@ -304,20 +322,6 @@ def PIB_REDUCTION_REQUIRED(current, target, measure="count", direction="down"):
 
 # --- trajectory -----------------------------------------------------------------
 
-def _trajectory_args(func):
-    """The argument help the trajectory functions share, for Excel's function wizard."""
-    docs = {
-        "baseline": "Baseline value (at the end of the baseline period).",
-        "target": "Target value (at the target date).",
-        "months_elapsed": "Months from the end of the baseline period to the month assessed (m).",
-        "months_total": "Months from the end of the baseline period to the target date (N).",
-        "band": "Starting width of the limits as a share of the required change (default 0.1).",
-    }
-    present = inspect.signature(func).parameters
-    for name, doc in docs.items():
-        if name in present:
-            func = xw.arg(name, ndim=2, doc=doc)(func)
-    return func
 
 
 @xw.func(category=CATEGORY)
@@ -332,6 +336,7 @@ def PIB_TRAJECTORY(baseline, target, months_elapsed, months_total):
 
 @xw.func(category=CATEGORY)
 @_trajectory_args
+@_shared_args("band")
 @_excel_safe
 def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
     """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper."""
@@ -344,6 +349,7 @@ def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
 @xw.func(category=CATEGORY)
 @xw.arg("value", ndim=2, doc="The figure to assess (e.g. the current rolling 12-month count).")
 @_trajectory_args
+@_shared_args("band")
 @_excel_safe
 def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1):
     """Position against the target trajectory: "Above Target", "On Target" or "Below Target"."""
