@@ -10,10 +10,10 @@ so that xlwings' real decorators and wrapper generator run on our module.
 
 from __future__ import annotations
 
-import importlib
+from helpers import registered_udfs
+
 import io
 import re
-import sys
 import types
 
 import pytest
@@ -35,29 +35,8 @@ VBA_RESERVED = {
 
 @pytest.fixture(scope="module")
 def registered():
-    """pib_udfs imported with xlwings' Windows decorators, and xlwings.udfs to generate wrappers."""
-    stubs = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
-    stubs["win32com.client"].Dispatch = None
-    stubs["pythoncom"].CoInitialize = lambda: None  # only named as a thread initializer
-    saved = {name: sys.modules.get(name) for name in [*stubs, "xlwings.udfs", "pib_udfs"]}
-    sys.modules.update(stubs)
-    sys.modules.pop("xlwings.udfs", None)
-    import xlwings
-
-    udfs = importlib.import_module("xlwings.udfs")
-    originals = xlwings.func, xlwings.arg, xlwings.ret
-    xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
-    try:
-        sys.modules.pop("pib_udfs", None)
-        module = importlib.import_module("pib_udfs")
-        yield udfs, module
-    finally:
-        xlwings.func, xlwings.arg, xlwings.ret = originals
-        for name, old in saved.items():
-            if old is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = old
+    """pib_udfs as xlwings' Windows decorators register it, and xlwings.udfs to generate wrappers."""
+    return registered_udfs()
 
 
 def pib_functions(module):

@@ -14,7 +14,8 @@ them (see :func:`to_xlwings`), and every call is counted.
 
 from __future__ import annotations
 
-import ast
+from helpers import registered_udfs
+
 import collections
 import datetime as dt
 import inspect
@@ -58,37 +59,14 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _ndim2_arguments() -> dict[str, set[str]]:
-    """Arguments declared ``@xw.arg(..., ndim=2)``, per function, read from pib_udfs' source.
+    """Arguments declared ``@xw.arg(..., ndim=2)``, per function, as xlwings itself registers them.
 
-    On Linux the xlwings decorators keep no metadata, so the declarations are
-    read from the source: xlwings passes those arguments as lists of rows even
-    for one cell, and every other argument as a scalar (one cell) or a flat list
-    (one row or column).
+    xlwings passes those arguments as lists of rows even for one cell, and
+    every other argument as a scalar (one cell) or a flat list (one row or column).
     """
-    tree = ast.parse(inspect.getsource(pib_udfs))
-    trajectory_names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == "_trajectory_args":
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Dict) and \
-                        any(isinstance(t, ast.Name) and t.id == "docs" for t in inner.targets):
-                    trajectory_names = {k.value for k in inner.value.keys}
-    assert trajectory_names, "pib_udfs._trajectory_args no longer has its docs dict"
-    declared: dict[str, set[str]] = {}
-    for node in tree.body:
-        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("PIB_")):
-            continue
-        params = {a.arg for a in node.args.args}
-        names: set[str] = set()
-        for decorator in node.decorator_list:
-            if isinstance(decorator, ast.Name) and decorator.id == "_trajectory_args":
-                names |= trajectory_names & params
-            elif isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "arg":
-                ndim = [k.value for k in decorator.keywords if k.arg == "ndim"]
-                if ndim and isinstance(ndim[0], ast.Constant) and ndim[0].value == 2:
-                    names.add(decorator.args[0].value)
-        declared[node.name] = names
-    return declared
+    _, module = registered_udfs()
+    return {name: {a["name"] for a in getattr(module, name).__xlfunc__["args"] if a["options"].get("ndim") == 2}
+            for name in dir(module) if name.startswith("PIB_")}
 
 
 NDIM2 = _ndim2_arguments()
