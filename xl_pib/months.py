@@ -71,13 +71,8 @@ def axis(first: int, last: int) -> np.ndarray:
     return np.arange(first, last + 1)
 
 
-def to_serial(month) -> float:
-    """Excel's day serial of the first day of the month (what a date cell holds)."""
-    return float((to_date(month) - _EXCEL_EPOCH).days)
-
-
 def to_serials(months) -> np.ndarray:
-    """:func:`to_serial` for an array of months (NaN stays NaN)."""
+    """Excel's day serials of the first days of the months (what date cells hold); NaN stays NaN."""
     m = np.asarray(months, dtype=float)
     known = ~np.isnan(m)
     first_days = (np.datetime64("0000-01", "M") + np.where(known, m, 0).astype("int64")).astype("datetime64[D]")

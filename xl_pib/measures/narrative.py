@@ -15,7 +15,13 @@ import numpy as np
 
 from .. import labels
 from ..options import DIRECTIONS, choices, normalise
-from .rag import _text
+
+
+def _text(values) -> np.ndarray:
+    """Label cells stripped, with blanks and non-text as "" (original case kept)."""
+    arr = np.asarray(values, dtype=object)
+    blank = np.equal(arr, None) | np.not_equal(arr, arr)
+    return np.char.strip(np.where(blank, "", arr).astype(str))
 
 
 _LABELS = {label.lower(): label for label in (

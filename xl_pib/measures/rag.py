@@ -21,13 +21,6 @@ from .. import labels
 from ..options import DIRECTIONS, OUTCOME_RULES, choice, choices, normalise
 
 
-def _text(values) -> np.ndarray:
-    """Label cells stripped, with blanks and non-text as "" (original case kept)."""
-    arr = np.asarray(values, dtype=object)
-    blank = np.equal(arr, None) | np.not_equal(arr, arr)
-    return np.char.strip(np.where(blank, "", arr).astype(str))
-
-
 def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
     pos, trend = normalise(position), normalise(trend_sufficient)
     up = choices("direction", direction, DIRECTIONS, "down") == "up"

@@ -67,11 +67,6 @@ def tail(values, n: int) -> np.ndarray:
     return np.concatenate([pad, v], axis=-1)
 
 
-def per_series(value, shape: tuple[int, ...]) -> np.ndarray:
-    """Broadcast a per-series argument (scalar or one per series) to ``shape``."""
-    return np.broadcast_to(np.asarray(value, dtype=float), shape)
-
-
 def index_on_axis(axis, months) -> np.ndarray:
     """Position of each month on the axis, -1 where it is not there (or blank)."""
     import pandas as pd
