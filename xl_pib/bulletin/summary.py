@@ -54,7 +54,8 @@ def write(ws, assessment) -> None:
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 92
     ws.column_dimensions["C"].width = 8
-    for r, row in enumerate(rows(assessment), start=1):
+    content = rows(assessment)
+    for r, row in enumerate(content, start=1):
         for c, value in enumerate(row.values, start=1):
             put(ws.cell(r, c), value)
         # No merged cells: a refresh rewrites this sheet as one block of values,
@@ -85,7 +86,7 @@ def write(ws, assessment) -> None:
                 rag.fill = fill
             lines = max(-(-len(str(row.values[0] or "")) // 50), -(-len(str(row.values[1] or "")) // 100), 1)
             ws.row_dimensions[r].height = 13 * lines + 4
-    outcome_rows = [r for r, row in enumerate(rows(assessment), start=1) if row.kind == "outcome"]
+    outcome_rows = [r for r, row in enumerate(content, start=1) if row.kind == "outcome"]
     if outcome_rows:
         styles.rag_rules(ws, f"C{outcome_rows[0]}:C{outcome_rows[-1]}")
     s = assessment.inputs.settings
