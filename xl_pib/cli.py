@@ -36,26 +36,11 @@ class Timer:
 
 
 def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool = False) -> int:
-    from . import pdf as pdf_module
-    from .assess import assess
-    from .bulletin import build_workbook, print_sheets, save
-    from .inputs import read_workbook
+    from .build import build_bulletin
 
-    timer.mark("imports")
-    if pdf:
-        pdf_module.soffice()  # fail before writing anything if PDF output is impossible
-    inputs = read_workbook(input_path)
-    timer.mark("read")
-    assessment = assess(inputs)
-    timer.mark("compute")
-    wb, layout = build_workbook(assessment)
-    save(wb, output)
-    timer.mark("write")
+    assessment = build_bulletin(input_path, output, pdf, timer.mark)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
-    if pdf:
-        pdf_module.export_pdf(wb, print_sheets(layout), output.with_suffix(".pdf"))
-        timer.mark("pdf")
     if not quiet:
         print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
               f" ({len(assessment.results)} indicators, {len(assessment.outcomes)} outcomes)")
@@ -63,30 +48,9 @@ def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool 
 
 
 def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
-    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button."""
-    import openpyxl
+    from .build import refresh_book
 
-    from .assess import assess
-    from .bulletin import refresh as ranges
-    from .bulletin import save
-    from .errors import InputError
-    from .inputs import read_workbook
-
-    timer.mark("imports")
-    inputs = read_workbook(input_path)
-    timer.mark("read")
-    assessment = assess(inputs)
-    planned = ranges.writes(assessment)
-    timer.mark("compute")
-    wb = openpyxl.load_workbook(input_path, keep_vba=True)
-    sheet, cell = ranges.FINGERPRINT
-    found = wb[sheet][cell].value if sheet in wb.sheetnames else None
-    if found != ranges.fingerprint(assessment):
-        raise InputError(input_path.name, "a workbook made by 'xl-pib template' whose layout matches its Targets "
-                         "and Outcomes sheets (rebuild it with 'xl-pib template --input BOOK -o NEW.xlsm')")
-    ranges.apply_openpyxl(wb, planned)
-    save(wb, output)
-    timer.mark("write")
+    assessment = refresh_book(input_path, output, timer.mark)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     print(f"refreshed {output} ({len(assessment.results)} indicators); formulas, VBA and the Refresh button kept")
