@@ -265,7 +265,7 @@ def _outcomes(sheets, known: set[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _data(sheets, targets: pd.DataFrame, latest: int) -> tuple[pd.DataFrame, list[str]]:
+def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str) -> tuple[pd.DataFrame, list[str]]:
     name, rows = _find(sheets, DATA)
     frame = _table(name, rows, DATA)
     out = pd.DataFrame({"_row": frame["_row"]})
@@ -275,7 +275,9 @@ def _data(sheets, targets: pd.DataFrame, latest: int) -> tuple[pd.DataFrame, lis
     out["month"] = _months(name, frame, "month", "Month")
     out["value"] = _numbers(name, frame, "value", "Value")
     out["denominator"] = _numbers(name, frame, "denominator", "Denominator")
-    repeated = out.duplicated(subset=["indicator", "month"], keep="first")
+    out["area"] = _text(frame, "area")
+    same_area = out["area"].str.lower().where(out["area"] != "", partnership.lower())
+    repeated = pd.DataFrame({"a": same_area, "i": out["indicator"], "m": out["month"]}).duplicated(keep="first")
     _fail(name, frame, repeated, "Month", "one row per indicator and month (this month is repeated)", "month")
     measure = out["indicator"].map(dict(zip(targets["indicator"], targets["measure"])))
     no_denominator = (measure == "percentage") & out["value"].notna() & ~(out["denominator"] > 0)
@@ -316,7 +318,7 @@ def parse_sheets(sheets: dict[str, list[list]]) -> Inputs:
     settings = _settings(sheets)
     targets = _targets(sheets)
     outcomes = _outcomes(sheets, set(targets["indicator"]))
-    data, notes = _data(sheets, targets, settings.latest_month)
+    data, notes = _data(sheets, targets, settings.latest_month, settings.partnership)
     msg = _msg(sheets, targets)
     return Inputs(settings=settings, targets=targets, outcomes=outcomes, data=data, msg=msg,
                   sheets=dict(sheets), notes=tuple(notes))
