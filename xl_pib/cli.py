@@ -1,4 +1,4 @@
-"""The ``xl-pib`` command: build | demo (and, for the Excel add-in, template).
+"""The ``xl-pib`` command: build | batch | demo (and, for the Excel add-in, template).
 
 Errors in the input are one line naming sheet, row and column, with exit
 status 2 and nothing written; there is never a traceback unless ``--debug``.
@@ -98,6 +98,21 @@ def cmd_demo(args, timer: Timer) -> int:
     return _build(source, outdir / "demo_bulletin.xlsx", args.pdf, timer)
 
 
+def cmd_batch(args, timer: Timer) -> int:
+    from .batch import BatchUsageError, run
+
+    try:
+        return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values)
+    except BatchUsageError as error:
+        raise UsageError(str(error)) from None
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xl-pib", description="Build Performance Improvement Bulletins.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -120,6 +135,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", default="out", help="folder for demo_input.xlsx and demo_bulletin.xlsx")
     d.add_argument("--pdf", action="store_true", help="also write demo_bulletin.pdf with headless LibreOffice")
     d.set_defaults(run=cmd_demo)
+    bt = sub.add_parser("batch", help="build the bulletin of every input workbook in a folder, in parallel")
+    bt.add_argument("input_dir", help="folder of input workbooks (.xlsx, or live .xlsm)")
+    bt.add_argument("-o", "--output", required=True, help="folder for the bulletins and batch_report.csv")
+    bt.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: number of cores)")
+    bt.add_argument("--pdf", action="store_true", help="also write each bulletin's PDF with headless LibreOffice")
+    bt.add_argument("--values", action="store_true", help="from live .xlsm inputs: write static .xlsx bulletins")
+    bt.set_defaults(run=cmd_batch)
     return p
 
 
