@@ -24,6 +24,7 @@ import io
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -211,8 +212,11 @@ class Progress:
         if self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=True,
-                            desc="building", smoothing=0.1)
+            # A terminal that reports no size (some CI ptys) still gets a bar: tqdm hides bars below row 0.
+            sized = min(shutil.get_terminal_size((0, 0))) > 0
+            self.bar = tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=sized,
+                            ncols=None if sized else 80, nrows=None if sized else 24, desc="building",
+                            smoothing=0.1)
 
     def file_done(self, rows: list[Row]) -> None:
         self.done += 1
