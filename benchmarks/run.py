@@ -379,8 +379,9 @@ def bench_batch(row, quick: bool):
 def _per_call(fn, quick: bool) -> float:
     import timeit
 
+    # The fastest of several repeats, as timeit advises: on a shared machine the others measure the neighbours.
     number = 200 if quick else 5000
-    return statistics.median(timeit.repeat(fn, number=number, repeat=3 if quick else 7)) / number
+    return min(timeit.repeat(fn, number=number, repeat=3 if quick else 7)) / number
 
 
 def bench_udf(row, quick: bool):
@@ -401,7 +402,7 @@ def bench_udf(row, quick: bool):
         ("PIB_REDUCTION_REQUIRED(358, 290)", lambda: PIB_REDUCTION_REQUIRED(358, 290),
          lambda: targets.reduction_required(f(358), f(290), "count", "down")),
         ('PIB_RAG("Above Target", "No")', lambda: PIB_RAG("Above Target", "No"),
-         lambda: rag.indicator_rag(np.array("Above Target", dtype=object), np.array("No", dtype=object), "down")),
+         lambda: rag.indicator_rag("Above Target", "No", "down")),
         ("PIB_TRAJECTORY(303, 290, 20, 36)", lambda: PIB_TRAJECTORY(303, 290, 20, 36),
          lambda: trajectory.trajectory(f(303), f(290), f(20), f(36))),
     ]
@@ -409,7 +410,7 @@ def bench_udf(row, quick: bool):
         assert udf() == engine() or np.isclose(float(udf()), float(engine())), name
         wrapped, bare = _per_call(udf, quick), _per_call(engine, quick)
         overhead = (wrapped - bare) * 1e6
-        row(f"UDF scalar overhead: {name} (call {wrapped * 1e6:.0f} us, engine {bare * 1e6:.0f} us)",
+        row(f"UDF scalar overhead (best of {3 if quick else 7}): {name} (call {wrapped * 1e6:.0f} us, engine {bare * 1e6:.0f} us)",
             f"{overhead:.1f} us", "<= 20 us", overhead <= 20)
 
 

@@ -60,8 +60,8 @@ def _broadcast(**named):
 
 
 def _numbers(named: dict, *names: str) -> list[np.ndarray]:
-    return [cells.numbers_of(n, named[n]) if named[n].ndim else
-            cells.numbers_of(n, named[n].item()).reshape(()) for n in names]
+    return [cells.numbers_of(n, named[n]) if named[n].ndim else np.float64(cells.number_of(n, named[n].item()))
+            for n in names]
 
 
 def _texts(named: dict, *names: str) -> list[np.ndarray]:
