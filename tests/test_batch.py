@@ -177,6 +177,29 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert "[1/2] built" not in text
 
 
+def test_live_workbooks_are_refreshed_or_copied_as_values(demo_template, tmp_path):
+    """A live .xlsm is refreshed as `xl-pib build BOOK.xlsm -o BOOK.xlsm` does; with --values it becomes .xlsx."""
+    import shutil
+    import zipfile
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(demo_template, inputs / "kettering_live.xlsm")
+    live = xl_pib("batch", inputs, "-o", tmp_path / "live", "--jobs", 1)
+    assert live.returncode == 0, live.stderr
+    refreshed = tmp_path / "live" / "kettering_live.xlsm"
+    assert "xl/vbaProject.bin" in zipfile.ZipFile(refreshed).namelist()
+    static = xl_pib("batch", inputs, "-o", tmp_path / "static", "--values", "--jobs", 1)
+    assert static.returncode == 0, static.stderr
+    rows = CalamineWorkbook.from_path(str(tmp_path / "static" / "kettering_live.xlsx")).get_sheet_by_name(
+        "Results").to_python()
+    assert_results_equal_engine(rows, assess(read_workbook(inputs / "kettering_live.xlsm")))
+    pdf = xl_pib("batch", inputs, "-o", tmp_path / "pdf", "--pdf")
+    assert pdf.returncode == 2
+    assert pdf.stderr.strip() == ("xl-pib: --pdf needs --values for live .xlsm inputs: the PDF is made from the "
+                                  "static bulletin")
+
+
 # --- usage errors -------------------------------------------------------------------------------
 
 

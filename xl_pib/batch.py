@@ -310,8 +310,9 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
         soffice()  # fail before building anything if PDF output is impossible
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
     output_dir.mkdir(parents=True, exist_ok=True)
-    print(f"building {len(sources)} input workbooks from {input_dir} into {output_dir} with {jobs} "
-          f"worker{'s' if jobs > 1 else ''}", file=stream, flush=True)
+    plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
+    print(f"building {plural(len(sources), 'input workbook')} from {input_dir} into {output_dir} with "
+          f"{plural(jobs, 'worker')}", file=stream, flush=True)
 
     results: dict[Path, list[Row]] = {}
     progress = Progress(len(sources), stream)
