@@ -48,6 +48,9 @@ SURVEYS = ("Feel safe after dark", "Agree police deal with local concerns", "Per
            "Perceive ASB as a problem", "Satisfied with the area", "Feel informed about crime")
 
 
+UNITS = {"percentage": "respondents", "rate": "crimes per 1,000 residents"}
+
+
 def month_text(index: int) -> str:
     year, month = divmod(index, 12)
     return f"{year:04d}-{month + 1:02d}"
@@ -106,7 +109,7 @@ def _targets_rows(ids, names, plan, rng, latest: int, months_: int, population: 
         rows.append([ident, name, section, measure, direction, period, month_text(baseline_end), None, target_type,
                      amount, None, month_text(target_date) if target_type != "none" else None,
                      1000 if measure == "rate" else None, population if measure == "rate" else None,
-                     {"percentage": "respondents", "rate": "crimes per 1,000 residents"}.get(measure, "recorded crimes")])
+                     UNITS.get(measure, "recorded crimes")])
     return rows
 
 

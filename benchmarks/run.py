@@ -371,7 +371,8 @@ def bench_batch(row, quick: bool):
         f"{count / wall:.2f}/s; {per_file:.2f} s", "", None)
     row(f"  peak RSS, parent + workers summed ({samples} samples)", f"{peak_rss / 2**20:.0f} MiB", "<= 600 MiB",
         peak_rss <= 600 * 2**20)
-    row(f"  peak PSS, parent + workers (shared pages counted once; {samples // 10 + 1} samples)", f"{peak_pss / 2**20:.0f} MiB", "", None)
+    row(f"  peak PSS, parent + workers (shared pages counted once; {samples // 10 + 1} samples)",
+        f"{peak_pss / 2**20:.0f} MiB", "", None)
 
 
 # --- UDF scalar overhead -----------------------------------------------------------------------
@@ -411,8 +412,9 @@ def bench_udf(row, quick: bool):
         assert udf() == engine() or np.isclose(float(udf()), float(engine())), name
         wrapped, bare = _per_call(udf, quick), _per_call(engine, quick)
         overhead = (wrapped - bare) * 1e6
-        row(f"UDF scalar overhead (best of {3 if quick else 7}): {name} (call {wrapped * 1e6:.0f} us, engine {bare * 1e6:.0f} us)",
-            f"{overhead:.1f} us", "<= 20 us", overhead <= 20)
+        row(f"UDF scalar overhead (best of {3 if quick else 7}): {name} "
+            f"(call {wrapped * 1e6:.0f} us, engine {bare * 1e6:.0f} us)", f"{overhead:.1f} us", "<= 20 us",
+            overhead <= 20)
 
 
 # --- reading a large Data sheet ------------------------------------------------------------------

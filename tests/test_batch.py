@@ -348,3 +348,18 @@ def test_assess_many_equals_assessing_each_alone(demo_sheets):
         for key in alone.charts:
             np.testing.assert_array_equal(alone.charts[key], stacked.charts[key], err_msg=key)
         assert alone.warnings == stacked.warnings
+
+
+def test_readme_batch_example_runs(tmp_path):
+    """The README's Batch example, run as written (from a folder where benchmarks/ is the repo's)."""
+    import re
+
+    section = (REPO / "README.md").read_text().split("## Batch: every partnership at once")[1].split("\n## ")[0]
+    command = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0].strip()
+    (tmp_path / "benchmarks").symlink_to(REPO / "benchmarks")
+    done = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, env=_env(),
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "bulletins").iterdir())
+    assert names == ["batch_report.csv", *(f"partnership_{n:03d}.xlsx" for n in range(1, 11))]
+    assert [r["status"] for r in read_report(tmp_path / "bulletins")] == ["built"] * 10

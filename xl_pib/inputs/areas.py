@@ -74,7 +74,9 @@ def _sheet_for_area(name: str, rows: list[list], area: str, partnership: str) ->
         if column is None:
             return rows
         wanted = area.strip().lower()
-        mine = lambda row: _key(_cell_text(row[column]) if column < len(row) else "", partnership) == wanted  # noqa: E731
+        def mine(row) -> bool:
+            return _key(_cell_text(row[column]) if column < len(row) else "", partnership) == wanted
+
         return [rows[0], *(row for row in rows[1:] if mine(row))]
     if lowered == "settings":
         key, value = _header_index(rows, "Setting"), _header_index(rows, "Value")
