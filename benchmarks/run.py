@@ -161,6 +161,22 @@ def bench_engine(row, quick: bool):
     row("engine speed-up over the loop (same results checked)", f"{ratio:.0f}x", ">= 20x", ratio >= 20)
 
 
+def bench_stacked(row, quick: bool):
+    """assess_many: many partnerships' bulletins in one engine pass, against assessing them one by one."""
+    import generate
+    from xl_pib.assess import assess, assess_many
+    from xl_pib.inputs import parse_sheets
+
+    count = 4 if quick else 50
+    bulletins = [parse_sheets(generate.partnership_sheets(n)) for n in range(1, count + 1)]
+    repeat = 1 if quick else 5
+    one_by_one = median_time(lambda: [assess(b) for b in bulletins], repeat)
+    stacked = median_time(lambda: assess_many(bulletins), repeat)
+    row(f"assess {count} partnerships (30 x 120): one engine pass (assess_many)", f"{stacked:.3f} s", "", None)
+    row("  one assess per partnership", f"{one_by_one:.3f} s", "", None)
+    row("  speed-up of the stacked pass", f"{one_by_one / stacked:.1f}x", "", None)
+
+
 # --- PIB_RAG ------------------------------------------------------------------------------------
 
 
@@ -587,7 +603,7 @@ def _cold_imports() -> float:
 # Every benchmark is a function (row, quick). Benchmarks that live in their own modules
 # (benchmarks/ingest.py, benchmarks/server.py, ...) are registered in EXTRA_BENCHES below.
 BENCHES: list[tuple[str, object]] = [
-    ("engine", bench_engine), ("rag", bench_rag), ("udf", bench_udf), ("demo", bench_demo),
+    ("engine", bench_engine), ("stacked", bench_stacked), ("rag", bench_rag), ("udf", bench_udf), ("demo", bench_demo),
     ("floor", bench_floor), ("read", bench_read), ("batch", bench_batch), ("refresh", bench_refresh),
     ("calls", bench_calls),
 ]

@@ -239,18 +239,22 @@ def _msg_arrays(inputs: Inputs):
     n = len(targets_)
     if table.empty:
         return None
-    own_area = targets_["area"].where(targets_["area"] != "", inputs.settings.partnership).str.lower()
-    ids = pd.Index(targets_["indicator"])
-    table = table.assign(_i=ids.get_indexer(table["indicator"]))
-    size = int(table.groupby("_i").size().max())
-    slot = table.groupby("_i").cumcount().to_numpy()
+    lower = np.vectorize(str.lower, otypes=[object])
+    given = targets_["area"].to_numpy(dtype=object)
+    own_area = lower(np.where(given != "", given, inputs.settings.partnership))
+    row = pd.Index(targets_["indicator"]).get_indexer(table["indicator"])
+    # Each MSG row's slot within its indicator's group, in sheet order (a stable sort, no groupby).
+    order = np.argsort(row, kind="stable")
+    starts = np.searchsorted(row[order], row[order], side="left")
+    slot = np.empty(len(row), dtype=int)
+    slot[order] = np.arange(len(row)) - starts
+    size = int(slot.max()) + 1
     counts, pops = np.full((n, size), np.nan), np.full((n, size), np.nan)
-    counts[table["_i"], slot] = table["count"]
-    pops[table["_i"], slot] = table["population"]
-    own = table[table["area"].str.lower().to_numpy() == own_area.to_numpy()[table["_i"]]]
+    count, population = table["count"].to_numpy(dtype=float), table["population"].to_numpy(dtype=float)
+    counts[row, slot], pops[row, slot] = count, population
+    own = lower(table["area"].to_numpy(dtype=object)) == own_area[row]
     own_count, own_pop = np.full(n, np.nan), np.full(n, np.nan)
-    own_count[own["_i"]] = own["count"]
-    own_pop[own["_i"]] = own["population"]
+    own_count[row[own]], own_pop[row[own]] = count[own], population[own]
     return own_count, own_pop, counts, pops
 
 

@@ -41,7 +41,11 @@ def check_one_area(inputs: Inputs) -> None:
     if "area" not in inputs.data or not len(inputs.data):
         return
     own = inputs.settings.partnership.strip().lower()
-    keys = inputs.data["area"].str.strip().str.lower()
+    areas = inputs.data["area"]
+    # Few distinct areas in many rows: judge each distinct value once.
+    if all(a == "" or a.strip().lower() == own for a in areas.unique()):
+        return
+    keys = areas.str.strip().str.lower()
     other = (keys != "") & (keys != own)
     if other.any():
         first = int(np.flatnonzero(other.to_numpy())[0])
