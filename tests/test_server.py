@@ -41,6 +41,7 @@ from xl_pib.assess import KEY_FIGURES, RESULTS_COLUMNS  # noqa: E402
 from xl_pib.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
 WORKBOOK = ROOT / "workbook" / "pib_bulletin.xlsm"
 TOKEN = "test-token-for-loopback-only"
 UPLOAD_LIMIT_MB = 2
@@ -362,6 +363,7 @@ def test_rebuild_bad_input_is_400_with_the_cli_message(client, demo_sheets, tmp_
     assert main(["build", str(bad), "-o", str(tmp_path / "never.xlsx")]) == 2
     assert capsys.readouterr().err.strip() == f"xl-pib: {message}"
     assert message.startswith("Targets row 5, column 'Measure': expected one of") and "'cnt'" in message
+    assert f'{{"error": "{message}"}}' in README  # the README's example is the real answer
 
 
 def test_rebuild_of_something_that_is_not_a_workbook_is_400(client):
@@ -427,6 +429,13 @@ def test_serve_without_a_licence_key_is_one_line_exit_2(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("xl-pib: xlwings Server needs a licence key: set XLWINGS_LICENSE_KEY=noncommercial")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_readme_documents_every_setting_and_runs_the_same_routes():
+    section = README.split("## Excel without local Python (xlwings Server)")[1].split("\n## ")[0]
+    assert all(f"`{name}`" in section for name in serve.SETTINGS)
+    assert serve.BUILD_PATH in section and "/xlwings/custom-functions-call" in section
+    assert "pip install 'xl-pib[server]'" in section and "PolyForm Noncommercial" in section
 
 
 def test_serve_module_imports_neither_xlwings_nor_the_server():

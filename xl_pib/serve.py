@@ -35,6 +35,7 @@ SETTINGS = {
     "XL_PIB_MAX_UPLOAD_MB": ("20", "largest input workbook POST /pib/build accepts, in MB"),
     "XL_PIB_HOST": ("127.0.0.1", "default for --host"),
     "XL_PIB_PORT": ("8000", "default for --port"),
+    "XL_PIB_WORKERS": ("1", "server processes: more serve concurrent rebuilds on more cores"),
     "XL_PIB_SSL_CERTFILE": ("", "certificate (PEM) to serve HTTPS, as Office requires"),
     "XL_PIB_SSL_KEYFILE": ("", "its private key (PEM)"),
 }
@@ -59,6 +60,13 @@ def max_upload_bytes() -> int:
     if megabytes <= 0:
         raise UsageError(f"XL_PIB_MAX_UPLOAD_MB: expected a positive number of megabytes; got {text!r}")
     return int(megabytes * 1_000_000)
+
+
+def workers() -> int:
+    text = setting("XL_PIB_WORKERS")
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"XL_PIB_WORKERS: expected a whole number of processes, at least 1; got {text!r}")
+    return int(text)
 
 
 def project_dir() -> Path:
@@ -101,6 +109,7 @@ def serve(host: str | None = None, port: int | None = None) -> int:
     if importlib.util.find_spec("xlwings_server") is None:
         raise UsageError("xlwings Server is not installed: pip install 'xl-pib[server]'")
     max_upload_bytes()  # a bad limit fails now, not at the first upload
+    processes = workers()
     certfile, keyfile = setting("XL_PIB_SSL_CERTFILE"), setting("XL_PIB_SSL_KEYFILE")
     if bool(certfile) != bool(keyfile):
         raise UsageError("set both XL_PIB_SSL_CERTFILE and XL_PIB_SSL_KEYFILE to serve HTTPS, or neither")
@@ -108,12 +117,16 @@ def serve(host: str | None = None, port: int | None = None) -> int:
         if not Path(path).is_file():
             raise UsageError(f"{path}: no such certificate file")
     os.environ.update(server_environment())
+    if processes > 1:
+        # xlwings Server's socket.io (streaming functions, unused here) needs a message queue
+        # across processes; plain HTTP calls, scripts and rebuilds do not.
+        os.environ.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")
     import uvicorn  # after the environment: uvicorn imports the app, which imports xlwings
 
     scheme = "https" if certfile else "http"
     print(f"xl-pib: serving the PIB add-in on {scheme}://{host}:{port} (manifest: {scheme}://{host}:{port}/manifest.xml)"
           + ("" if rebuild_token() else f"; {BUILD_PATH} is off until XL_PIB_TOKEN is set"), file=sys.stderr)
-    uvicorn.run("xlwings_server.main:main_app", host=host, port=port,
+    uvicorn.run("xlwings_server.main:main_app", host=host, port=port, workers=processes,
                 ssl_certfile=certfile or None, ssl_keyfile=keyfile or None)
     return 0
 

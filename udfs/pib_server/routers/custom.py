@@ -13,6 +13,7 @@ writes, and bad input gets the command's one-line message:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import tempfile
@@ -31,6 +32,11 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix=settings.app_path)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A build is CPU-bound Python: threads share one core under the GIL, so ten at once all finish
+# at the end. One at a time per process finishes the first sooner, at the same throughput, with
+# one workbook in memory instead of ten. (XL_PIB_WORKERS adds processes for more cores.)
+_ONE_BUILD_AT_A_TIME = asyncio.Semaphore(1)
 
 
 def _error(status: int, message: str, **headers) -> JSONResponse:
@@ -80,7 +86,8 @@ async def build(request: Request):
     if not workbook:
         return _error(400, "the request body is empty: POST the input workbook's bytes")
     try:
-        bulletin = await run_in_threadpool(rebuild, workbook)  # CPU-bound: keep the event loop serving
+        async with _ONE_BUILD_AT_A_TIME:
+            bulletin = await run_in_threadpool(rebuild, workbook)  # off the event loop: functions keep answering
     except PibError as error:
         return _error(400, str(error))
     except Exception as error:  # noqa: BLE001 - one line for the caller, the traceback for the log
