@@ -79,13 +79,15 @@ def project_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
-def server_environment(environ: dict | None = None) -> dict[str, str]:
+def server_environment() -> dict[str, str]:
     """The environment xlwings Server needs, checked: licence key, server mode, project folder.
 
     ``XLWINGS_ON_SERVER`` must be set before xlwings is first imported, or ``@xw.func`` is
     desktop xlwings' decorator and no function is registered.
     """
-    environ = dict(os.environ if environ is None else environ)
+    if "xlwings" in sys.modules and not getattr(sys.modules["xlwings"], "on_server", False):
+        raise UsageError("xlwings was imported before the server was configured: run 'xl-pib serve' in a new process")
+    environ = dict(os.environ)
     if not environ.get("XLWINGS_LICENSE_KEY"):
         raise UsageError("xlwings Server needs a licence key: set XLWINGS_LICENSE_KEY=noncommercial (free under the "
                          "PolyForm Noncommercial licence, which covers government and public-safety bodies) or to "

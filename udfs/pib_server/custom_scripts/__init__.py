@@ -5,12 +5,15 @@ xlwings Server hands the script the workbook the Office.js client sent, and retu
 refresh wrote as actions for the client to apply. The refresh itself is the same function.
 """
 
+import asyncio
+
 import xlwings as xw
 
 import pib_macros
 
 
 @xw.script
-def refresh(book: xw.Book):
+async def refresh(book: xw.Book):
     """Recompute Results, the Executive Summary, the texts and the chart data from the input sheets."""
-    pib_macros.refresh(book)
+    # CPU-bound: in a worker thread, so the server keeps answering =PIB_ calls meanwhile.
+    await asyncio.to_thread(pib_macros.refresh, book)
