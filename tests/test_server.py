@@ -90,7 +90,7 @@ def desktop(value, ndim2: bool):
 
 
 def call_body(func_name: str, *args) -> dict:
-    return {"client": "Office.js", "version": "0.37.8", "func_name": func_name, "args": [office_js(a) for a in args],
+    return {"client": "Office.js", "version": pib_udfs.xw.__version__, "func_name": func_name, "args": [office_js(a) for a in args],
             "caller_address": "[pib_bulletin.xlsm]Sheet1!A1", "session_id": "tests", "culture_info_name": "en-US",
             "date_format": "M/d/yyyy", "runtime": "1.4"}
 
@@ -109,12 +109,15 @@ def python_answer(func_name: str, *args):
 
 
 @functools.lru_cache(maxsize=None)
-def _ndim2_args(func) -> dict[str, bool]:
-    """Which arguments xlwings' desktop decorators read with ``ndim=2``."""
+def _desktop_registration():
     from helpers import registered_udfs
 
-    _, registered = registered_udfs()
-    spec = getattr(registered, func.__name__).__xlfunc__
+    return registered_udfs()[1]
+
+
+def _ndim2_args(func) -> dict[str, bool]:
+    """Which arguments xlwings' desktop decorators read with ``ndim=2``."""
+    spec = getattr(_desktop_registration(), func.__name__).__xlfunc__
     return {a["name"]: a["options"].get("ndim") == 2 for a in spec["args"]}
 
 
