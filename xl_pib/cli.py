@@ -134,6 +134,12 @@ def cmd_demo(args, timer: Timer) -> int:
     return _build(source, outdir / "demo_bulletin.xlsx", args.pdf, timer)
 
 
+def cmd_serve(args, timer: Timer) -> int:
+    from .serve import serve
+
+    return serve(args.host, args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xl-pib", description="Build Performance Improvement Bulletins.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -156,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", default="out", help="folder for demo_input.xlsx and demo_bulletin.xlsx")
     d.add_argument("--pdf", action="store_true", help="also write demo_bulletin.pdf with headless LibreOffice")
     d.set_defaults(run=cmd_demo)
+    s = sub.add_parser("serve", help="serve the =PIB_ functions, the Refresh button and POST /pib/build "
+                                     "to Office.js (xlwings Server; pip install 'xl-pib[server]')")
+    s.add_argument("--host", help="address to listen on (default: $XL_PIB_HOST or 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default: $XL_PIB_PORT or 8000)")
+    s.set_defaults(run=cmd_serve)
     return p
 
 
