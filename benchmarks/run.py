@@ -612,8 +612,8 @@ BENCHES: list[tuple[str, object]] = [
 def extra_benches() -> list[tuple[str, object]]:
     """Benchmarks from other modules of this folder: add (name, "module:function") pairs here."""
     registered: list[tuple[str, str]] = [
+        ("server", "server:bench_server"),
         # ("ingest", "ingest:bench_ingest"),
-        # ("server", "server:bench_server"),
     ]
     found = []
     for name, target in registered:

@@ -113,6 +113,12 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def cmd_serve(args, timer: Timer) -> int:
+    from .serve import serve
+
+    return serve(args.host, args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xl-pib", description="Build Performance Improvement Bulletins.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -142,6 +148,11 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument("--pdf", action="store_true", help="also write each bulletin's PDF with headless LibreOffice")
     bt.add_argument("--values", action="store_true", help="from live .xlsm inputs: write static .xlsx bulletins")
     bt.set_defaults(run=cmd_batch)
+    s = sub.add_parser("serve", help="serve the =PIB_ functions, the Refresh button and POST /pib/build "
+                                     "to Office.js (xlwings Server; pip install 'xl-pib[server]')")
+    s.add_argument("--host", help="address to listen on (default: $XL_PIB_HOST or 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default: $XL_PIB_PORT or 8000)")
+    s.set_defaults(run=cmd_serve)
     return p
 
 

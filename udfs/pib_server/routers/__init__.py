@@ -1,0 +1,1 @@
+"""Routers xlwings Server adds to its own: custom.py holds the headless rebuild."""
