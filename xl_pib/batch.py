@@ -138,6 +138,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
     """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker)."""
     from .assess import assess, assess_many
     from .build import refresh_book, refreshes, write_bulletin
+    from .errors import InputError
     from .inputs import read_workbook, split_areas
 
     stopped = lambda: _stop is not None and _stop.is_set()  # noqa: E731
@@ -178,9 +179,14 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
                 assessments.append(error)
     compute = (time.perf_counter() - start) / len(pending)
 
+    written: set[Path] = set()
     for (k, area, _, seconds), assessment in zip(pending, assessments):
         source = Path(sources[k])
         output = output_path(Path(outdir), source, values, area)
+        if output in written:  # two area names that differ only in characters a file name cannot hold
+            assessment = InputError("Data", f"area names that give different file names ('{area}' would "
+                                    f"overwrite {output.name})", column="Area")
+        written.add(output)
         if isinstance(assessment, Exception):
             rows[k].append(Row(source.name, FAILED, one_line(assessment), seconds + compute, "", area or ""))
             continue
