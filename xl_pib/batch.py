@@ -9,7 +9,7 @@
   ``xl-pib build`` gives, and the batch carries on; so does a worker that
   dies (its files are retried one at a time, and the one that kills a worker
   again is reported).
-- Ctrl-C (SIGINT) stops the batch: workers finish the file they are writing
+- Ctrl-C (SIGINT) or SIGTERM stops the batch: workers finish the bulletin they are writing
   (every output is written to a temporary file and renamed, so a bulletin is
   either complete or absent), temporary files are removed, the report is
   written, and the exit status is 130.
