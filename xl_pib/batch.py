@@ -124,6 +124,13 @@ def _init_worker(stop) -> None:
     _stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     signal.signal(signal.SIGTERM, _interrupted)
+    import gc
+
+    from . import assess, build, bulletin, inputs  # noqa: F401 - imported once, before any bulletin
+
+    # The modules just imported live as long as the worker: keeping them out of the cyclic
+    # collector's scans saves ~7% of each bulletin, which builds many short-lived objects.
+    gc.freeze()
 
 
 def one_line(error: BaseException) -> str:
