@@ -5,6 +5,13 @@ named up front (all text), and only the aggregated counts come back to
 pandas. Rows DuckDB cannot read (a short line at the end of a truncated file,
 an unterminated quote, bytes that are not UTF-8) are collected with
 ``store_rejects`` and turned into one error naming the file and line.
+
+Encoding, deliberately: DuckDB decodes only the columns a query uses, so a
+byte that is not UTF-8 in one of those is refused with its line, while the
+columns never read (Location, LSOA name, ...) are never decoded. A police.uk
+file that Excel re-saved as Windows-1252 ("Caf\xe9" in a Location) therefore
+counts exactly as the UTF-8 original; its Month, force, LSOA and crime type
+are plain ASCII in every published file.
 """
 
 from __future__ import annotations
