@@ -52,8 +52,7 @@ def parse_month(value) -> int:
     match = _NAME_YEAR.match(text)
     if match:
         word = match.group(1).lower()
-        number = next((n for name, n in _NAMES.items() if name.startswith(word) and (len(word) == 3 or name == word)),
-                      None)
+        number = next((n for name, n in _NAMES.items() if name.startswith(word)), None)  # Apr, Sept, April
         if number is not None:
             year = int(match.group(2))
             if len(match.group(2)) == 2:
