@@ -167,3 +167,28 @@ def test_no_traceback_from_the_real_command(tmp_path, lookup):
     assert done.stderr.startswith("xl-pib: ") and "2022-01-x-street.csv row 1, column '2'" in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_month_that_is_not_yyyy_mm(tmp_path, lookup, capsys):
+    rows = street_rows(np.random.default_rng(4), "Jan-22", "Northamptonshire Police", 20, LSOAS)
+    bad = write_street_csv(tmp_path / "2022-01-x-street.csv", rows)
+    out = tmp_path / "out.csv"
+    refused(capsys, police([bad], lookup, out), out, "column 'Month'", "a month as YYYY-MM", "got 'Jan-22'")
+
+
+def test_two_forces_in_one_file(tmp_path, lookup, capsys):
+    rng = np.random.default_rng(6)
+    rows = street_rows(rng, "2022-01", "Northamptonshire Police", 20, LSOAS) + \
+        street_rows(rng, "2022-01", "British Transport Police", 3, LSOAS)
+    bad = write_street_csv(tmp_path / "2022-01-x-street.csv", rows)
+    out = tmp_path / "out.csv"
+    refused(capsys, police([bad], lookup, out), out, "column 'Reported by'", "one force per police.uk file")
+
+
+def test_a_header_only_file_is_read_as_zero_rows(tmp_path, lookup, capsys):
+    full = street_file(tmp_path / "dl" / "2022-01" / "2022-01-a-street.csv")
+    empty = write_street_csv(tmp_path / "dl" / "2022-02" / "2022-02-a-street.csv", [])
+    assert main(["ingest", "police-uk", str(tmp_path / "dl"), "--lookup", str(lookup),
+                 "-o", str(tmp_path / "o.csv")]) == 0
+    out = capsys.readouterr().out
+    assert f"{empty}: 0" in out and f"{full}: 60" in out

@@ -114,3 +114,22 @@ def test_non_utf8_counts_are_refused(tmp_path, capsys):
     (tmp_path / "counts.csv").write_bytes("Month,All Crime,Caf\u00e9\n2007-04,1,2\n".encode("cp1252"))
     status, _, err = run(capsys, "ingest", "counts", tmp_path / "counts.csv", "-o", tmp_path / "o.csv")
     assert status == 2 and "counts.csv row 1: expected UTF-8 text (save it as 'CSV UTF-8')" in err
+
+
+def test_the_readme_ingest_example_runs(tmp_path):
+    """The README's runnable Ingest example, line by line, in a fresh folder."""
+    import re
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Ingest")[1].split("\n## ")[0]
+    block = next(b for b in re.findall(r"```bash\n(.*?)```", section, flags=re.S) if "ingest counts out/" in b)
+    for line in block.strip().splitlines():
+        command = line.replace("python -m", f"{sys.executable} -m", 1)
+        done = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, (line, done.stderr)
+    inputs = read_workbook(tmp_path / "out" / "demo_input_ingested.xlsx")
+    data = inputs.data.set_index(["indicator", "month"])["value"]
+    assert data[("VEH", months.parse("2009-10"))] == 38 and data[("NI16", months.parse("2009-11"))] == 911
+    assert (tmp_path / "out" / "demo_bulletin_ingested.xlsx").exists()

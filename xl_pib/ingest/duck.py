@@ -73,14 +73,20 @@ def read_csv_sql(files: list[str], columns: list[str]) -> str:
             f"columns={{{typed}}}, filename=true, store_rejects=true, encoding='utf-8')")
 
 
-def raise_rejects(con, display: dict[str, str]) -> None:
-    """One error for the first row DuckDB could not read, naming the file (as the analyst gave it) and line."""
-    first = con.sql("""
-        SELECT s.file_path, e.line, e.error_type
-        FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
-        ORDER BY s.file_path, e.line LIMIT 1""").fetchall()
-    if not first:
+REJECTS_SQL = """
+    SELECT s.file_path, e.line, e.error_type FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
+    ORDER BY s.file_path, e.line LIMIT 1"""
+
+
+def first_reject(con) -> list[tuple]:
+    """The first row DuckDB could not read in this connection's scans: [(file, line, error type)] or []."""
+    return con.sql(REJECTS_SQL).fetchall()
+
+
+def raise_first_reject(rejected: list[tuple], display: dict[str, str]) -> None:
+    """One error for the first unreadable row, naming the file (as the analyst gave it) and line."""
+    if not rejected:
         return
-    path, line, kind = first[0]
+    path, line, kind = rejected[0]
     expected = _REJECTS.get(kind, f"a readable CSV line ({kind.lower()})")
     raise InputError(display.get(path, Path(path).name), expected, row=int(line))

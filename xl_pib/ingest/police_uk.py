@@ -27,6 +27,7 @@ from .lookup import read_lookup
 from .mapping import CRIME_TYPES, Mapping
 from .report import Report
 from .result import Ingested
+from .small_tables import cell_text
 from .sources import resolve
 
 COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
@@ -34,40 +35,71 @@ COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Lat
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def count_rows(files: list[str], lookup: pd.DataFrame) -> pd.DataFrame:
-    """Rows per file, month, force, crime type and area (None: no LSOA or outside the lookup), by DuckDB."""
-    con = duck.connect()
-    try:
+class Counted:
+    """Small summaries of one DuckDB pass over the files; the per-row work never leaves DuckDB."""
+
+    def __init__(self, files: list[str], lookup: pd.DataFrame, mapping: Mapping):
+        con = duck.connect()
+        try:
+            self._count(con, files, lookup, mapping)
+        finally:
+            con.close()
+
+    def _count(self, con, files, lookup, mapping) -> None:
         con.register("lookup_frame", lookup)
-        con.execute("CREATE TEMP TABLE lookup AS SELECT lsoa, area FROM lookup_frame")
-        counts = con.sql(f"""
-            SELECT filename AS file, trim("Month") AS month, trim("Reported by") AS force,
-                   trim("Crime type") AS crime_type, l.area AS area,
-                   coalesce(trim(s."LSOA code"), '') = '' AS no_lsoa, count(*) AS n
+        con.register("pairs_frame", mapping.pairs)
+        con.execute("""CREATE TEMP TABLE lookup AS
+                       SELECT lsoa, area, dense_rank() OVER (ORDER BY area)::INTEGER AS area_id FROM lookup_frame""")
+        # The one pass over every row. Its group key is kept to small values (the file's position, the crime
+        # type, an integer area): month and force are constant within a file, so min/max per group carry them
+        # (and reveal a file that mixes months) without widening the key, which is what dominates the time.
+        # LSOA codes are compared as published (upper case, no spaces); anything else is reported as outside
+        # the lookup, never dropped silently.
+        con.execute(f"""
+            CREATE TEMP TABLE detail AS
+            SELECT file_index, "Crime type" AS crime_type, l.area_id, count(*) AS n,
+                   count(*) FILTER (WHERE coalesce(trim(s."LSOA code"), '') = '') AS no_lsoa,
+                   min("Month") AS first_month, max("Month") AS last_month,
+                   min("Reported by") AS first_force, max("Reported by") AS last_force
             FROM {duck.read_csv_sql(files, COLUMNS)} AS s
-            LEFT JOIN lookup AS l ON upper(trim(s."LSOA code")) = l.lsoa
+            LEFT JOIN lookup AS l ON s."LSOA code" = l.lsoa
+            GROUP BY ALL""")
+        self.rejected = duck.first_reject(con)
+        self.files = con.sql("""
+            SELECT file_index, min(first_month) AS first_month, max(last_month) AS last_month,
+                   min(first_force) AS first_force, max(last_force) AS last_force, sum(n) AS n
+            FROM detail GROUP BY ALL""").df()
+        self.files["file"] = [files[i] for i in self.files["file_index"]]
+        self.types = con.sql("SELECT trim(crime_type) AS crime_type, sum(n) AS n FROM detail GROUP BY ALL").df()
+        self.areas = con.sql("""SELECT l.area, sum(n) AS n FROM detail JOIN (SELECT DISTINCT area, area_id FROM lookup) l
+                                USING (area_id) GROUP BY ALL""").df()
+        self.no_lsoa, self.outside = con.sql("""
+            SELECT coalesce(sum(no_lsoa), 0), coalesce(sum(n - no_lsoa) FILTER (WHERE area_id IS NULL), 0)
+            FROM detail""").fetchall()[0]
+        self.indicators = con.sql("""
+            SELECT d.file_index, a.area, p.indicator, sum(d.n) AS n
+            FROM detail d JOIN pairs_frame p ON lower(trim(d.crime_type)) = p.key
+                          JOIN (SELECT DISTINCT area, area_id FROM lookup) a USING (area_id)
             GROUP BY ALL""").df()
-        return counts, con
-    except BaseException:
-        con.close()
-        raise
 
 
-def _check(counts: pd.DataFrame, display: dict[str, str]) -> None:
-    per_file = counts.groupby("file")["month"]
-    for file, values in per_file:
-        found = sorted(set(values.fillna("")))
-        bad = [m for m in found if not _MONTH.match(m)]
-        if bad:
-            raise InputError(display[file], "a month as YYYY-MM in every row", column="Month", got=bad[0])
-        if len(found) > 1:
-            raise InputError(display[file], "one month per police.uk file", column="Month",
-                             got=" and ".join(found[:3]) + (" ..." if len(found) > 3 else ""))
-    files = counts.groupby(["month", "force"])["file"].unique()
-    twice = files[files.map(len) > 1]
+def _check(files: pd.DataFrame, display: dict[str, str]) -> None:
+    for _, row in files.iterrows():  # one row per file
+        first, last = (cell_text(row["first_month"]), cell_text(row["last_month"]))
+        bad = next((m for m in (first, last) if not _MONTH.match(m)), None)
+        if bad is not None:
+            raise InputError(display[row["file"]], "a month as YYYY-MM in every row", column="Month", got=bad)
+        if first != last:
+            raise InputError(display[row["file"]], "one month per police.uk file", column="Month",
+                             got=f"{first} and {last}")
+        if row["first_force"] != row["last_force"]:
+            raise InputError(display[row["file"]], "one force per police.uk file", column="Reported by",
+                             got=f"{row['first_force']} and {row['last_force']}")
+    given = files.groupby(["month", "force"])["file"].unique()
+    twice = given[given.map(len) > 1]
     if len(twice):
-        (month, force), given = next(iter(twice.items()))
-        names = sorted(display[f] for f in given)
+        (month, force), both = next(iter(twice.items()))
+        names = sorted(display[f] for f in both)
         raise InputError(names[1], f"each month and force once; {month} {force} is already in {names[0]}")
 
 
@@ -76,36 +108,34 @@ def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping) -
     with resolve(paths) as sources:
         for file in sources.files:
             duck.check_header(Path(file), sources.display[file], COLUMNS)
-        counts, con = count_rows(sources.files, lookup)
-        try:
-            duck.raise_rejects(con, sources.display)
-        finally:
-            con.close()
-        _check(counts, sources.display)
+        counted = Counted(sources.files, lookup, mapping)
+        duck.raise_first_reject(counted.rejected, sources.display)
         display = dict(sources.display)
         files = list(sources.files)
-    report = Report(f"police.uk street-level crimes: {len(files)} files, {int(counts['n'].sum()):,} rows; "
+    counted.files["month"] = counted.files["first_month"].str.strip()
+    counted.files["force"] = counted.files["first_force"].str.strip()
+    _check(counted.files, display)
+    per_file = counted.files.groupby("file")["n"].sum().reindex(files, fill_value=0)
+    report = Report(f"police.uk street-level crimes: {len(files)} files, {int(per_file.sum()):,} rows; "
                     f"mapping: {mapping.source}")
-    per_file = counts.groupby("file")["n"].sum().reindex(files, fill_value=0)
     report.section("rows read per file:", [f"{display[f]}: {int(n):,}" for f, n in per_file.items()])
-    counts["month_index"] = counts["month"].map(months.parse)
-    report.per_period("rows per month", counts.groupby("month_index")["n"].sum(), months.iso)
-    _missing_force_months(counts, report)
+    month_index = {m: months.parse(m) for m in counted.files["month"].unique()}
+    counted.files["month_index"] = counted.files["month"].map(month_index)
+    report.per_period("rows per month", counted.files.groupby("month_index")["n"].sum(), months.iso)
+    _missing_force_months(counted.files, report)
 
-    placed = counts["area"].notna()
-    no_lsoa = int(counts.loc[counts["no_lsoa"], "n"].sum())
-    outside = int(counts.loc[~counts["no_lsoa"] & ~placed, "n"].sum())
+    no_lsoa, outside = int(counted.no_lsoa), int(counted.outside)
     report.note(f"rows without an area: {no_lsoa + outside:,} ({no_lsoa:,} with no LSOA code, {outside:,} with an "
                 f"LSOA outside the lookup); they are in no area's counts")
-    report.counted("rows per area", counts[placed].groupby("area")["n"].sum())
-
-    counts["key"] = CRIME_TYPES.normalise(counts["crime_type"])
-    unmapped = counts[~counts["key"].isin(mapping.known)]
-    report.counted("crime types not in the mapping", unmapped.groupby("crime_type")["n"].sum())
+    report.counted("rows per area", counted.areas.set_index("area")["n"])
+    types = counted.types
+    unmapped = types[~CRIME_TYPES.normalise(types["crime_type"]).isin(mapping.known)]
+    report.counted("crime types not in the mapping", unmapped.set_index("crime_type")["n"])
     for _, row in mapping.not_built.iterrows():
         report.note(f"{row['indicator']} ({row['name']}) left blank (not built): {row['note'] or 'marked not built'}")
 
-    data = _indicator_counts(counts[placed], mapping, sorted(counts["month_index"].unique()))
+    file_month = dict(zip(counted.files["file_index"], counted.files["month"].map(month_index)))
+    data = _indicator_counts(counted.indicators, file_month, sorted(counted.areas["area"]), mapping)
     return Ingested(data=data, names=mapping.names, report=report, sheets={mapping.kind.sheet: mapping.rows()})
 
 
@@ -119,14 +149,14 @@ def _missing_force_months(counts: pd.DataFrame, report: Report) -> None:
         report.section("months with no file for a force (a file may be missing):", gaps)
 
 
-def _indicator_counts(placed: pd.DataFrame, mapping: Mapping, month_axis: list[int]) -> pd.DataFrame:
+def _indicator_counts(counts: pd.DataFrame, file_month: dict[int, int], areas: list[str],
+                      mapping: Mapping) -> pd.DataFrame:
     """Monthly counts per area and indicator, with 0 where a month had none of an indicator's crime types."""
-    joined = placed.merge(mapping.pairs, on="key")
-    summed = joined.groupby(["month_index", "area", "indicator"])["n"].sum()
-    areas = sorted(placed["area"].unique())
-    grid = pd.MultiIndex.from_product([month_axis, areas, mapping.indicators],
-                                      names=["month_index", "area", "indicator"])
+    per_file = counts.assign(month=counts["file_index"].map(file_month))
+    summed = per_file.groupby(["month", "area", "indicator"])["n"].sum()
+    grid = pd.MultiIndex.from_product([sorted(set(file_month.values())), areas, mapping.indicators],
+                                      names=["month", "area", "indicator"])
     full = summed.reindex(grid, fill_value=0).reset_index()
-    data = pd.DataFrame({"month": full["month_index"].astype(int), "area": full["area"],
-                         "indicator": full["indicator"], "value": full["n"].astype(int)})
-    return data.sort_values(["area", "indicator", "month"], na_position="first", kind="stable").reset_index(drop=True)
+    data = pd.DataFrame({"month": full["month"].astype(int), "area": full["area"], "indicator": full["indicator"],
+                         "value": full["n"].astype(int)})
+    return data.sort_values(["area", "indicator", "month"], kind="stable").reset_index(drop=True)

@@ -81,7 +81,7 @@ def count_offences(files: list[str], header: list[str], area: str) -> pd.DataFra
                    count(*) FILTER (WHERE {value} IS NULL AND coalesce({number}, '') <> '') AS not_numbers
             FROM {duck.read_csv_sql(files, header)}
             GROUP BY ALL""").df()
-        duck.raise_rejects(con, {f: Path(f).name for f in files})
+        duck.raise_first_reject(duck.first_reject(con), {f: Path(f).name for f in files})
     finally:
         con.close()
     if counts["not_numbers"].any():
