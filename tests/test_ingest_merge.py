@@ -150,3 +150,26 @@ def test_round_trip_police_uk_rows_through_ingest_and_build(tmp_path, capsys):
     ordered = [results[0]] + [got[i] for i in expected.results["Indicator"]]
     assert_results_equal_engine(ordered, expected)
     assert np.isfinite(expected.results.set_index("Indicator").loc["ALL_CRIME", "Current"])
+
+
+def test_a_data_sheet_with_an_area_column_takes_every_area(tmp_path, capsys):
+    folder = download_folder(tmp_path / "dl", {"Northamptonshire Police": KETTERING + CORBY},
+                             month_list("2022-01", 2), 200, seed=8)
+    lookup = write_lookup(tmp_path / "lookup.csv", {"Kettering": KETTERING, "Corby": CORBY})
+    sheets = _partnership_sheets("2022-01", "2022-02")
+    sheets["Data"] = [["Month", "Area", "Indicator", "Value"], ["2022-01", "corby", "VEH", 999],
+                      ["2021-12", "Corby", "VEH", 5]]
+    source = write_sheets(sheets, tmp_path / "input.xlsx")
+    out = tmp_path / "merged.xlsx"
+    assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "--into", str(source),
+                 "-o", str(out)]) == 0
+    assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "-o", str(tmp_path / "c.csv")]) == 0
+    counts = pd.read_csv(tmp_path / "c.csv", dtype={"Month": str})
+    rows = [list(r) for r in openpyxl.load_workbook(out)["Data"].iter_rows(values_only=True)]
+    assert rows[1][:3] == ["2022-01", "corby", "VEH"]  # replaced in place, as the analyst wrote it
+    want = counts[(counts["Area"] == "Corby") & (counts["Indicator"] == "VEH") & (counts["Month"] == "2022-01")]
+    assert rows[1][3] == int(want["Value"].iloc[0])
+    assert rows[2] == ["2021-12", "Corby", "VEH", 5]  # not ingested: untouched
+    assert len(rows) == 3 + len(counts) - 1
+    assert {r[1] for r in rows[3:]} == {"Kettering", "Corby"}
+    assert all(isinstance(r[0], str) for r in rows[1:])  # months written the way the sheet writes them (text)

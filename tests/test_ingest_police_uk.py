@@ -4,7 +4,6 @@ against an independent pandas aggregation of the same rows; folders, explicit fi
 from __future__ import annotations
 
 import csv
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from police_uk_files import (CRIME_TYPES, download_folder, month_list, street_rows, write_lookup,
+from police_uk_files import (download_folder, month_list, street_rows, write_lookup,
                              write_street_csv)
 from xl_pib.cli import main
 

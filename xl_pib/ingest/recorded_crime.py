@@ -120,7 +120,7 @@ def _quarter_ends(counts: pd.DataFrame) -> pd.Series:
     bad = out.isna()
     if bad.any():
         row = counts[bad].iloc[0]
-        raise InputError(Path(row["file"]).name, f"a financial year such as 2022/23 and a quarter 1-4",
+        raise InputError(Path(row["file"]).name, "a financial year such as 2022/23 and a quarter 1-4",
                          column=YEAR, got=f"{row['year']} {row['quarter']}")
     return out.astype(int)
 
