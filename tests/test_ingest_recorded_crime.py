@@ -178,3 +178,39 @@ def test_msg_needs_populations_for_every_area(table, tmp_path, capsys):
     assert status == 2
     assert "pop.csv column 'Area': expected a population for every area of the most similar group; got 'Corby'" in \
         capsys.readouterr().err
+
+
+def test_a_published_spreadsheet_gives_the_same_counts_as_its_csv(table, tmp_path, capsys):
+    """The Home Office publishes the tables as spreadsheets: a title line above the header, real numbers."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    raw = list(csv.reader(open(table, encoding="utf-8")))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Notes"
+    ws.append(["Police recorded crime by offence code"])
+    data = wb.create_sheet("Table")
+    data.append(["Police recorded crime, community safety partnerships"])
+    data.append(raw[0])
+    for row in raw[1:]:
+        data.append(row[:1] + [int(row[1])] + row[2:8] + [int(row[8].replace(",", ""))])
+    wb.save(tmp_path / "prc.xlsx")
+    outputs = {"csv": tmp_path / "from_csv.csv", "xlsx": tmp_path / "from_xlsx.csv"}
+    assert main(["ingest", "recorded-crime", str(table), "-o", str(outputs["csv"])]) == 0
+    assert main(["ingest", "recorded-crime", str(tmp_path / "prc.xlsx"), "-o", str(outputs["xlsx"])]) == 0
+    assert outputs["csv"].read_text() == outputs["xlsx"].read_text()
+    soffice = shutil.which("soffice")
+    if soffice:  # the .ods the Home Office also publishes, made by LibreOffice from the same workbook
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                        "ods", "--outdir", str(tmp_path), str(tmp_path / "prc.xlsx")], check=True, capture_output=True)
+        assert main(["ingest", "recorded-crime", str(tmp_path / "prc.ods"), "-o", str(tmp_path / "from_ods.csv")]) == 0
+        assert (tmp_path / "from_ods.csv").read_text() == outputs["csv"].read_text()
+    data.cell(row=7, column=9).value = "n/a"
+    wb.save(tmp_path / "bad.xlsx")
+    capsys.readouterr()
+    assert main(["ingest", "recorded-crime", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "bad.csv")]) == 2
+    assert "bad.xlsx row 7, column 'Number of Offences': expected a number of offences; got 'n/a'" in \
+        capsys.readouterr().err

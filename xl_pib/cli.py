@@ -193,7 +193,7 @@ def _ingest_parser(sub) -> None:
     p.add_argument("-o", "--output", required=True, help=out_help)
     p.add_argument("--into", help=into_help)
     r = kinds.add_parser("recorded-crime", help="Home Office police recorded crime open data tables")
-    r.add_argument("files", nargs="+", help="CSV tables at offence-code level")
+    r.add_argument("files", nargs="+", help="tables at offence-code level (.csv, or the published .ods/.xlsx)")
     r.add_argument("--mapping", help="offence code -> indicator table (.csv or a workbook's Offence Mapping sheet)")
     r.add_argument("--populations", help="CSV with 'Area' and 'Population' (for the MSG sheet)")
     r.add_argument("--area", help="the area whose most similar group the MSG sheet compares")

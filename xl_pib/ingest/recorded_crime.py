@@ -1,7 +1,8 @@
 """Home Office police recorded crime open data tables -> quarterly counts per area, and the MSG sheet.
 
 The tables give offences per financial quarter, force (or community safety
-partnership) and offence code. DuckDB reads them with every column as text
+partnership) and offence code, as CSV or as the published .ods/.xlsx (read
+with python-calamine and handed to DuckDB as a frame). DuckDB reads them with every column as text
 and sums ``Number of Offences`` per file, quarter, area and code; the shipped
 offence-code mapping (:mod:`.mapping`) turns codes into bulletin indicators.
 
@@ -28,7 +29,7 @@ from . import duck
 from .mapping import OFFENCE_CODES, Mapping
 from .report import Report
 from .result import Ingested
-from .small_tables import cell_text, frame, read_rows
+from .small_tables import EXCEL, cell_text, frame, read_rows
 
 YEAR, QUARTER, CODE, COUNT, DESCRIPTION = ("Financial Year", "Financial Quarter", "Offence Code", "Number of Offences",
                                            "Offence Description")
@@ -38,9 +39,40 @@ _YEAR = re.compile(r"^(\d{4})\s*[/-]\s*\d{2,4}$")
 _QUARTER = re.compile(r"^Q?([1-4])$", re.IGNORECASE)
 
 
-def _layout(files: list[str]) -> tuple[list[str], str]:
-    """The shared header of the files and the column that names the area (a CSP column before Force Name)."""
-    headers = {f: duck.header(Path(f), Path(f).name) for f in files}
+def _excel_table(path: str) -> tuple[list[str], pd.DataFrame]:
+    """The offence-code table in a published .ods/.xlsx: the first sheet with an 'Offence Code' header
+    (within its first 20 rows, below any title lines), every cell as text, with its sheet row in ``_line``."""
+    from python_calamine import CalamineWorkbook
+
+    name = Path(path).name
+    try:
+        book = CalamineWorkbook.from_path(path)
+    except Exception as error:  # calamine raises its own types for corrupt files
+        raise InputError(name, f"a readable workbook ({error})") from None
+    for sheet in book.sheet_names:
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        for top, row in enumerate(rows[:20]):
+            header = [cell_text(c) for c in row]
+            if CODE.lower() in (h.lower() for h in header):
+                width = len(header)
+                body = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in rows[top + 1:]],
+                                    columns=header, dtype=object)
+                table = body.apply(lambda column: column.map(cell_text))
+                table["filename"] = path
+                table["_line"] = np.arange(top + 2, top + 2 + len(table))
+                return header, table[table.drop(columns=["filename", "_line"]).ne("").any(axis=1)]
+    raise InputError(name, f"a sheet with an '{CODE}' column (a Home Office offence-code table)")
+
+
+def _is_excel(path: str) -> bool:
+    return Path(path).suffix.lower() in EXCEL
+
+
+def _layout(files: list[str]) -> tuple[list[str], str, dict[str, pd.DataFrame]]:
+    """The shared header of the files, the column that names the area (a CSP column before Force Name) and
+    the tables read from spreadsheets."""
+    sheets = {f: _excel_table(f) for f in files if _is_excel(f)}
+    headers = {f: sheets[f][0] if f in sheets else duck.header(Path(f), Path(f).name) for f in files}
     first = headers[files[0]]
     for file, found in headers.items():
         if [h.lower() for h in found] != [h.lower() for h in first]:
@@ -53,7 +85,7 @@ def _layout(files: list[str]) -> tuple[list[str], str]:
     area = next((first[lower.index(h.lower())] for h in AREA_HEADERS if h.lower() in lower), None)
     if area is None:
         raise InputError(Path(files[0]).name, "a 'CSP Name' or 'Force Name' column", row=1, column=FORCE)
-    return first, area
+    return first, area, {f: table.set_axis([*first, "filename", "_line"], axis=1) for f, (_, table) in sheets.items()}
 
 
 def _column(header: list[str], name: str) -> str | None:
@@ -64,14 +96,20 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def count_offences(files: list[str], header: list[str], area: str) -> pd.DataFrame:
+def count_offences(files: list[str], header: list[str], area: str, sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Offences per file, year, quarter, force, area, code and description (DuckDB)."""
     force = _column(header, FORCE) or area
     description = _column(header, DESCRIPTION)
     number = f"trim({_quoted(_column(header, COUNT))})"
     value = f"TRY_CAST(replace({number}, ',', '') AS DOUBLE)"
+    csv_files = [f for f in files if f not in sheets]
+    parts = [f"SELECT * FROM {duck.read_csv_sql(csv_files, header)}"] if csv_files else []
     con = duck.connect()
     try:
+        if sheets:
+            con.register("sheet_rows", pd.concat(sheets.values(), ignore_index=True).drop(columns="_line"))
+            parts.append("SELECT * FROM sheet_rows")
+        source = "(" + " UNION ALL BY NAME ".join(parts) + ")"
         counts = con.sql(f"""
             SELECT filename AS file, trim({_quoted(_column(header, YEAR))}) AS year,
                    trim({_quoted(_column(header, QUARTER))}) AS quarter, trim({_quoted(force)}) AS force,
@@ -79,20 +117,28 @@ def count_offences(files: list[str], header: list[str], area: str) -> pd.DataFra
                    {f"trim({_quoted(description)})" if description else "''"} AS description,
                    count(*) AS rows, coalesce(sum({value}), 0) AS offences,
                    count(*) FILTER (WHERE {value} IS NULL AND coalesce({number}, '') <> '') AS not_numbers
-            FROM {duck.read_csv_sql(files, header)}
+            FROM {source}
             GROUP BY ALL""").df()
-        duck.raise_first_reject(duck.first_reject(con), {f: Path(f).name for f in files})
+        if csv_files:
+            duck.raise_first_reject(duck.first_reject(con), {f: Path(f).name for f in files})
     finally:
         con.close()
     if counts["not_numbers"].any():
-        _raise_not_a_number(counts, header)
+        _raise_not_a_number(counts, header, sheets)
     return counts
 
 
-def _raise_not_a_number(counts: pd.DataFrame, header: list[str]) -> None:
+def _raise_not_a_number(counts: pd.DataFrame, header: list[str], sheets: dict[str, pd.DataFrame]) -> None:
     """Only on the error path: find the first line whose Number of Offences is not a number."""
     file = counts.loc[counts["not_numbers"] > 0, "file"].iloc[0]
     column = _column(header, COUNT)
+    if file in sheets:
+        table = sheets[file]
+        text = table[column].str.replace(",", "", regex=False)
+        bad = (text != "") & pd.to_numeric(text, errors="coerce").isna()
+        first = table[bad].iloc[0]
+        raise InputError(Path(file).name, "a number of offences", row=int(first["_line"]), column=column,
+                         got=first[column])
     con = duck.connect()
     try:
         con.execute("SET preserve_insertion_order = true")
@@ -138,12 +184,12 @@ def ingest(files: list[str], mapping: Mapping, populations: str | None = None, a
     paths = [str(Path(f).resolve()) for f in files]
     for f, given in zip(paths, files):
         if not Path(f).is_file():
-            raise InputError(given, "an existing CSV file")
+            raise InputError(given, "an existing CSV, .xlsx or .ods file")
     if len(set(paths)) < len(paths):
         twice = next(g for f, g in zip(paths, files) if paths.count(f) > 1)
         raise InputError(twice, "each file once (it is given twice, so its quarters would be counted twice)")
-    header, area_column = _layout(paths)
-    counts = count_offences(paths, header, area_column)
+    header, area_column, sheets = _layout(paths)
+    counts = count_offences(paths, header, area_column, sheets)
     names = {f: Path(g).name for f, g in zip(paths, files)}
     key = ["year", "quarter", "force", "area", "code", "description"]
     twice = counts.groupby(key)["rows"].sum()
