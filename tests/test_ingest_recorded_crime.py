@@ -214,3 +214,17 @@ def test_a_published_spreadsheet_gives_the_same_counts_as_its_csv(table, tmp_pat
     assert main(["ingest", "recorded-crime", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "bad.csv")]) == 2
     assert "bad.xlsx row 7, column 'Number of Offences': expected a number of offences; got 'n/a'" in \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--area", "Kettering"], "--area and --group go together"),
+    (["--area", "Kettering", "--group", "g.csv"], "the MSG sheet needs --populations"),
+    (["-o", "out.txt"], "write the counts as .xlsx or .csv"),
+])
+def test_option_combinations_that_cannot_work(args, fragment, table, tmp_path, capsys):
+    command = ["ingest", "recorded-crime", str(table), *args]
+    if "-o" not in args:
+        command += ["-o", str(tmp_path / "o.xlsx")]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("xl-pib: ") and fragment in err and len(err.strip().splitlines()) == 1
