@@ -2,12 +2,13 @@
 
 Each street-level file holds one force's crimes (and anti-social behaviour)
 for one month. DuckDB reads every file in one parallel scan, assigns each row
-an area through the LSOA lookup and counts rows per file, month, force, crime
-type and area; everything after that works on those few thousand counts.
+an area through the LSOA lookup and counts rows per file, crime type and area;
+the report and the indicator counts are small queries over those counts, and
+only their results reach pandas.
 
 Checks (each a one-line error): the header is police.uk's; every line is
-complete (a truncated file ends in a short line); one month per file; each
-month and force once across all files (the same file given twice, or a
+complete (a truncated file ends in a short line); one month and one force per
+file; each month and force once across all files (the same file given twice, or a
 folder and its archive, would otherwise be counted twice). Rows with no LSOA,
 or an LSOA outside the lookup, are counted in the report, never dropped
 silently; so are crime types the mapping does not know.
@@ -84,17 +85,19 @@ class Counted:
 
 
 def _check(files: pd.DataFrame, display: dict[str, str]) -> None:
-    for _, row in files.iterrows():  # one row per file
-        first, last = (cell_text(row["first_month"]), cell_text(row["last_month"]))
-        bad = next((m for m in (first, last) if not _MONTH.match(m)), None)
-        if bad is not None:
-            raise InputError(display[row["file"]], "a month as YYYY-MM in every row", column="Month", got=bad)
-        if first != last:
-            raise InputError(display[row["file"]], "one month per police.uk file", column="Month",
-                             got=f"{first} and {last}")
-        if row["first_force"] != row["last_force"]:
-            raise InputError(display[row["file"]], "one force per police.uk file", column="Reported by",
-                             got=f"{row['first_force']} and {row['last_force']}")
+    """One row per file: its first and last month and force. Raise for the first file that breaks a rule."""
+    first, last = files["first_month"].map(cell_text), files["last_month"].map(cell_text)
+    rules = (
+        (~first.str.fullmatch(_MONTH) | ~last.str.fullmatch(_MONTH), "Month", "a month as YYYY-MM in every row",
+         lambda i: first[i] if not _MONTH.fullmatch(first[i]) else last[i]),
+        (first != last, "Month", "one month per police.uk file", lambda i: f"{first[i]} and {last[i]}"),
+        (files["first_force"] != files["last_force"], "Reported by", "one force per police.uk file",
+         lambda i: f"{files['first_force'][i]} and {files['last_force'][i]}"),
+    )
+    for broken, column, expected, got in rules:
+        if broken.any():
+            i = broken.idxmax()
+            raise InputError(display[files["file"][i]], expected, column=column, got=got(i))
     given = files.groupby(["month", "force"])["file"].unique()
     twice = given[given.map(len) > 1]
     if len(twice):
