@@ -98,13 +98,12 @@ def _refuse_other(name: str, head: bytes) -> None:
     if b"\x00" not in head:
         try:
             head.decode("utf-8")
-            encoding = "UTF-8"
+            encoding = "in UTF-8"
         except UnicodeDecodeError as error:
-            # A cut multi-byte character at the end of the sample is still UTF-8.
-            encoding = "UTF-8" if error.start >= len(head) - 3 else "not UTF-8, e.g. Windows-1252"
-        raise InputError(name, f"{_READABLE} (this is a text file, such as a CSV, in "
-                               f"{encoding} text; xl-pib reads workbooks only: paste its rows into the Data "
-                               "sheet of an input workbook)")
+            # A multi-byte character cut at the end of the sample is still UTF-8.
+            encoding = "in UTF-8" if error.start >= len(head) - 3 else "not in UTF-8 (perhaps Windows-1252)"
+        raise InputError(name, f"{_READABLE} (this is a text file such as a CSV, {encoding}; xl-pib reads "
+                               "workbooks only: paste its rows into the Data sheet of an input workbook)")
     raise InputError(name, f"{_READABLE} (this file is neither an Excel workbook nor text)")
 
 

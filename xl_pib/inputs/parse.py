@@ -210,6 +210,10 @@ def _settings(sheets, notes: list[str]) -> Settings:
     _fail(name, frame, (keys != "") & keys.duplicated(), "Setting", "each setting once (this one is repeated)",
           "setting")
     found = {k: (frame["value"].iloc[i], int(frame["_row"].iloc[i])) for i, k in enumerate(keys) if k}
+    unknown = [(k, row) for k, (_, row) in found.items() if k not in SETTING_DEFAULTS]
+    if unknown:
+        notes.append(f"{name}: " + "; ".join(f"row {row}: unknown setting '{k}' ignored" for k, row in unknown) +
+                     " (the settings are " + ", ".join(label for label, _ in SETTING_DEFAULTS.values()) + ")")
     values = {}
     for key, (label, default) in SETTING_DEFAULTS.items():
         value, row = found.get(key, (None, None))
