@@ -397,28 +397,37 @@ def csv_file(encoding: str):
 # The two hostile files are also used by tests/test_hostile_files.py, which measures time and memory.
 
 BILLION_LAUGHS = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [\n<!ENTITY lol "lol">\n'
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE worksheet [\n<!ENTITY lol "lol">\n'
     + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
                for i in range(1, 10))
-    + b']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-    b"<si><t>&lol9;</t></si></sst>"
+    + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
 )
 
 
 def xml_bomb(sheets, path: Path) -> Path:
-    """Billion laughs in the shared strings: 10^9 'lol's from under 1 KB of entities."""
+    """Billion laughs as the Data sheet: 10^9 'lol's (3 GB) from under 1 KB of entities."""
     write_sheets(sheets, path)
-    with zipfile.ZipFile(path) as source:
-        parts = [(info, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in parts:
-            target.writestr(info, data)
-        target.writestr("xl/sharedStrings.xml", BILLION_LAUGHS)
+    _rewrite_part(path, f"xl/worksheets/sheet{list(sheets).index('Data') + 1}.xml", BILLION_LAUGHS)
     return path
 
 
+_made: dict[tuple, Path] = {}
+
+
 def zip_bomb(sheets, path: Path, gigabytes: float = 2.0) -> Path:
-    """A valid-looking workbook whose Data sheet part unpacks to ``gigabytes`` of XML (a few MB packed)."""
+    """A valid-looking workbook whose Data sheet part unpacks to ``gigabytes`` of XML (2 MB packed).
+
+    Packing gigabytes takes seconds, so each bomb is made once per test run and copied.
+    """
+    key = ("zip bomb", gigabytes)
+    if key in _made and _made[key].exists():
+        return Path(shutil.copyfile(_made[key], path))
+    _made[key] = _make_zip_bomb(sheets, Path(tempfile.mkdtemp(prefix="xl-pib-bomb-")) / "bomb.xlsx", gigabytes)
+    return Path(shutil.copyfile(_made[key], path))
+
+
+def _make_zip_bomb(sheets, path: Path, gigabytes: float) -> Path:
     write_sheets(sheets, path)
     with zipfile.ZipFile(path) as source:
         parts = [(info, source.read(info)) for info in source.infolist()]
@@ -470,7 +479,7 @@ CATALOGUE: list[BadInput] = [
     BadInput("UTF-8 CSV with a .xlsx name", E, write=csv_file("utf-8"), sheet="input.xlsx",
              expected="a readable .xlsx or .xlsm workbook (this is a text file such as a CSV, in UTF-8"),
     BadInput("XML bomb (billion laughs)", E, write=xml_bomb, sheet="input.xlsx",
-             expected="a workbook without XML document type declarations (xl/sharedStrings.xml declares one"),
+             expected="a workbook without XML document type declarations (xl/worksheets/sheet4.xml declares one"),
     BadInput("zip bomb (2 GB sheet part)", E, write=zip_bomb, sheet="input.xlsx",
              expected="a workbook whose parts unpack to at most"),
     BadInput("over the size limit", E, write=demo_input, sheet="input.xlsx", env={"XL_PIB_MAX_INPUT_MB": "0.01"},
