@@ -630,5 +630,52 @@ def available(case: BadInput) -> bool:
     return case.needs != "soffice" or soffice_available()
 
 
-__all__ = ["BadInput", "CATALOGUE", "build", "by_id", "available", "BILLION_LAUGHS", "xml_bomb", "zip_bomb",
-           "demo_input", "write_sparse"]
+
+
+# --- formula injection --------------------------------------------------------------------------
+
+# What a spreadsheet (or a CSV import) would take as the start of a formula, and how attackers hide one.
+INJECTION_PREFIXES = ("=", "+", "-", "@", "\t=", "\r=")
+FREE_TEXT = {
+    "Settings": ("Title", "Report reference", "Author", "Commissioner", "Publisher", "Security marking"),
+    "Targets": ("Name", "Baseline period", "Unit", "Target period", "Current period", "Commentary"),
+    "Outcomes": ("Theme", "Description", "Summary override"),
+    "Data": ("Note",),
+}
+
+
+def payload(n: int) -> str:
+    """The n-th injection attempt: a formula-looking text carrying a unique marker INJ<n>."""
+    prefix = INJECTION_PREFIXES[n % len(INJECTION_PREFIXES)]
+    body = (f'HYPERLINK("http://example.invalid/INJ{n}","INJ{n}")' if n % 7 == 3 else
+            f"cmd|' /C calc'!INJ{n}" if n % 7 == 5 else f"INJ{n}()+1")
+    return prefix + body
+
+
+def inject(sheets: dict) -> list[str]:
+    """Put an injection attempt in every free-text cell of the input sheets (and a Data 'Note' column).
+
+    Returns the payloads, in the order placed. Ids, choices and months are validated and cannot carry
+    text, so these are the cells an analyst's pasted text reaches.
+    """
+    placed = []
+    data = sheets["Data"]
+    data[0].append("Note")
+    for row in data[1:]:
+        row.append(None)
+    for i in range(1, len(data), 97):
+        data[i][-1] = "to fill"  # filled below like any other free-text cell
+    for sheet, columns in FREE_TEXT.items():
+        rows = sheets[sheet]
+        for column in columns:
+            if sheet == "Settings":  # a setting is a row: its Value cell
+                cells = [(r, 1) for r in range(1, len(rows)) if rows[r][0] == column]
+            else:
+                c = rows[0].index(column)
+                cells = [(r, c) for r in range(1, len(rows)) if sheet != "Data" or rows[r][c] is not None]
+                if column == "Summary override":
+                    cells = cells[::3]  # the others keep the computed summary
+            for r, c in cells:
+                rows[r][c] = payload(len(placed))
+                placed.append(rows[r][c])
+    return placed
