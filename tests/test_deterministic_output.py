@@ -76,3 +76,12 @@ def test_source_date_epoch_is_honoured(tmp_path, demo_files, twice):
         core = package.read("docProps/core.xml").decode()
     assert "2010-01-01T12:00:00Z" in core
     assert path.read_bytes() != twice["bulletin.xlsx"][0]
+
+
+def test_committed_workbook_is_byte_identical_to_a_fresh_template(demo_template):
+    """`xl-pib template -o workbook/pib_bulletin.xlsm` reproduces the committed file exactly."""
+    import os
+
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        pytest.skip("SOURCE_DATE_EPOCH changes the pinned dates")
+    assert (REPO / "workbook" / "pib_bulletin.xlsm").read_bytes() == demo_template.read_bytes()

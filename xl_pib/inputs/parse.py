@@ -104,7 +104,9 @@ def _table(name: str, rows: list[list], spec: Sheet, notes: list[str] | None = N
     raw_header = list(rows[0]) if rows else []
     header = [str(h).strip().lower() if h is not None else "" for h in raw_header]
     width = max((len(r) for r in rows), default=0)
-    body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]],
+    # calamine's rows are all as wide as the sheet; other sources' rows are padded (a copy).
+    uniform = all(len(r) == width and isinstance(r, list) for r in rows)
+    body = pd.DataFrame(rows[1:] if uniform else [list(r) + [None] * (width - len(r)) for r in rows[1:]],
                         columns=range(width), dtype=object)
     _check_writable(name, raw_header, body)
     frame = pd.DataFrame({"_row": np.arange(2, len(rows) + 1)})
