@@ -228,7 +228,10 @@ def _settings(sheets, notes: list[str]) -> Settings:
         try:
             values[key] = _setting(key, value)
         except (OptionError, months.NotAMonth) as error:
-            raise InputError(name, str(error), row=row, column="Value") from None
+            # Option messages are sentences ("Trend window must be ..."); they follow "expected" as a reason.
+            reason = str(error)
+            expected = reason if reason.startswith("a ") else f"a valid {label} setting ({reason})"
+            raise InputError(name, expected, row=row, column="Value") from None
     return Settings(
         partnership=values["partnership"], latest_month=values["latest month"],
         title=values["title"], report_reference=values["report reference"], author=values["author"],
