@@ -285,3 +285,46 @@ def test_100_value_edits_survive_two_refresh_clicks(demo_template, demo_assessme
     lost = [(s, r, c, v) for s, r, c, v in edits if payload["sheets"][names.index(s)]["values"][r - 1][c - 1] != v]
     assert lost == []
     print(f"\n{len(edits)} value edits survived two Refresh clicks")
+
+
+def test_a_build_never_replaces_its_own_input(demo_files, tmp_path, capsys):
+    from xl_pib.cli import main
+
+    source = tmp_path / "input.xlsx"
+    shutil.copyfile(demo_files[0], source)
+    before = source.read_bytes()
+    assert main(["build", str(source), "-o", str(tmp_path / "." / "input.xlsx")]) == 2
+    assert capsys.readouterr().err.strip() == ("xl-pib: the bulletin would replace its own input workbook: "
+                                               "choose another -o name")
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.xlsx"]
+
+
+def _soffice_in_group(group: int) -> bool:
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == group and b"soffice" in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    return True
+            except (OSError, ProcessLookupError):
+                continue
+    return False
+
+
+def test_sigkill_during_pdf_export_keeps_the_previous_pdf(soffice, demo_files, tmp_path):
+    """`xl-pib build --pdf` killed while LibreOffice converts: the previous PDF stays as it was."""
+    output = tmp_path / "bulletin.xlsx"
+    pdf = tmp_path / "bulletin.pdf"
+    pdf.write_bytes(b"%PDF-1.4 the previous bulletin\n%%EOF\n")
+    previous = pdf.read_bytes()
+    process = start(["build", str(demo_files[0]), "-o", output.name, "--pdf"], tmp_path)
+    deadline = time.monotonic() + 120
+    while process.poll() is None and not _soffice_in_group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before LibreOffice started"
+    time.sleep(0.5)  # mid-conversion
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert pdf.read_bytes() == previous
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name not in {"bulletin.xlsx", "bulletin.pdf"})
+    assert all(re.fullmatch(r"\.bulletin\.(xlsx|pdf)\.\w+\.tmp", name) for name in left), left
