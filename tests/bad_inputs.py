@@ -427,7 +427,7 @@ def zip_bomb(sheets, path: Path, gigabytes: float = 2.0) -> Path:
     return Path(shutil.copyfile(_made[key], path))
 
 
-def _make_zip_bomb(sheets, path: Path, gigabytes: float) -> Path:
+def _make_zip_bomb(sheets, path: Path, gigabytes: float, zip64: bool = True) -> Path:
     write_sheets(sheets, path)
     with zipfile.ZipFile(path) as source:
         parts = [(info, source.read(info)) for info in source.infolist()]
@@ -440,11 +440,38 @@ def _make_zip_bomb(sheets, path: Path, gigabytes: float) -> Path:
                 target.writestr(info, data)
         info = zipfile.ZipInfo("xl/worksheets/sheet4.xml")
         info.compress_type = zipfile.ZIP_DEFLATED
-        with target.open(info, "w", force_zip64=True) as part:
+        with target.open(info, "w", force_zip64=zip64) as part:
             part.write(head)
             for _ in range(int(gigabytes * 1024)):
                 part.write(filler)
             part.write(b"</sheetData></worksheet>")
+    return path
+
+
+def lying_zip_bomb(sheets, path: Path) -> Path:
+    """A 0.5 GB sheet part whose zip entry declares 100 kB, with the checksum of its first 100 kB:
+    Python's zipfile reads 100 kB and is satisfied; a reader that inflates what is there gets 0.5 GB."""
+    import struct
+    import zlib
+
+    _make_zip_bomb(sheets, path, 0.5, zip64=False)
+    part, declared = "xl/worksheets/sheet4.xml", 100_000
+    with zipfile.ZipFile(path) as package:
+        info = package.getinfo(part)
+        with package.open(info) as stream:
+            crc = zlib.crc32(stream.read(declared))
+        directory = package.start_dir
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, info.header_offset + 14, crc)
+    struct.pack_into("<I", data, info.header_offset + 22, declared)
+    at = directory
+    while data[at:at + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, at + 28)
+        if data[at + 46:at + 46 + name_length].decode() == part:
+            struct.pack_into("<I", data, at + 16, crc)
+            struct.pack_into("<I", data, at + 24, declared)
+        at += 46 + name_length + extra_length + comment_length
+    path.write_bytes(bytes(data))
     return path
 
 
@@ -482,6 +509,9 @@ CATALOGUE: list[BadInput] = [
              expected="a workbook without XML document type declarations (xl/worksheets/sheet4.xml declares one"),
     BadInput("zip bomb (2 GB sheet part)", E, write=zip_bomb, sheet="input.xlsx",
              expected="a workbook whose parts unpack to at most"),
+    BadInput("zip bomb declaring a small size", E, write=lying_zip_bomb, sheet="input.xlsx",
+             expected="a workbook whose parts unpack to the size they declare (xl/worksheets/sheet4.xml declares "
+                      "100,000 bytes"),
     BadInput("over the size limit", E, write=demo_input, sheet="input.xlsx", env={"XL_PIB_MAX_INPUT_MB": "0.01"},
              expected="an input file of at most 0.01 MB"),
     BadInput("sheets protected with a password", A, write=protected_sheets, same_results=True),

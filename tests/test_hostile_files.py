@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bad_inputs import BILLION_LAUGHS, demo_input, xml_bomb, zip_bomb
+from bad_inputs import BILLION_LAUGHS, demo_input, lying_zip_bomb, xml_bomb, zip_bomb
 
 SECONDS, MEGABYTES = 5.0, 300.0
 REPO = Path(__file__).resolve().parents[1]
@@ -66,6 +66,7 @@ def external_entity(sheets, path: Path) -> Path:
 HOSTILE = {
     "zip bomb, 2 GB": (lambda s, p: zip_bomb(s, p, 2.0), "input.xlsx", "zip bomb"),
     "zip bomb, 0.5 GB at 1000:1": (lambda s, p: zip_bomb(s, p, 0.5), "input.xlsx", "zip bomb"),
+    "zip bomb declaring 100 kB for 0.5 GB": (lying_zip_bomb, "input.xlsx", "zip bomb"),
     "zip bomb as a live .xlsm": (lambda s, p: zip_bomb(s, p, 2.0), "book.xlsm", "zip bomb"),
     "XML bomb (billion laughs)": (xml_bomb, "input.xlsx", "XML bomb"),
     "XML bomb as a live .xlsm": (xml_bomb, "book.xlsm", "XML bomb"),

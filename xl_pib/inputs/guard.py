@@ -8,9 +8,10 @@ entities without end. Each is refused here with one line naming the file.
 - Size: at most ``XL_PIB_MAX_INPUT_MB`` megabytes (default 50), and the
   parts of the zip together unpack to at most 20 times that. A part over
   1 MB may not unpack to more than 100 times its packed size (real sheets
-  pack 5-30 to 1; a zip bomb packs a thousand to one). The sizes checked
-  are the ones the zip declares, which are also the most any reader
-  (Python's zipfile, calamine's zip crate) will unpack.
+  pack 5-30 to 1; a zip bomb packs a thousand to one), and there are at
+  most 10,000 parts.
+- Each deflated part is inflated once, in 1 MB pieces, and must not yield
+  more than it declares, so the declared sizes checked above are the real ones.
 - XML: no part may carry a document type declaration. Office never writes
   one, and it is where entity bombs (billion laughs) and external entities
   live. defusedxml reads each part's prolog only, so the check costs
@@ -20,6 +21,7 @@ entities without end. Each is refused here with one line naming the file.
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 import zlib
 from xml.etree.ElementTree import ParseError
@@ -32,6 +34,7 @@ DEFAULT_MAX_INPUT_MB = 50.0
 UNPACKED_PER_INPUT = 20     # the parts may unpack to this many times the size limit
 MAX_RATIO = 100             # unpacked / packed size allowed for a part over RATIO_FROM bytes
 RATIO_FROM = 1 << 20
+MAX_PARTS = 10_000          # a workbook of 300 sheets with charts has a few thousand parts
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -107,6 +110,44 @@ def _refuse_other(name: str, head: bytes) -> None:
     raise InputError(name, f"{_READABLE} (this file is neither an Excel workbook nor text)")
 
 
+def _check_real_size(name: str, raw, member: zipfile.ZipInfo) -> None:
+    """Inflate a part as calamine would and stop as soon as it yields more than the size it declares.
+
+    The size and ratio checks trust the sizes the zip declares; this makes them true. A crafted zip can
+    declare 100 kB (with the checksum of its first 100 kB) for a part that inflates to gigabytes:
+    Python's zipfile (openpyxl) quietly reads the 100 kB, and a reader that trusts the stream inflates
+    it all. Counting costs one pass over the compressed data, in 1 MB pieces.
+    """
+    if member.compress_type == zipfile.ZIP_STORED:
+        return  # stored bytes are exactly what they are
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        raise InputError(name, f"{_READABLE} ({member.filename} uses a compression Excel never writes)")
+    raw.seek(member.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise InputError(name, f"{_READABLE} (the file is damaged: {member.filename} has no local header)")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    raw.seek(member.header_offset + 30 + name_length + extra_length)
+    inflate, left, produced = zlib.decompressobj(-15), member.compress_size, 0
+    try:
+        while left > 0 and not inflate.eof:
+            chunk = raw.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            left -= len(chunk)
+            data = inflate.decompress(chunk, 1 << 22)
+            while True:
+                produced += len(data)
+                if produced > member.file_size:
+                    raise InputError(name, f"a workbook whose parts unpack to the size they declare ({member.filename} "
+                                           f"declares {member.file_size:,} bytes and unpacks to more: a zip bomb)")
+                if not inflate.unconsumed_tail:
+                    break
+                data = inflate.decompress(inflate.unconsumed_tail, 1 << 22)
+    except zlib.error as error:
+        raise InputError(name, f"{_READABLE} ({member.filename} is damaged: {error})") from None
+
+
 def _check_package(path: Path, limit: int) -> None:
     import defusedxml.ElementTree as safe_xml
     from defusedxml import DefusedXmlException
@@ -118,6 +159,8 @@ def _check_package(path: Path, limit: int) -> None:
         raise InputError(name, f"{_READABLE} (the file is damaged: {error})") from None
     with package:
         members = package.infolist()
+        if len(members) > MAX_PARTS:
+            raise InputError(name, f"a workbook of at most {MAX_PARTS:,} parts (this zip holds {len(members):,})")
         names = {m.filename for m in members}
         if "xl/workbook.xml" not in names:
             raise InputError(name, f"{_READABLE} (this zip file holds no xl/workbook.xml)")
@@ -130,6 +173,9 @@ def _check_package(path: Path, limit: int) -> None:
                 raise InputError(name, f"a workbook whose parts unpack to at most {MAX_RATIO} times their packed size "
                                        f"({member.filename} unpacks {member.file_size / max(member.compress_size, 1):,.0f}"
                                        " times: a zip bomb)")
+        with open(path, "rb") as raw:
+            for member in members:
+                _check_real_size(name, raw, member)
         for member in members:
             if not member.filename.endswith((".xml", ".rels")):
                 continue
