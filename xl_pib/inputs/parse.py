@@ -383,15 +383,15 @@ def _data(sheets, targets: pd.DataFrame, latest: int, notes: list[str]) -> pd.Da
 
 def _gaps(name: str, data: pd.DataFrame) -> list[str]:
     """A note per indicator whose months with data have holes: each is a gap, not a zero."""
-    span = data.groupby("indicator", sort=False)["month"].agg(["min", "max", "size"])
-    holes = span[span["max"] - span["min"] + 1 > span["size"]]
+    ordered = data[["indicator", "month"]].sort_values(["indicator", "month"], kind="stable")
+    step = ordered.groupby("indicator", sort=False)["month"].diff()
+    holes = ordered.assign(missing=step - 1)[step > 1]  # one row per gap, ending before its month
     out = []
-    for indicator, row in holes.iterrows():  # one per indicator with a gap, not per month
-        have = data.loc[data["indicator"] == indicator, "month"].to_numpy()
-        missing = np.setdiff1d(np.arange(row["min"], row["max"] + 1), have)
-        shown = ", ".join(months.iso(m) for m in missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4
-                                                                   else "")
-        out.append(f"{name}: {indicator} has no value for {len(missing)} month{'s' if len(missing) > 1 else ''} "
+    for indicator, gaps in holes.groupby("indicator", sort=False):
+        missing = int(gaps["missing"].sum())
+        first = [m for end, n in zip(gaps["month"], gaps["missing"]) for m in range(end - int(n), end)][:4]
+        shown = ", ".join(map(months.iso, first)) + (f" and {missing - 4} more" if missing > 4 else "")
+        out.append(f"{name}: {indicator} has no value for {missing} month{'s' if missing > 1 else ''} "
                    f"({shown}); treated as a gap, and measures that need those months say so")
     return out
 
