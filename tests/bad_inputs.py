@@ -21,9 +21,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import os
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass, field

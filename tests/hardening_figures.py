@@ -97,8 +97,6 @@ def injection(demo_sheets, folder: Path) -> tuple[int, int, int]:
 
 
 def edits(folder: Path) -> tuple[int, int]:
-    import shutil
-
     from test_nothing_lost import apply_edits, generated_cells, surviving
 
     from xl_pib.assess import assess

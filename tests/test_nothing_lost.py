@@ -12,7 +12,6 @@ macro through xlwings, or ``xl-pib build BOOK.xlsm``) keeps every analyst edit o
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import os
 import random
