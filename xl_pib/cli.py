@@ -98,6 +98,8 @@ def cmd_build(args, timer: Timer) -> int:
     if args.values or source.suffix.lower() != ".xlsm":
         if output.suffix.lower() != ".xlsx":
             raise UsageError("the bulletin is written as .xlsx (use -o NAME.xlsx)")
+        if output.resolve() == source.resolve():
+            raise UsageError("the bulletin would replace its own input workbook: choose another -o name")
         return _build(source, output, args.pdf, timer)
     if output.suffix.lower() != ".xlsm":
         raise UsageError("a live workbook is written as .xlsm (use -o NAME.xlsm, or --values for a static .xlsx)")
