@@ -192,3 +192,20 @@ def test_a_header_only_file_is_read_as_zero_rows(tmp_path, lookup, capsys):
                  "-o", str(tmp_path / "o.csv")]) == 0
     out = capsys.readouterr().out
     assert f"{empty}: 0" in out and f"{full}: 60" in out
+
+
+@pytest.mark.parametrize("bomb", ["xml", "zip"])
+@pytest.mark.parametrize("role", ["counts file", "--into workbook"])
+def test_hostile_workbooks_are_refused_before_any_parser(bomb, role, demo_sheets, tmp_path, capsys):
+    """Ingest opens workbooks through the same guard as `xl-pib build`: a bomb never reaches calamine or openpyxl."""
+    from bad_inputs import xml_bomb, zip_bomb
+
+    hostile = (xml_bomb if bomb == "xml" else zip_bomb)(demo_sheets, tmp_path / "hostile.xlsx")
+    output = tmp_path / "out.xlsx"
+    if role == "counts file":
+        args = ["ingest", "counts", hostile, "-o", output]
+    else:
+        counts = tmp_path / "counts.csv"
+        counts.write_text("Month,Indicator,Value\n2009-10,VEH,41\n", encoding="utf-8")
+        args = ["ingest", "counts", counts, "--into", hostile, "-o", output]
+    refused(capsys, args, output, "hostile.xlsx", "bomb")

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..inputs.guard import check_input_file
 from .small_tables import cell_text, frame, read_rows
 
 HERE = Path(__file__).resolve().parent / "mappings"
@@ -120,6 +121,7 @@ def load(kind: Kind, path: str | Path | None = None, book: str | Path | None = N
     if book is not None and Path(book).is_file():
         from python_calamine import CalamineWorkbook
 
+        check_input_file(Path(book))  # never hand calamine an encrypted, oversized or bomb file
         workbook = CalamineWorkbook.from_path(str(book))
         found = [n for n in workbook.sheet_names if n.strip().lower() == kind.sheet.lower()]
         if found:

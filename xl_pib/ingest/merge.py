@@ -25,6 +25,7 @@ import pandas as pd
 
 from .. import months
 from ..errors import InputError
+from ..inputs.guard import check_input_file
 from ..xlsx import put, save, write_rows
 from .report import Report
 from .result import Ingested
@@ -87,6 +88,7 @@ def merge_into(ingested: Ingested, source: str | Path, output: str | Path) -> Pa
     source, output = Path(source), Path(output)
     if not source.is_file():
         raise InputError(str(source), "an existing input workbook (.xlsx or .xlsm)")
+    check_input_file(source)  # never hand openpyxl an encrypted, oversized or bomb file
     try:
         book = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
     except Exception as error:  # openpyxl raises many types for files that are not workbooks

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .. import months
 from ..errors import InputError
+from ..inputs.guard import check_input_file
 from . import duck
 from .mapping import OFFENCE_CODES, Mapping
 from .report import Report
@@ -45,6 +46,7 @@ def _excel_table(path: str) -> tuple[list[str], pd.DataFrame]:
     from python_calamine import CalamineWorkbook
 
     name = Path(path).name
+    check_input_file(Path(path))  # never hand calamine an encrypted, oversized or bomb file
     try:
         book = CalamineWorkbook.from_path(path)
     except Exception as error:  # calamine raises its own types for corrupt files

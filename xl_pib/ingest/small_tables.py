@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..inputs.guard import check_input_file
 
 EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -40,6 +41,7 @@ def read_rows(path: str | Path, sheet: str | None = None) -> list[list]:
     if path.suffix.lower() in EXCEL:
         from python_calamine import CalamineWorkbook
 
+        check_input_file(path)  # never hand calamine an encrypted, oversized or bomb file
         try:
             book = CalamineWorkbook.from_path(str(path))
         except Exception as error:  # calamine raises its own types for corrupt files

@@ -40,6 +40,8 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _READABLE = "a readable .xlsx or .xlsm workbook"
 _SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
+# The part every package of its kind holds; ingest also reads the Home Office's published .ods tables.
+_MAIN_PART = {".ods": "content.xml"}
 
 
 def max_input_bytes() -> int:
@@ -162,8 +164,9 @@ def _check_package(path: Path, limit: int) -> None:
         if len(members) > MAX_PARTS:
             raise InputError(name, f"a workbook of at most {MAX_PARTS:,} parts (this zip holds {len(members):,})")
         names = {m.filename for m in members}
-        if "xl/workbook.xml" not in names:
-            raise InputError(name, f"{_READABLE} (this zip file holds no xl/workbook.xml)")
+        main_part = _MAIN_PART.get(path.suffix.lower(), "xl/workbook.xml")
+        if main_part not in names:
+            raise InputError(name, f"{_READABLE} (this zip file holds no {main_part})")
         unpacked = sum(m.file_size for m in members)
         if unpacked > UNPACKED_PER_INPUT * limit:
             raise InputError(name, f"a workbook whose parts unpack to at most {UNPACKED_PER_INPUT * limit / 1e6:g} MB "
