@@ -67,8 +67,9 @@ def refresh(book=None) -> bool:
 
 
 # Excel (COM Range.Value and Office.js setValues alike) enters text beginning with
-# these as a formula; a leading apostrophe keeps it text, as when typing it.
-_FORMULA_STARTS = ("=", "+", "-", "@")
+# these as a formula; a leading apostrophe keeps it text, as when typing it. A leading
+# tab or carriage return is how CSV injection hides a formula from a quick look.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def as_typed_text(rows: list[list]) -> list[list]:

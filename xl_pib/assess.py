@@ -275,6 +275,9 @@ def _reasons(out: dict, targets_: pd.DataFrame, window: int, partnership: str) -
     for i in np.flatnonzero(no_own_row):
         area = targets_["area"].iloc[i] or partnership
         reasons[i].append(f"MSG distance needs the MSG sheet to have a row for its own area '{area}'")
+    zero_baseline = (out["baseline"] == 0) & (targets_["measure"].to_numpy() != "percentage")
+    for i in np.flatnonzero(zero_baseline):
+        reasons[i].append("Change from baseline needs a baseline above 0")
     no_baseline = np.isnan(out["baseline"]) & ~np.isnan(targets_["baseline_end"].to_numpy())
     for i in np.flatnonzero(no_baseline):
         reasons[i].append(f"Baseline needs 12 months of data to {months.iso(targets_['baseline_end'].iloc[i])}")

@@ -1,4 +1,4 @@
-"""The ``xl-pib`` command: build | batch | demo (and, for the Excel add-in, template).
+"""The ``xl-pib`` command: build | batch | demo | ingest (and, for the Excel add-in, template).
 
 Errors in the input are one line naming sheet, row and column, with exit
 status 2 and nothing written; there is never a traceback unless ``--debug``.
@@ -62,6 +62,8 @@ def cmd_build(args, timer: Timer) -> int:
     if args.values or source.suffix.lower() != ".xlsm":
         if output.suffix.lower() != ".xlsx":
             raise UsageError("the bulletin is written as .xlsx (use -o NAME.xlsx)")
+        if output.resolve() == source.resolve():
+            raise UsageError("the bulletin would replace its own input workbook: choose another -o name")
         return _build(source, output, args.pdf, timer)
     if output.suffix.lower() != ".xlsm":
         raise UsageError("a live workbook is written as .xlsm (use -o NAME.xlsm, or --values for a static .xlsx)")
@@ -119,6 +121,25 @@ def cmd_serve(args, timer: Timer) -> int:
     return serve(args.host, args.port)
 
 
+def cmd_ingest(args, timer: Timer) -> int:
+    from .ingest import commands
+
+    timer.mark("imports")
+    try:
+        if args.source == "police-uk":
+            text = commands.police_uk(args.paths, args.lookup, args.mapping, args.output, args.into)
+        elif args.source == "recorded-crime":
+            text = commands.recorded_crime(args.files, args.mapping, args.populations, args.area, args.group,
+                                           args.output)
+        else:
+            text = commands.counts(args.file, args.into, args.output)
+    except commands.UsageProblem as problem:
+        raise UsageError(str(problem)) from None
+    timer.mark("ingest")
+    print(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xl-pib", description="Build Performance Improvement Bulletins.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -153,7 +174,36 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", help="address to listen on (default: $XL_PIB_HOST or 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default: $XL_PIB_PORT or 8000)")
     s.set_defaults(run=cmd_serve)
+    _ingest_parser(sub)
     return p
+
+
+def _ingest_parser(sub) -> None:
+    i = sub.add_parser("ingest", help="build Data (and MSG) sheets from police.uk, Home Office or analysts' counts")
+    kinds = i.add_subparsers(dest="source", required=True)
+    out_help = "write the counts: .xlsx (Data and Mapping sheets) or .csv; with --into, the merged workbook"
+    into_help = "merge into this input workbook: replace only the ingested Data rows, keep everything else"
+    p = kinds.add_parser("police-uk", help="police.uk street-level CSV files, download folders or .zip archives")
+    p.add_argument("paths", nargs="+", help="street-level .csv files, folders (YYYY-MM/YYYY-MM-<force>-street.csv) "
+                                            "or downloaded .zip archives")
+    p.add_argument("--lookup", required=True, help="CSV with 'LSOA code' and 'Area' (e.g. ONS LSOA to CSP)")
+    p.add_argument("--mapping", help="crime type -> indicator table (.csv, or a workbook's Mapping sheet); "
+                                     "default: the workbook's own Mapping sheet, else the shipped one")
+    p.add_argument("-o", "--output", required=True, help=out_help)
+    p.add_argument("--into", help=into_help)
+    r = kinds.add_parser("recorded-crime", help="Home Office police recorded crime open data tables")
+    r.add_argument("files", nargs="+", help="tables at offence-code level (.csv, or the published .ods/.xlsx)")
+    r.add_argument("--mapping", help="offence code -> indicator table (.csv or a workbook's Offence Mapping sheet)")
+    r.add_argument("--populations", help="CSV with 'Area' and 'Population' (for the MSG sheet)")
+    r.add_argument("--area", help="the area whose most similar group the MSG sheet compares")
+    r.add_argument("--group", help="CSV listing the most similar group ('Area' column)")
+    r.add_argument("-o", "--output", required=True, help="write .xlsx (Quarterly, MSG, Offence Mapping) or .csv")
+    c = kinds.add_parser("counts", help="monthly counts analysts already keep (wide or long, .csv or .xlsx)")
+    c.add_argument("file", help="a .csv or .xlsx table")
+    c.add_argument("-o", "--output", required=True, help=out_help)
+    c.add_argument("--into", help=into_help + "; missing Targets rows are created as 'none' targets")
+    for sub_parser in (p, r, c):
+        sub_parser.set_defaults(run=cmd_ingest)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,8 @@ analysts type them into cells.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .errors import OptionError
@@ -80,15 +82,20 @@ def confidence(value, default: float = 0.95) -> float:
     return level
 
 
-def positive_int(name: str, value, default: int, minimum: int = 1) -> int:
+# The longest trend window accepted (months): the engine holds series × window arrays, and a
+# typing slip (24000 for 24) must be refused, not allocated.
+MAX_WINDOW = 600
+
+
+def positive_int(name: str, value, default: int, minimum: int = 1, maximum: int = MAX_WINDOW) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise OptionError(f"{name} must be a whole number; got {value!r}") from None
-    if number != int(number) or number < minimum:
-        raise OptionError(f"{name} must be a whole number of at least {minimum}; got {value!r}")
+    if not math.isfinite(number) or number != int(number) or not minimum <= number <= maximum:
+        raise OptionError(f"{name} must be a whole number from {minimum} to {maximum}; got {value!r}")
     return int(number)
 
 

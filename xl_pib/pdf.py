@@ -7,6 +7,7 @@ rather than trust results stored in the file.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -71,9 +72,16 @@ def export_pdf(wb, print_sheets: list[str], pdf_path: Path) -> Path:
             wb.save(source)
             (written,) = convert([source], "pdf", Path(work) / "out")
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
-            staged = pdf_path.with_name(f".{pdf_path.name}.tmp")
-            shutil.move(str(written), staged)
-            staged.replace(pdf_path)
+            # Staged beside the target under the same hidden name pattern as xlsx.save (.NAME.XXXXXXXX.tmp),
+            # so the rename is atomic and a killed run leaves nothing that looks like a PDF.
+            handle, staged = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
+            os.close(handle)
+            try:
+                shutil.move(str(written), staged)
+                os.replace(staged, pdf_path)
+            except BaseException:
+                Path(staged).unlink(missing_ok=True)
+                raise
     finally:
         for ws in wb.worksheets:
             ws.sheet_state = states[ws.title]

@@ -14,7 +14,6 @@ Built in two steps, each with the library that can do it:
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 import zipfile
@@ -119,9 +118,7 @@ def build_template(assessment, path: str | Path) -> Path:
     wb[summary.SHEET].column_dimensions["E"].width = 40
     wb[refresh_ranges.STATUS_LABEL[0]][refresh_ranges.STATUS_LABEL[1]].font = SUBTITLE
     _names(wb, layout)
-    # Fixed document dates: the same inputs always give the same workbook.
-    stamp = dt.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = stamp
+    # save() pins the document dates, so the same inputs always give the same bytes.
     wb.properties.creator = wb.properties.lastModifiedBy = "xl-pib"
     wb.active = 0
     return save(wb, path)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 import os
+import re
+import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 from openpyxl.cell.cell import Cell
@@ -21,8 +25,10 @@ def put(cell: Cell, value, number_format: str | None = None) -> Cell:
     if isinstance(value, bool) or value is None:
         cell.value = value
     elif isinstance(value, numbers.Number):
-        # numpy scalars -> Python numbers; NaN is an empty cell.
-        cell.value = None if value != value else (int(value) if isinstance(value, numbers.Integral) else float(value))
+        # numpy scalars -> Python numbers; NaN is an empty cell, and so is infinity, which a
+        # spreadsheet cannot hold (Excel refuses a file with "inf" in a cell).
+        finite = isinstance(value, numbers.Integral) or math.isfinite(value)
+        cell.value = None if not finite else (int(value) if isinstance(value, numbers.Integral) else float(value))
     elif isinstance(value, (dt.date, dt.datetime)):
         cell.value = value
     else:
@@ -48,14 +54,83 @@ def write_rows(ws, rows, start_row: int = 1, start_col: int = 1) -> None:
             put(ws.cell(row=r, column=c), value)
 
 
+# Every output's document dates and zip entry times: SOURCE_DATE_EPOCH (the reproducible-builds
+# convention) when set, else this fixed day, so the same inputs always give the same bytes.
+FIXED_DOCUMENT_TIME = dt.datetime(2000, 1, 1)
+
+
+def document_time() -> dt.datetime:
+    """The timestamp written into every workbook (docProps created/modified and the zip entries)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+        return max(stamp, dt.datetime(1980, 1, 1))  # the earliest time a zip entry can carry
+    return FIXED_DOCUMENT_TIME
+
+
+class _PinnedZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry one timestamp (openpyxl would stamp each with the clock)."""
+
+    stamp: tuple = FIXED_DOCUMENT_TIME.timetuple()[:6]
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.stamp)
+        info.compress_type = self.compression
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as source, self.open(self._info(arcname or str(filename)), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+# The parts of a kept VBA project that openpyxl copies from the source .xlsm (as in its _merge_vba).
+_VBA_PARTS = re.compile(r"xl/vba|xl/drawings/.*vmlDrawing\d\.vml|xl/ctrlProps|customUI|xl/activeX|xl/media/.*\.emf")
+
+
+def write_workbook(wb, path: str | Path) -> None:
+    """openpyxl's save with pinned timestamps and part order: the same workbook always gives the same bytes."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    class ReproducibleWriter(ExcelWriter):
+        def _merge_vba(self):
+            # openpyxl walks a set of part names here, so their order (and [Content_Types].xml) would
+            # change from run to run with Python's string hashing; sorted, it never does.
+            if self.workbook.vba_archive:
+                for name in sorted(set(self.workbook.vba_archive.namelist()) - self.vba_modified):
+                    if _VBA_PARTS.match(name):
+                        self._archive.writestr(name, self.workbook.vba_archive.read(name))
+
+    stamp = document_time()
+    wb.properties.created = wb.properties.modified = stamp
+    archive = _PinnedZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    archive.stamp = stamp.timetuple()[:6]
+    with archive:
+        ReproducibleWriter(wb, archive).save()
+
+
+def temporary_name(path: Path) -> str:
+    """Pattern of the temporary file beside ``path`` while it is written: ``.NAME.XXXXXXXX.tmp``.
+
+    Hidden and ending in .tmp, so a file left by a killed run is never taken
+    for the output (nor opened by a double click); it is safe to delete.
+    """
+    return f".{path.name}.*.tmp"
+
+
 def save(wb, path: str | Path) -> Path:
     """Save via a temporary file in the same folder and rename, so a failure leaves any old file intact."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
-        wb.save(temporary)
+        write_workbook(wb, temporary)
         # mkstemp creates 0600 files; give the bulletin the permissions any new file gets.
         umask = os.umask(0)
         os.umask(umask)

@@ -68,7 +68,8 @@ def status_text(assessment) -> str:
     text = (f"Refreshed from the input sheets: {len(assessment.results)} indicators, "
             f"{len(assessment.outcomes)} outcomes, data to {months.label(s.latest_month)}.")
     if assessment.warnings:
-        text += " Not yet assessable: " + " | ".join(assessment.warnings)
+        # Warnings are either input notes (rows skipped, gaps, merged cells) or measures short of data.
+        text += " Warnings: " + " | ".join(assessment.warnings)
     return text
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..model import Inputs
+from .parse import _gaps
 
 # Figures typed on Targets are one number per indicator, so every area shares them.
 _SHARED_FIGURES = {"baseline": "Baseline", "target_value": "Target value", "population": "Population",
@@ -101,11 +102,14 @@ def split_areas(inputs: Inputs) -> list[Inputs]:
     typed = [header for key, header in _SHARED_FIGURES.items() if inputs.targets[key].notna().any()]
     shared = (f"Targets: the {', '.join(typed)} typed there apply to every area of this workbook",) if typed else ()
     keys = inputs.data["area"].str.strip().str.lower().where(inputs.data["area"] != "", partnership.strip().lower())
+    # Gaps in a series are an area's own: the notes validation made over all areas at once are replaced.
+    data_sheet = next((name for name in inputs.sheets if name.strip().lower() == "data"), "Data")
+    common = [note for note in inputs.notes if note not in set(_gaps(data_sheet, inputs.data))]
     out = []
     for area in names:
         mine = inputs.data[(keys == area.strip().lower()).to_numpy()].reset_index(drop=True)
         out.append(dataclasses.replace(
             inputs, settings=dataclasses.replace(inputs.settings, partnership=area),
-            data=mine.assign(area=area), notes=inputs.notes + shared,
+            data=mine.assign(area=area), notes=(*common, *_gaps(data_sheet, mine), *shared),
             sheets={name: _sheet_for_area(name, rows, area, partnership) for name, rows in inputs.sheets.items()}))
     return out

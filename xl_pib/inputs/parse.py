@@ -19,6 +19,15 @@ from .schema import DATA, MSG, OUTCOMES, SETTING_DEFAULTS, SETTINGS, TARGETS, Sh
 
 _SPLIT_IDS = re.compile(r"[,;]")
 
+# Excel's limit on the characters in one cell, and the characters a workbook cannot hold at all
+# (XML 1.0 forbids control characters other than tab, line feed and carriage return).
+EXCEL_TEXT_LIMIT = 32767
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Months outside these years are typing mistakes (Excel's own dates start in 1900), and a month
+# axis running to them would be thousands of years long.
+FIRST_MONTH, LAST_MONTH = months.from_year_month(1900, 1), months.from_year_month(2199, 12)
+MONTH_RANGE = "between 1900-01 and 2199-12"
+
 
 # --- sheets and tables ------------------------------------------------------------
 
@@ -49,12 +58,57 @@ def _blank(values: pd.Series) -> pd.Series:
     return _per_distinct(values, lambda v: isinstance(v, str) and not v.strip(), True).astype(bool)
 
 
-def _table(name: str, rows: list[list], spec: Sheet) -> pd.DataFrame:
-    """The sheet as a frame with one column per known header and ``_row`` (spreadsheet row)."""
-    header = [str(h).strip().lower() if h is not None else "" for h in (rows[0] if rows else [])]
+def _unwritable(value) -> str | None:
+    """Why a cell's text cannot be written back to a workbook, or None."""
+    if not isinstance(value, str):
+        return None
+    if len(value) > EXCEL_TEXT_LIMIT:
+        return f"text of at most {EXCEL_TEXT_LIMIT:,} characters, Excel's limit for a cell ({len(value):,} found)"
+    bad = _UNWRITABLE.search(value)
+    if bad:
+        return f"text without control characters (U+{ord(bad.group()):04X} found)"
+    return None
+
+
+def _shown(value) -> object:
+    return value[:40] + "..." if isinstance(value, str) and len(value) > 43 else value
+
+
+def _check_writable(name: str, raw_header: list, body: pd.DataFrame) -> None:
+    """Every text cell of an input sheet can be copied into the bulletin (once per distinct value)."""
+    from openpyxl.utils import get_column_letter
+
+    def column_name(c: int) -> str:
+        label = raw_header[c] if c < len(raw_header) else None
+        return str(label).strip() if isinstance(label, str) and label.strip() else get_column_letter(c + 1)
+
+    for c, value in enumerate(raw_header):
+        problem = _unwritable(value)
+        if problem:
+            raise InputError(name, problem, row=1, column=get_column_letter(c + 1), got=_shown(value))
+    for c in body.columns:
+        codes, uniques = pd.factorize(body[c].to_numpy(dtype=object), use_na_sentinel=True)
+        for code, value in enumerate(uniques):
+            problem = _unwritable(value)
+            if problem:
+                row = int(np.flatnonzero(codes == code)[0]) + 2
+                raise InputError(name, problem, row=row, column=column_name(c), got=_shown(value))
+
+
+def _table(name: str, rows: list[list], spec: Sheet, notes: list[str] | None = None) -> pd.DataFrame:
+    """The sheet as a frame with one column per known header and ``_row`` (spreadsheet row).
+
+    Blank rows are dropped; those in the middle of the sheet (an analyst's
+    spacing, or a deleted row) are noted in ``notes``.
+    """
+    raw_header = list(rows[0]) if rows else []
+    header = [str(h).strip().lower() if h is not None else "" for h in raw_header]
     width = max((len(r) for r in rows), default=0)
-    body = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]],
+    # calamine's rows are all as wide as the sheet; other sources' rows are padded (a copy).
+    uniform = all(len(r) == width and isinstance(r, list) for r in rows)
+    body = pd.DataFrame(rows[1:] if uniform else [list(r) + [None] * (width - len(r)) for r in rows[1:]],
                         columns=range(width), dtype=object)
+    _check_writable(name, raw_header, body)
     frame = pd.DataFrame({"_row": np.arange(2, len(rows) + 1)})
     for column in spec.columns:
         if column.header.lower() in header:
@@ -69,6 +123,13 @@ def _table(name: str, rows: list[list], spec: Sheet) -> pd.DataFrame:
         keep = ~np.column_stack([b.to_numpy() for b in blank.values()]).all(axis=1)
         for key in keys:
             frame[key] = frame[key].where(~blank[key], None)
+        kept = np.flatnonzero(keep)
+        inside = np.flatnonzero(~keep[:kept[-1]]) if len(kept) else np.array([], dtype=int)
+        if len(inside) and notes is not None:
+            numbers = frame["_row"].to_numpy()[inside]
+            shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+            notes.append(f"{name}: {len(numbers)} blank row{'s' if len(numbers) > 1 else ''} in the middle of the "
+                         f"sheet skipped (row{'s' if len(numbers) > 1 else ''} {shown})")
         frame = frame[keep].reset_index(drop=True)
     return frame
 
@@ -112,6 +173,7 @@ def _numbers(sheet: str, frame: pd.DataFrame, key: str, header: str) -> pd.Serie
         parsed = pd.to_numeric(percent[is_percent].str.rstrip("%"), errors="coerce") / 100
         values.loc[parsed.index] = parsed
         _fail(sheet, frame, ~blank & values.isna(), header, "a number", key)
+    _fail(sheet, frame, np.isinf(values), header, "a finite number", key)
     return values
 
 
@@ -125,7 +187,9 @@ def _months(sheet: str, frame: pd.DataFrame, key: str, header: str, required: bo
     except months.NotAMonth as error:
         raise InputError(sheet, expected, row=int(frame["_row"].iloc[error.index]), column=header,
                          got=frame[key].iloc[error.index]) from None
-    return pd.Series(parsed, index=frame.index)
+    parsed = pd.Series(parsed, index=frame.index)
+    _fail(sheet, frame, (parsed < FIRST_MONTH) | (parsed > LAST_MONTH), header, f"a month {MONTH_RANGE}", key)
+    return parsed
 
 
 def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tuple[str, ...],
@@ -141,11 +205,17 @@ def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tu
 # --- sheets ----------------------------------------------------------------------------
 
 
-def _settings(sheets) -> Settings:
+def _settings(sheets, notes: list[str]) -> Settings:
     name, rows = _find(sheets, SETTINGS)
-    frame = _table(name, rows, SETTINGS)
+    frame = _table(name, rows, SETTINGS, notes)
     keys = _text(frame, "setting").str.lower()
+    _fail(name, frame, (keys != "") & keys.duplicated(), "Setting", "each setting once (this one is repeated)",
+          "setting")
     found = {k: (frame["value"].iloc[i], int(frame["_row"].iloc[i])) for i, k in enumerate(keys) if k}
+    unknown = [(k, row) for k, (_, row) in found.items() if k not in SETTING_DEFAULTS]
+    if unknown:
+        notes.append(f"{name}: " + "; ".join(f"row {row}: unknown setting '{k}' ignored" for k, row in unknown) +
+                     " (the settings are " + ", ".join(label for label, _ in SETTING_DEFAULTS.values()) + ")")
     values = {}
     for key, (label, default) in SETTING_DEFAULTS.items():
         value, row = found.get(key, (None, None))
@@ -158,7 +228,10 @@ def _settings(sheets) -> Settings:
         try:
             values[key] = _setting(key, value)
         except (OptionError, months.NotAMonth) as error:
-            raise InputError(name, str(error), row=row, column="Value") from None
+            # Option messages are sentences ("Trend window must be ..."); they follow "expected" as a reason.
+            reason = str(error)
+            expected = reason if reason.startswith("a ") else f"a valid {label} setting ({reason})"
+            raise InputError(name, expected, row=row, column="Value") from None
     return Settings(
         partnership=values["partnership"], latest_month=values["latest month"],
         title=values["title"], report_reference=values["report reference"], author=values["author"],
@@ -172,9 +245,12 @@ def _settings(sheets) -> Settings:
 def _setting(key: str, value):
     if key == "latest month":
         try:
-            return months.parse(value)
+            month = months.parse(value)
         except months.NotAMonth:
             raise OptionError("a month as YYYY-MM or a date") from None
+        if not FIRST_MONTH <= month <= LAST_MONTH:
+            raise OptionError(f"a month {MONTH_RANGE}")
+        return month
     if key == "band fraction":
         return options.fraction("Band fraction", value, 0.1)
     if key == "expected level method":
@@ -201,9 +277,9 @@ def _invalid_section(section: str) -> str | None:
     return None
 
 
-def _targets(sheets) -> pd.DataFrame:
+def _targets(sheets, notes: list[str]) -> pd.DataFrame:
     name, rows = _find(sheets, TARGETS)
-    frame = _table(name, rows, TARGETS)
+    frame = _table(name, rows, TARGETS, notes)
     out = pd.DataFrame({"_row": frame["_row"]})
     out["indicator"] = _text(frame, "indicator")
     _fail(name, frame, out["indicator"] == "", "Indicator", "an indicator id")
@@ -220,6 +296,10 @@ def _targets(sheets) -> pd.DataFrame:
     out["baseline_end"] = _months(name, frame, "baseline_end", "Baseline end")
     out["target_type"] = _choices(name, frame, "target_type", "Target type", options.TARGET_TYPES, "none")
     has_target = out["target_type"] != "none"
+    against = ((out["direction"] == "up") & (out["target_type"] == "reduction_pct")) | \
+              ((out["direction"] == "down") & (out["target_type"] == "increase_pct"))
+    _fail(name, frame, against, "Target type", "a target type that agrees with the Direction (reduction_pct for "
+          "'down', increase_pct for 'up')", "target_type")
     out["target_date"] = _months(name, frame, "target_date", "Target date", required=False)
     _fail(name, frame, has_target & out["target_date"].isna(), "Target date", "a month as YYYY-MM or a date")
     early = out["target_date"] < out["baseline_end"]
@@ -229,6 +309,11 @@ def _targets(sheets) -> pd.DataFrame:
                "current_denominator": "Current denominator", "baseline_denominator": "Baseline denominator"}
     for key, header in numeric.items():
         out[key] = _numbers(name, frame, key, header)
+    for key, header in numeric.items():
+        _fail(name, frame, out[key] < 0, header, "a number of 0 or more", key)
+    share = out["target_type"].isin(["reduction_pct", "increase_pct"]) & ((out["target_amount"] > 1))
+    _fail(name, frame, share, "Target amount", "the reduction or increase as a fraction between 0 and 1 "
+          "(a 5% reduction is 0.05)", "target_amount")
     needs_amount = out["target_type"].isin(["reduction_pct", "increase_pct", "level"]) & out["target_value"].isna()
     _fail(name, frame, needs_amount & out["target_amount"].isna(), "Target amount",
           "a number (the reduction or increase as a fraction, or the level)")
@@ -248,9 +333,9 @@ def _targets(sheets) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _outcomes(sheets, known: set[str]) -> pd.DataFrame:
+def _outcomes(sheets, known: set[str], notes: list[str]) -> pd.DataFrame:
     name, rows = _find(sheets, OUTCOMES)
-    frame = _table(name, rows, OUTCOMES)
+    frame = _table(name, rows, OUTCOMES, notes)
     out = pd.DataFrame({"_row": frame["_row"]})
     for key in ("theme", "outcome", "description", "rag_override", "summary_override"):
         out[key] = _text(frame, key)
@@ -265,9 +350,9 @@ def _outcomes(sheets, known: set[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str) -> tuple[pd.DataFrame, list[str]]:
+def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str, notes: list[str]) -> pd.DataFrame:
     name, rows = _find(sheets, DATA)
-    frame = _table(name, rows, DATA)
+    frame = _table(name, rows, DATA, notes)
     out = pd.DataFrame({"_row": frame["_row"]})
     out["indicator"] = _text(frame, "indicator")
     _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
@@ -279,25 +364,47 @@ def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str) -> tuple
     same_area = out["area"].str.lower().where(out["area"] != "", partnership.lower())
     repeated = pd.DataFrame({"a": same_area, "i": out["indicator"], "m": out["month"]}).duplicated(keep="first")
     _fail(name, frame, repeated, "Month", "one row per indicator and month (this month is repeated)", "month")
+    _fail(name, frame, out["value"] < 0, "Value", "a number of 0 or more (a count of events)", "value")
     measure = out["indicator"].map(dict(zip(targets["indicator"], targets["measure"])))
-    no_denominator = (measure == "percentage") & out["value"].notna() & ~(out["denominator"] > 0)
+    is_pct = measure == "percentage"
+    # Survey numerators may be weighted; counts of crimes and events are whole numbers.
+    _fail(name, frame, ~is_pct & (out["value"] % 1 != 0) & out["value"].notna(), "Value",
+          "a whole number for a count or rate measure (the number of events in the month)", "value")
+    no_denominator = is_pct & out["value"].notna() & ~(out["denominator"] > 0)
     _fail(name, frame, no_denominator, "Denominator", "a denominator above 0 for a percentage measure", "denominator")
-    notes = []
+    _fail(name, frame, is_pct & (out["value"] > out["denominator"]), "Value",
+          "a value no larger than its Denominator (the percentage would be above 100%)", "value")
     later = out["month"] > latest
     if later.any():
         notes.append(f"{name}: {int(later.sum())} rows after the latest month ({months.iso(latest)}) were ignored")
     keep = ~later & out["value"].notna()
     out = out[keep].astype({"month": int}).reset_index(drop=True)
-    return out, notes
+    notes.extend(_gaps(name, out))
+    return out
 
 
-def _msg(sheets, targets: pd.DataFrame) -> pd.DataFrame:
+def _gaps(name: str, data: pd.DataFrame) -> list[str]:
+    """A note per indicator whose months with data have holes: each is a gap, not a zero."""
+    ordered = data[["indicator", "month"]].sort_values(["indicator", "month"], kind="stable")
+    step = ordered.groupby("indicator", sort=False)["month"].diff()
+    holes = ordered.assign(missing=step - 1)[step > 1]  # one row per gap, ending before its month
+    out = []
+    for indicator, gaps in holes.groupby("indicator", sort=False):
+        missing = int(gaps["missing"].sum())
+        first = [m for end, n in zip(gaps["month"], gaps["missing"]) for m in range(end - int(n), end)][:4]
+        shown = ", ".join(map(months.iso, first)) + (f" and {missing - 4} more" if missing > 4 else "")
+        out.append(f"{name}: {indicator} has no value for {missing} month{'s' if missing > 1 else ''} "
+                   f"({shown}); treated as a gap, and measures that need those months say so")
+    return out
+
+
+def _msg(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     found = _find(sheets, MSG)
     columns = ["_row", "indicator", "area", "count", "population"]
     if found is None:
         return pd.DataFrame({c: [] for c in columns})
     name, rows = found
-    frame = _table(name, rows, MSG)
+    frame = _table(name, rows, MSG, notes)
     out = pd.DataFrame({"_row": frame["_row"]})
     out["indicator"] = _text(frame, "indicator")
     _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
@@ -310,15 +417,22 @@ def _msg(sheets, targets: pd.DataFrame) -> pd.DataFrame:
         out[key] = _numbers(name, frame, key, header)
         _fail(name, frame, out[key].isna(), header, "a number")
     _fail(name, frame, ~(out["population"] > 0), "Population", "a population above 0", "population")
+    _fail(name, frame, out["count"] < 0, "Count", "a number of 0 or more", "count")
     return out.reset_index(drop=True)
 
 
-def parse_sheets(sheets: dict[str, list[list]]) -> Inputs:
-    """Validate input sheets into :class:`Inputs`; raise :class:`InputError` on the first problem."""
-    settings = _settings(sheets)
-    targets = _targets(sheets)
-    outcomes = _outcomes(sheets, set(targets["indicator"]))
-    data, notes = _data(sheets, targets, settings.latest_month, settings.partnership)
-    msg = _msg(sheets, targets)
+def parse_sheets(sheets: dict[str, list[list]], notes: list[str] | tuple[str, ...] = ()) -> Inputs:
+    """Validate input sheets into :class:`Inputs`; raise :class:`InputError` on the first problem.
+
+    ``notes`` (e.g. from reading merged cells) are kept with what validation
+    notes itself (blank rows skipped, rows after the latest month, gaps);
+    every face prints them as warnings.
+    """
+    notes = list(notes)
+    settings = _settings(sheets, notes)
+    targets = _targets(sheets, notes)
+    outcomes = _outcomes(sheets, set(targets["indicator"]), notes)
+    data = _data(sheets, targets, settings.latest_month, settings.partnership, notes)
+    msg = _msg(sheets, targets, notes)
     return Inputs(settings=settings, targets=targets, outcomes=outcomes, data=data, msg=msg,
                   sheets=dict(sheets), notes=tuple(notes))

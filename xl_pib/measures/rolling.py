@@ -98,4 +98,6 @@ def change_from_baseline(current, baseline, measure="count") -> np.ndarray:
     kinds = choices("measure", measure, MEASURES, "count")
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = cur / base - 1
+    # A zero baseline has no relative change (the assessment says why).
+    relative = np.where(np.isfinite(relative), relative, np.nan)
     return np.where(kinds == "percentage", cur - base, relative)

@@ -1,0 +1,75 @@
+"""The three ``xl-pib ingest`` commands: read, report, and write a new file or merge ``--into`` a workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from . import mapping as mappings
+from .result import Ingested
+
+OUTPUTS = (".xlsx", ".xlsm", ".csv")
+
+
+class UsageProblem(ValueError):
+    """Options that cannot work together (reported like argparse's errors)."""
+
+
+def _check_output(output: str, into: str | None, allow_into: bool = True) -> None:
+    suffix = Path(output).suffix.lower()
+    if into is not None:
+        if not allow_into:
+            raise UsageProblem("--into is not available for this source")
+        if suffix != Path(into).suffix.lower():
+            raise UsageProblem(f"--into writes a workbook like {Path(into).name}: use -o NAME{Path(into).suffix}")
+    elif suffix not in (".xlsx", ".csv"):
+        raise UsageProblem("write the counts as .xlsx or .csv (use -o NAME.xlsx or -o NAME.csv)")
+
+
+def _write(ingested: Ingested, output: str, into: str | None) -> list[Path]:
+    from .merge import merge_into
+    from .output import write_csv, write_workbook
+
+    if into is not None:
+        return [merge_into(ingested, into, output)]
+    if Path(output).suffix.lower() == ".csv":
+        return write_csv(ingested, output)
+    return [write_workbook(ingested, output)]
+
+
+def _finish(ingested: Ingested, output: str, into: str | None) -> str:
+    written = _write(ingested, output, into)
+    rows = "" if into is not None else f" ({len(ingested.data):,} {ingested.data_sheet} rows)"
+    ingested.report.note("wrote " + ", ".join(str(p) for p in written) + rows)
+    return ingested.report.text()
+
+
+def police_uk(paths: list[str], lookup: str, mapping: str | None, output: str, into: str | None) -> str:
+    from .police_uk import ingest
+
+    _check_output(output, into)
+    chosen = mappings.load(mappings.CRIME_TYPES, mapping, into)
+    return _finish(ingest(paths, lookup, chosen), output, into)
+
+
+def recorded_crime(files: list[str], mapping: str | None, populations: str | None, area: str | None,
+                   group: str | None, output: str) -> str:
+    from .recorded_crime import ingest
+
+    _check_output(output, None)
+    if (area is None) != (group is None):
+        raise UsageProblem("--area and --group go together (the area and its most similar group)")
+    if group is not None and populations is None:
+        raise UsageProblem("the MSG sheet needs --populations POP.csv (Area, Population)")
+    chosen = mappings.load(mappings.OFFENCE_CODES, mapping)
+    return _finish(ingest(files, chosen, populations, area, group), output, None)
+
+
+def counts(path: str, into: str | None, output: str) -> str:
+    from .counts import ingest
+
+    _check_output(output, into)
+    return _finish(ingest(path, into), output, into)
+
+
+__all__ = ["police_uk", "recorded_crime", "counts", "UsageProblem", "InputError"]

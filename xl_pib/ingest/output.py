@@ -1,0 +1,95 @@
+"""Writing an ingest to a new file: a workbook (Data plus the mapping and any other sheets) or CSV.
+
+Data has the input workbook's columns (``Month``, ``Indicator``, ``Value``),
+with ``Area`` when the counts cover several areas. Months are written as real
+dates shown ``yyyy-mm`` (as the demo input does) and text always as text.
+A CSV output holds the Data rows; each other sheet goes beside it as
+``<name>_<sheet>.csv``. Every file is written under a temporary name and
+renamed, so a failed run leaves any earlier output untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from .. import months
+from ..xlsx import save, write_rows
+from .result import Ingested
+
+MONTH_FORMAT = "yyyy-mm"
+
+
+def data_rows(ingested: Ingested, month=months.to_date) -> list[list]:
+    """Header and rows of the Data sheet; ``month`` renders a month index (a date, or 'YYYY-MM' for CSV)."""
+    data = ingested.data
+    with_area = ingested.several_areas
+    header = ["Month", "Area", "Indicator", "Value"] if with_area else ["Month", "Indicator", "Value"]
+    rendered = {m: month(m) for m in data["month"].unique()}
+    values = data["value"].map(lambda v: int(v) if float(v).is_integer() else float(v))
+    columns = [data["month"].map(rendered), data["area"], data["indicator"], values]
+    if not with_area:
+        columns.pop(1)
+    return [header] + [list(row) for row in zip(*(c.tolist() for c in columns))]
+
+
+def all_sheets(ingested: Ingested, month=months.to_date) -> dict[str, list[list]]:
+    """The data sheet first (built from the data unless the source wrote its own), then the others."""
+    first = ingested.sheets.get(ingested.data_sheet) or data_rows(ingested, month)
+    return {ingested.data_sheet: first, **{k: v for k, v in ingested.sheets.items() if k != ingested.data_sheet}}
+
+
+def _sheet_slug(name: str) -> str:
+    return name.strip().lower().replace(" ", "_")
+
+
+def write_workbook(ingested: Ingested, path: str | Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in all_sheets(ingested).items():
+        ws = book.create_sheet(name)
+        write_rows(ws, rows)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        if rows and "Month" in rows[0]:
+            column = rows[0].index("Month") + 1
+            for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.number_format = MONTH_FORMAT
+    return save(book, path)
+
+
+def _write_csv_atomic(rows: list[list], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows([["" if v is None else v for v in row] for row in rows])
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_csv(ingested: Ingested, path: str | Path) -> list[Path]:
+    path = Path(path)
+    sheets = all_sheets(ingested, months.iso)
+    written = [_write_csv_atomic(_dates_as_months(sheets.pop(ingested.data_sheet)), path)]
+    for name, rows in sheets.items():
+        written.append(_write_csv_atomic(_dates_as_months(rows), path.with_name(f"{path.stem}_{_sheet_slug(name)}.csv")))
+    return written
+
+
+def _dates_as_months(rows: list[list]) -> list[list]:
+    """Dates in extra sheets (the quarter-end months) as 'YYYY-MM' text in CSV."""
+    return [[months.iso(months.parse(c)) if isinstance(c, dt.date) else c for c in row] for row in rows]

@@ -1,0 +1,165 @@
+"""police.uk street-level crimes -> monthly counts per area and indicator.
+
+Each street-level file holds one force's crimes (and anti-social behaviour)
+for one month. DuckDB reads every file in one parallel scan, assigns each row
+an area through the LSOA lookup and counts rows per file, crime type and area;
+the report and the indicator counts are small queries over those counts, and
+only their results reach pandas.
+
+Checks (each a one-line error): the header is police.uk's; every line is
+complete (a truncated file ends in a short line); one month and one force per
+file; each month and force once across all files (the same file given twice, or a
+folder and its archive, would otherwise be counted twice). Rows with no LSOA,
+or an LSOA outside the lookup, are counted in the report, never dropped
+silently; so are crime types the mapping does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .. import months
+from ..errors import InputError
+from . import duck
+from .lookup import read_lookup
+from .mapping import CRIME_TYPES, Mapping
+from .report import Report
+from .result import Ingested
+from .small_tables import cell_text
+from .sources import resolve
+
+COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
+           "LSOA name", "Crime type", "Last outcome category", "Context"]
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Counted:
+    """Small summaries of one DuckDB pass over the files; the per-row work never leaves DuckDB."""
+
+    def __init__(self, files: list[str], lookup: pd.DataFrame, mapping: Mapping):
+        con = duck.connect()
+        try:
+            self._count(con, files, lookup, mapping)
+        finally:
+            con.close()
+
+    def _count(self, con, files, lookup, mapping) -> None:
+        con.register("lookup_frame", lookup)
+        con.register("pairs_frame", mapping.pairs)
+        con.execute("""CREATE TEMP TABLE lookup AS
+                       SELECT lsoa, area, dense_rank() OVER (ORDER BY area)::INTEGER AS area_id FROM lookup_frame""")
+        # The one pass over every row. Its group key is kept to small values (the file's position, the crime
+        # type, an integer area): month and force are constant within a file, so min/max per group carry them
+        # (and reveal a file that mixes months) without widening the key, which is what dominates the time.
+        # LSOA codes are compared as published (upper case, no spaces); anything else is reported as outside
+        # the lookup, never dropped silently.
+        con.execute(f"""
+            CREATE TEMP TABLE detail AS
+            SELECT file_index, "Crime type" AS crime_type, l.area_id, count(*) AS n,
+                   count(*) FILTER (WHERE coalesce(trim(s."LSOA code"), '') = '') AS no_lsoa,
+                   min("Month") AS first_month, max("Month") AS last_month,
+                   min("Reported by") AS first_force, max("Reported by") AS last_force
+            FROM {duck.read_csv_sql(files, COLUMNS)} AS s
+            LEFT JOIN lookup AS l ON s."LSOA code" = l.lsoa
+            GROUP BY ALL""")
+        self.rejected = duck.first_reject(con)
+        self.files = con.sql("""
+            SELECT file_index, min(first_month) AS first_month, max(last_month) AS last_month,
+                   min(first_force) AS first_force, max(last_force) AS last_force, sum(n) AS n
+            FROM detail GROUP BY ALL""").df()
+        self.files["file"] = [files[i] for i in self.files["file_index"]]
+        self.types = con.sql("SELECT trim(crime_type) AS crime_type, sum(n) AS n FROM detail GROUP BY ALL").df()
+        self.areas = con.sql("""SELECT l.area, sum(n) AS n FROM detail JOIN (SELECT DISTINCT area, area_id FROM lookup) l
+                                USING (area_id) GROUP BY ALL""").df()
+        self.no_lsoa, self.outside = con.sql("""
+            SELECT coalesce(sum(no_lsoa), 0), coalesce(sum(n - no_lsoa) FILTER (WHERE area_id IS NULL), 0)
+            FROM detail""").fetchall()[0]
+        self.indicators = con.sql("""
+            SELECT d.file_index, a.area, p.indicator, sum(d.n) AS n
+            FROM detail d JOIN pairs_frame p ON lower(trim(d.crime_type)) = p.key
+                          JOIN (SELECT DISTINCT area, area_id FROM lookup) a USING (area_id)
+            GROUP BY ALL""").df()
+
+
+def _check(files: pd.DataFrame, display: dict[str, str]) -> None:
+    """One row per file: its first and last month and force. Raise for the first file that breaks a rule."""
+    first, last = files["first_month"].map(cell_text), files["last_month"].map(cell_text)
+    rules = (
+        (~first.str.fullmatch(_MONTH) | ~last.str.fullmatch(_MONTH), "Month", "a month as YYYY-MM in every row",
+         lambda i: first[i] if not _MONTH.fullmatch(first[i]) else last[i]),
+        (first != last, "Month", "one month per police.uk file", lambda i: f"{first[i]} and {last[i]}"),
+        (files["first_force"] != files["last_force"], "Reported by", "one force per police.uk file",
+         lambda i: f"{files['first_force'][i]} and {files['last_force'][i]}"),
+    )
+    for broken, column, expected, got in rules:
+        if broken.any():
+            i = broken.idxmax()
+            raise InputError(display[files["file"][i]], expected, column=column, got=got(i))
+    given = files.groupby(["month", "force"])["file"].unique()
+    twice = given[given.map(len) > 1]
+    if len(twice):
+        (month, force), both = next(iter(twice.items()))
+        names = sorted(display[f] for f in both)
+        raise InputError(names[1], f"each month and force once; {month} {force} is already in {names[0]}")
+
+
+def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping) -> Ingested:
+    lookup = read_lookup(lookup_path)
+    with resolve(paths) as sources:
+        for file in sources.files:
+            duck.check_header(Path(file), sources.display[file], COLUMNS)
+        counted = Counted(sources.files, lookup, mapping)
+        duck.raise_first_reject(counted.rejected, sources.display)
+        display = dict(sources.display)
+        files = list(sources.files)
+    counted.files["month"] = counted.files["first_month"].str.strip()
+    counted.files["force"] = counted.files["first_force"].str.strip()
+    _check(counted.files, display)
+    per_file = counted.files.groupby("file")["n"].sum().reindex(files, fill_value=0)
+    report = Report(f"police.uk street-level crimes: {len(files)} files, {int(per_file.sum()):,} rows; "
+                    f"mapping: {mapping.source}")
+    report.section("rows read per file:", [f"{display[f]}: {int(n):,}" for f, n in per_file.items()])
+    month_index = {m: months.parse(m) for m in counted.files["month"].unique()}
+    counted.files["month_index"] = counted.files["month"].map(month_index)
+    report.per_period("rows per month", counted.files.groupby("month_index")["n"].sum(), months.iso)
+    _missing_force_months(counted.files, report)
+
+    no_lsoa, outside = int(counted.no_lsoa), int(counted.outside)
+    report.note(f"rows without an area: {no_lsoa + outside:,} ({no_lsoa:,} with no LSOA code, {outside:,} with an "
+                f"LSOA outside the lookup); they are in no area's counts")
+    report.counted("rows per area", counted.areas.set_index("area")["n"])
+    types = counted.types
+    unmapped = types[~CRIME_TYPES.normalise(types["crime_type"]).isin(mapping.known)]
+    report.counted("crime types not in the mapping", unmapped.set_index("crime_type")["n"])
+    for _, row in mapping.not_built.iterrows():
+        report.note(f"{row['indicator']} ({row['name']}) left blank (not built): {row['note'] or 'marked not built'}")
+
+    file_month = dict(zip(counted.files["file_index"], counted.files["month"].map(month_index)))
+    data = _indicator_counts(counted.indicators, file_month, sorted(counted.areas["area"]), mapping)
+    return Ingested(data=data, names=mapping.names, report=report, sheets={mapping.kind.sheet: mapping.rows()})
+
+
+def _missing_force_months(counts: pd.DataFrame, report: Report) -> None:
+    """A force with no file for a month between its first and last: usually a file left out of the download."""
+    gaps = []
+    for force, seen in counts.groupby("force")["month_index"]:
+        have = set(seen)
+        gaps += [f"{force}: {months.iso(m)}" for m in range(min(have), max(have) + 1) if m not in have]
+    if gaps:
+        report.section("months with no file for a force (a file may be missing):", gaps)
+
+
+def _indicator_counts(counts: pd.DataFrame, file_month: dict[int, int], areas: list[str],
+                      mapping: Mapping) -> pd.DataFrame:
+    """Monthly counts per area and indicator, with 0 where a month had none of an indicator's crime types."""
+    per_file = counts.assign(month=counts["file_index"].map(file_month))
+    summed = per_file.groupby(["month", "area", "indicator"])["n"].sum()
+    grid = pd.MultiIndex.from_product([sorted(set(file_month.values())), areas, mapping.indicators],
+                                      names=["month", "area", "indicator"])
+    full = summed.reindex(grid, fill_value=0).reset_index()
+    data = pd.DataFrame({"month": full["month"].astype(int), "area": full["area"], "indicator": full["indicator"],
+                         "value": full["n"].astype(int)})
+    return data.sort_values(["area", "indicator", "month"], kind="stable").reset_index(drop=True)
