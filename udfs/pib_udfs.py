@@ -66,7 +66,8 @@ def _numbers(named: dict, *names: str) -> list[np.ndarray]:
 
 def _texts(named: dict, *names: str) -> list[np.ndarray]:
     # The engine reads label cells as they come (None, NaN, text in any case).
-    return [np.asarray(named[n], dtype=object) for n in names]
+    # One cell goes to the engine as the plain value the engine's own callers pass.
+    return [np.asarray(named[n], dtype=object) if named[n].ndim else named[n].item() for n in names]
 
 
 def _per_series(result, from_columns: bool):
