@@ -60,13 +60,14 @@ def _broadcast(**named):
 
 
 def _numbers(named: dict, *names: str) -> list[np.ndarray]:
-    return [cells.numbers_of(n, named[n]) if named[n].ndim else
-            cells.numbers_of(n, named[n].item()).reshape(()) for n in names]
+    return [cells.numbers_of(n, named[n]) if named[n].ndim else np.float64(cells.number_of(n, named[n].item()))
+            for n in names]
 
 
 def _texts(named: dict, *names: str) -> list[np.ndarray]:
     # The engine reads label cells as they come (None, NaN, text in any case).
-    return [np.asarray(named[n], dtype=object) for n in names]
+    # One cell goes to the engine as the plain value the engine's own callers pass.
+    return [np.asarray(named[n], dtype=object) if named[n].ndim else named[n].item() for n in names]
 
 
 def _per_series(result, from_columns: bool):

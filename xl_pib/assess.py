@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import labels, months
 from .measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
+from .inputs.areas import check_one_area
 from .model import Inputs
 from .options import EXPECTED_METHODS, MEASURES, TARGET_TYPES, choice, choices
 
@@ -238,18 +239,22 @@ def _msg_arrays(inputs: Inputs):
     n = len(targets_)
     if table.empty:
         return None
-    own_area = targets_["area"].where(targets_["area"] != "", inputs.settings.partnership).str.lower()
-    ids = pd.Index(targets_["indicator"])
-    table = table.assign(_i=ids.get_indexer(table["indicator"]))
-    size = int(table.groupby("_i").size().max())
-    slot = table.groupby("_i").cumcount().to_numpy()
+    lower = np.vectorize(str.lower, otypes=[object])
+    given = targets_["area"].to_numpy(dtype=object)
+    own_area = lower(np.where(given != "", given, inputs.settings.partnership))
+    row = pd.Index(targets_["indicator"]).get_indexer(table["indicator"])
+    # Each MSG row's slot within its indicator's group, in sheet order (a stable sort, no groupby).
+    order = np.argsort(row, kind="stable")
+    starts = np.searchsorted(row[order], row[order], side="left")
+    slot = np.empty(len(row), dtype=int)
+    slot[order] = np.arange(len(row)) - starts
+    size = int(slot.max()) + 1
     counts, pops = np.full((n, size), np.nan), np.full((n, size), np.nan)
-    counts[table["_i"], slot] = table["count"]
-    pops[table["_i"], slot] = table["population"]
-    own = table[table["area"].str.lower().to_numpy() == own_area.to_numpy()[table["_i"]]]
+    count, population = table["count"].to_numpy(dtype=float), table["population"].to_numpy(dtype=float)
+    counts[row, slot], pops[row, slot] = count, population
+    own = lower(table["area"].to_numpy(dtype=object)) == own_area[row]
     own_count, own_pop = np.full(n, np.nan), np.full(n, np.nan)
-    own_count[own["_i"]] = own["count"]
-    own_pop[own["_i"]] = own["population"]
+    own_count[row[own]], own_pop[row[own]] = count[own], population[own]
     return own_count, own_pop, counts, pops
 
 
@@ -285,26 +290,92 @@ def _na(values) -> np.ndarray:
     return np.where(pd.isna(arr), labels.NA, arr)
 
 
-def assess(inputs: Inputs) -> Assessment:
+def _axis(inputs: Inputs) -> np.ndarray:
+    """The bulletin's month axis: from the first month any measure needs to the latest target date."""
     s, t = inputs.settings, inputs.targets
     first = min(int(inputs.data["month"].min()) if len(inputs.data) else s.latest_month,
                 int(np.nanmin(t["baseline_end"])) - rolling.WINDOW + 1 if len(t) else s.latest_month)
     # Chart series run on to the latest target date so trajectories can be drawn ahead.
     last_target = np.nanmax(t["target_date"]) if len(t) and t["target_date"].notna().any() else s.latest_month
-    axis = months.axis(first, max(s.latest_month, int(last_target)))
-    values, denominators = pivot(inputs, axis, "value"), pivot(inputs, axis, "denominator")
-    msg_arrays = _msg_arrays(inputs)
-    own_count, own_pop, group_counts, group_pops = msg_arrays or (None,) * 4
-    col = lambda key: t[key].to_numpy()  # noqa: E731
-    out = assess_series(
-        values, denominators, first, measure=col("measure"), direction=col("direction"),
-        baseline_end=col("baseline_end"), baseline=col("baseline"), target_type=col("target_type"),
-        target_amount=col("target_amount"), target_value=col("target_value"), target_date=col("target_date"),
-        rate_per=col("rate_per"), population=col("population"), current_override=col("current_override"),
-        current_denominator=col("current_denominator"), baseline_denominator=col("baseline_denominator"),
-        msg_count=own_count, msg_population=own_pop, group_counts=group_counts, group_populations=group_pops,
-        band=s.band_fraction, method=s.expected_method, window=s.trend_window, conf=s.confidence)
+    return months.axis(first, max(s.latest_month, int(last_target)))
 
+
+# Targets columns handed to assess_series, one value per indicator.
+_PER_SERIES = ("measure", "direction", "baseline_end", "baseline", "target_type", "target_amount", "target_value",
+               "target_date", "rate_per", "population", "current_override", "current_denominator",
+               "baseline_denominator")
+
+
+def _engine_settings(inputs: Inputs) -> tuple:
+    s = inputs.settings
+    return s.band_fraction, s.expected_method, s.trend_window, s.confidence
+
+
+def _stacked_pass(group: list[Inputs]) -> list[tuple[dict, np.ndarray]]:
+    """One assess_series call for every indicator of every bulletin in ``group`` (same engine settings).
+
+    Each bulletin's series are laid on a month axis covering all of them
+    (NaN outside its own); its rows and its own months are cut back out
+    afterwards, so a bulletin's figures do not depend on what it was stacked with.
+    """
+    axes = [_axis(inputs) for inputs in group]
+    common = months.axis(min(int(a[0]) for a in axes), max(int(a[-1]) for a in axes))
+    sizes = [len(inputs.targets) for inputs in group]
+    msg_tables = [_msg_arrays(inputs) for inputs in group]
+    width = max((m[2].shape[1] for m in msg_tables if m is not None), default=1)
+    own_count, own_pop, group_counts, group_pops = [], [], [], []
+    for n, found in zip(sizes, msg_tables):
+        padded = np.full((2, n, width), np.nan)
+        if found is not None:
+            own_count.append(found[0]), own_pop.append(found[1])
+            padded[0, :, :found[2].shape[1]], padded[1, :, :found[3].shape[1]] = found[2], found[3]
+        else:
+            own_count.append(np.full(n, np.nan)), own_pop.append(np.full(n, np.nan))
+        group_counts.append(padded[0]), group_pops.append(padded[1])
+    stack = lambda parts: np.concatenate(parts) if parts else np.array([])  # noqa: E731
+    columns = {key: stack([inputs.targets[key].to_numpy() for inputs in group]) for key in _PER_SERIES}
+    band, method, window, conf = _engine_settings(group[0])
+    out = assess_series(
+        np.concatenate([pivot(inputs, common, "value") for inputs in group]),
+        np.concatenate([pivot(inputs, common, "denominator") for inputs in group]), int(common[0]),
+        **columns, msg_count=stack(own_count), msg_population=stack(own_pop),
+        group_counts=np.concatenate(group_counts), group_populations=np.concatenate(group_pops),
+        band=band, method=method, window=window, conf=conf)
+    parts, start = [], 0
+    for n, axis in zip(sizes, axes):
+        rows, months_ = slice(start, start + n), slice(int(axis[0] - common[0]), int(axis[-1] - common[0]) + 1)
+        parts.append(({k: (v[rows] if np.ndim(v) == 1 else v[rows, months_]) for k, v in out.items()}, axis))
+        start += n
+    return parts
+
+
+def assess_many(bulletins: list[Inputs]) -> list[Assessment]:
+    """Assess several bulletins (partnerships) with one vectorised engine pass per set of engine settings.
+
+    The engine works on (series × months) arrays, so the indicators of many
+    partnerships cost one call, not one each; the Assessments returned, in
+    the order given, are exactly what :func:`assess` gives for each alone.
+    """
+    for inputs in bulletins:
+        check_one_area(inputs)
+    by_settings: dict[tuple, list[int]] = {}
+    for i, inputs in enumerate(bulletins):
+        by_settings.setdefault(_engine_settings(inputs), []).append(i)
+    done: list[Assessment | None] = [None] * len(bulletins)
+    for members in by_settings.values():
+        for i, (out, axis) in zip(members, _stacked_pass([bulletins[i] for i in members])):
+            done[i] = _assessment(bulletins[i], out, axis)
+    return done
+
+
+def assess(inputs: Inputs) -> Assessment:
+    """Every measure of one bulletin."""
+    return assess_many([inputs])[0]
+
+
+def _assessment(inputs: Inputs, out: dict, axis: np.ndarray) -> Assessment:
+    s, t = inputs.settings, inputs.targets
+    col = lambda key: t[key].to_numpy()  # noqa: E731
     has_target = col("target_type") != "none"
     sentences = np.where(
         has_target,

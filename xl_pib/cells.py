@@ -53,6 +53,13 @@ def numbers_of(name: str, value) -> np.ndarray:
     return np.vectorize(lambda cell: _number(name, cell), otypes=[float])(cells)
 
 
+def number_of(name: str, cell) -> float:
+    """One cell as a float (NaN for blanks and N/A): the scalar twin of :func:`numbers_of`."""
+    if type(cell) in (int, float):
+        return float(cell)
+    return _number(name, cell.item() if isinstance(cell, np.generic) else cell)
+
+
 def _number(name: str, cell) -> float:
     if cell is None:
         return np.nan
@@ -97,7 +104,8 @@ def scalar_or_grid(arr, *, blank_nan: bool = False):
     NaN becomes "N/A" (a figure that does not apply) or, with ``blank_nan``,
     an empty cell.
     """
-    arr = np.asarray(arr)
+    if not isinstance(arr, np.ndarray) or arr.ndim == 0:
+        return _one_cell(arr, blank_nan)
     if arr.dtype.kind == "U":
         arr = arr.astype(object)
     elif arr.dtype.kind in "fiub":
@@ -111,6 +119,18 @@ def scalar_or_grid(arr, *, blank_nan: bool = False):
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     return arr.tolist()
+
+
+def _one_cell(value, blank_nan: bool):
+    """:func:`scalar_or_grid` for one cell, without building arrays (a scalar =PIB_ call's answer)."""
+    value = _plain(value.item() if isinstance(value, np.ndarray) else value)
+    if isinstance(value, (bool, int, float)):
+        value = float(value)
+        if value != value:
+            return None if blank_nan else labels.NA
+    elif value is None or (isinstance(value, float) and value != value):
+        return None if blank_nan else labels.NA
+    return value
 
 
 def _plain(value):

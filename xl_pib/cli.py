@@ -1,4 +1,4 @@
-"""The ``xl-pib`` command: build | demo | ingest (and, for the Excel add-in, template).
+"""The ``xl-pib`` command: build | batch | demo | ingest (and, for the Excel add-in, template).
 
 Errors in the input are one line naming sheet, row and column, with exit
 status 2 and nothing written; there is never a traceback unless ``--debug``.
@@ -36,26 +36,11 @@ class Timer:
 
 
 def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool = False) -> int:
-    from . import pdf as pdf_module
-    from .assess import assess
-    from .bulletin import build_workbook, print_sheets, save
-    from .inputs import read_workbook
+    from .build import build_bulletin
 
-    timer.mark("imports")
-    if pdf:
-        pdf_module.soffice()  # fail before writing anything if PDF output is impossible
-    inputs = read_workbook(input_path)
-    timer.mark("read")
-    assessment = assess(inputs)
-    timer.mark("compute")
-    wb, layout = build_workbook(assessment)
-    save(wb, output)
-    timer.mark("write")
+    assessment = build_bulletin(input_path, output, pdf, timer.mark)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
-    if pdf:
-        pdf_module.export_pdf(wb, print_sheets(layout), output.with_suffix(".pdf"))
-        timer.mark("pdf")
     if not quiet:
         print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
               f" ({len(assessment.results)} indicators, {len(assessment.outcomes)} outcomes)")
@@ -63,30 +48,9 @@ def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool 
 
 
 def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
-    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button."""
-    import openpyxl
+    from .build import refresh_book
 
-    from .assess import assess
-    from .bulletin import refresh as ranges
-    from .bulletin import save
-    from .errors import InputError
-    from .inputs import read_workbook
-
-    timer.mark("imports")
-    inputs = read_workbook(input_path)
-    timer.mark("read")
-    assessment = assess(inputs)
-    planned = ranges.writes(assessment)
-    timer.mark("compute")
-    wb = openpyxl.load_workbook(input_path, keep_vba=True)
-    sheet, cell = ranges.FINGERPRINT
-    found = wb[sheet][cell].value if sheet in wb.sheetnames else None
-    if found != ranges.fingerprint(assessment):
-        raise InputError(input_path.name, "a workbook made by 'xl-pib template' whose layout matches its Targets "
-                         "and Outcomes sheets (rebuild it with 'xl-pib template --input BOOK -o NEW.xlsm')")
-    ranges.apply_openpyxl(wb, planned)
-    save(wb, output)
-    timer.mark("write")
+    assessment = refresh_book(input_path, output, timer.mark)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     print(f"refreshed {output} ({len(assessment.results)} indicators); formulas, VBA and the Refresh button kept")
@@ -136,6 +100,21 @@ def cmd_demo(args, timer: Timer) -> int:
     return _build(source, outdir / "demo_bulletin.xlsx", args.pdf, timer)
 
 
+def cmd_batch(args, timer: Timer) -> int:
+    from .batch import BatchUsageError, run
+
+    try:
+        return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values)
+    except BatchUsageError as error:
+        raise UsageError(str(error)) from None
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def cmd_serve(args, timer: Timer) -> int:
     from .serve import serve
 
@@ -183,6 +162,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", default="out", help="folder for demo_input.xlsx and demo_bulletin.xlsx")
     d.add_argument("--pdf", action="store_true", help="also write demo_bulletin.pdf with headless LibreOffice")
     d.set_defaults(run=cmd_demo)
+    bt = sub.add_parser("batch", help="build the bulletin of every input workbook in a folder, in parallel")
+    bt.add_argument("input_dir", help="folder of input workbooks (.xlsx, or live .xlsm)")
+    bt.add_argument("-o", "--output", required=True, help="folder for the bulletins and batch_report.csv")
+    bt.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: number of cores)")
+    bt.add_argument("--pdf", action="store_true", help="also write each bulletin's PDF with headless LibreOffice")
+    bt.add_argument("--values", action="store_true", help="from live .xlsm inputs: write static .xlsx bulletins")
+    bt.set_defaults(run=cmd_batch)
     s = sub.add_parser("serve", help="serve the =PIB_ functions, the Refresh button and POST /pib/build "
                                      "to Office.js (xlwings Server; pip install 'xl-pib[server]')")
     s.add_argument("--host", help="address to listen on (default: $XL_PIB_HOST or 127.0.0.1)")

@@ -36,8 +36,9 @@ class Inputs:
     snake_case), in the order the analyst listed them.
     ``outcomes``: theme, outcome, description, indicators (tuple of ids),
     rag_override, summary_override.
-    ``data``: month (int), indicator, value, denominator — one row per
-    indicator-month with data at or before the latest month.
+    ``data``: month (int), indicator, value, denominator, area ("" = the
+    partnership) — one row per area-indicator-month with data at or before
+    the latest month.
     ``msg``: indicator, area, count, population (may be empty).
     ``sheets``: the input sheets as read (rows of cells), copied unchanged
     into the bulletin.

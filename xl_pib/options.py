@@ -43,6 +43,10 @@ def normalise(values) -> np.ndarray:
     import pandas as pd
 
     arr = np.asarray(values, dtype=object)
+    if arr.ndim == 0:  # one cell: no hashing machinery
+        value = arr.item()
+        return np.array("" if value is None or (isinstance(value, float) and value != value)
+                        else str(value).strip().lower(), dtype=object)
     codes, uniques = pd.factorize(arr.ravel(), use_na_sentinel=True)
     texts = [("" if isinstance(u, float) and u != u else str(u)).strip().lower() for u in uniques]
     table = np.array(texts + [""], dtype=object)  # the last slot is the NA sentinel, -1
@@ -51,6 +55,8 @@ def normalise(values) -> np.ndarray:
 
 def choices(name: str, values, options: tuple[str, ...], default: str | None = None) -> np.ndarray:
     """Vectorised :func:`choice`: an array of normalised choices (each distinct value checked once)."""
+    if isinstance(values, np.ndarray) and values.ndim == 0:
+        values = values.item()  # one cell from a face: the scalar path, not the array machinery
     if isinstance(values, str) or values is None:
         return np.array(choice(name, values, options, default), dtype=object)
     norm = normalise(values)

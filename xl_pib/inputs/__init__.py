@@ -5,7 +5,8 @@
 xlwings). Errors name the sheet, row and column, and say what was expected.
 """
 
+from .areas import area_names, check_one_area, split_areas
 from .parse import parse_sheets
 from .workbook import read_workbook, read_sheets
 
-__all__ = ["parse_sheets", "read_workbook", "read_sheets"]
+__all__ = ["area_names", "check_one_area", "parse_sheets", "read_workbook", "read_sheets", "split_areas"]

@@ -350,7 +350,7 @@ def _outcomes(sheets, known: set[str], notes: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _data(sheets, targets: pd.DataFrame, latest: int, notes: list[str]) -> pd.DataFrame:
+def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str, notes: list[str]) -> pd.DataFrame:
     name, rows = _find(sheets, DATA)
     frame = _table(name, rows, DATA, notes)
     out = pd.DataFrame({"_row": frame["_row"]})
@@ -360,7 +360,9 @@ def _data(sheets, targets: pd.DataFrame, latest: int, notes: list[str]) -> pd.Da
     out["month"] = _months(name, frame, "month", "Month")
     out["value"] = _numbers(name, frame, "value", "Value")
     out["denominator"] = _numbers(name, frame, "denominator", "Denominator")
-    repeated = out.duplicated(subset=["indicator", "month"], keep="first")
+    out["area"] = _text(frame, "area")
+    same_area = out["area"].str.lower().where(out["area"] != "", partnership.lower())
+    repeated = pd.DataFrame({"a": same_area, "i": out["indicator"], "m": out["month"]}).duplicated(keep="first")
     _fail(name, frame, repeated, "Month", "one row per indicator and month (this month is repeated)", "month")
     _fail(name, frame, out["value"] < 0, "Value", "a number of 0 or more (a count of events)", "value")
     measure = out["indicator"].map(dict(zip(targets["indicator"], targets["measure"])))
@@ -430,7 +432,7 @@ def parse_sheets(sheets: dict[str, list[list]], notes: list[str] | tuple[str, ..
     settings = _settings(sheets, notes)
     targets = _targets(sheets, notes)
     outcomes = _outcomes(sheets, set(targets["indicator"]), notes)
-    data = _data(sheets, targets, settings.latest_month, notes)
+    data = _data(sheets, targets, settings.latest_month, settings.partnership, notes)
     msg = _msg(sheets, targets, notes)
     return Inputs(settings=settings, targets=targets, outcomes=outcomes, data=data, msg=msg,
                   sheets=dict(sheets), notes=tuple(notes))

@@ -49,7 +49,10 @@ OUTCOMES = Sheet("Outcomes", (
     Column("RAG override", False), Column("Summary override", False),
 ))
 
-DATA = Sheet("Data", (Column("Month"), Column("Indicator"), Column("Value"), Column("Denominator", False)))
+# Area (optional): the partnership a row belongs to, when one workbook holds several
+# (blank = the Settings partnership); see xl_pib.inputs.areas.
+DATA = Sheet("Data", (Column("Month"), Column("Indicator"), Column("Value"), Column("Denominator", False),
+                      Column("Area", False)))
 
 MSG = Sheet("MSG", (Column("Indicator"), Column("Area"), Column("Count"), Column("Population")), required=False)
 
