@@ -621,7 +621,7 @@ def extra_benches() -> list[tuple[str, object]]:
     """Benchmarks from other modules of this folder: add (name, "module:function") pairs here."""
     registered: list[tuple[str, str]] = [
         ("server", "server:bench_server"),
-        # ("ingest", "ingest:bench_ingest"),
+        ("ingest", "ingest:bench_ingest"),
     ]
     found = []
     for name, target in registered:

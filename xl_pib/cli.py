@@ -35,15 +35,14 @@ class Timer:
         return "timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in self.parts.items()) + f", total {total:.3f}s"
 
 
-def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, quiet: bool = False) -> int:
+def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
     from .build import build_bulletin
 
     assessment = build_bulletin(input_path, output, pdf, timer.mark)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
-    if not quiet:
-        print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
-              f" ({len(assessment.results)} indicators, {len(assessment.outcomes)} outcomes)")
+    print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
+          f" ({len(assessment.results)} indicators, {len(assessment.outcomes)} outcomes)")
     return 0
 
 

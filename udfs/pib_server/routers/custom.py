@@ -1,7 +1,7 @@
 """``POST /pib/build``: the headless rebuild. An input workbook in, the built bulletin .xlsx out.
 
 xlwings Server includes ``router`` from ``routers/custom.py`` of its project folder. The build
-is ``xl-pib build``'s own code (``xl_pib.cli._build``), so the bulletin is the one the command
+is ``xl-pib build``'s own code (``xl_pib.build.build_bulletin``), so the bulletin is the one the command
 writes, and bad input gets the command's one-line message:
 
 - ``Authorization: Bearer <XL_PIB_TOKEN>`` is required: 401 otherwise (and while no token is set);
@@ -65,12 +65,14 @@ async def _body_within(request: Request, limit: int) -> bytes | None:
 
 def rebuild(workbook: bytes) -> bytes:
     """The bulletin for an input workbook's bytes, built exactly as ``xl-pib build IN -o OUT.xlsx``."""
-    from xl_pib.cli import Timer, _build
+    from xl_pib.build import build_bulletin
 
     with tempfile.TemporaryDirectory(prefix="xl-pib-build-") as folder:
         source, output = Path(folder, "input.xlsx"), Path(folder, "bulletin.xlsx")
         source.write_bytes(workbook)
-        _build(source, output, False, Timer(), quiet=True)
+        assessment = build_bulletin(source, output)
+        for line in assessment.warnings:  # the CLI prints these; the server keeps them in its log
+            logger.warning("rebuild: %s", line)
         return output.read_bytes()
 
 
