@@ -37,7 +37,7 @@ def refused(capsys, args, output: Path, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     assert not output.exists()
-    assert not [p for p in output.parent.iterdir() if p.name.startswith(f".{output.stem}-")]  # no temporary left
+    assert not list(output.parent.glob(".*.tmp"))  # no temporary file left (xlsx.replacing's names)
     return lines[0]
 
 

@@ -34,6 +34,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from .atomic import replacing
+
 REPORT = "batch_report.csv"
 INPUT_SUFFIXES = (".xlsx", ".xlsm")
 EXIT_FAILED = 2
@@ -261,24 +263,19 @@ def write_report(path: Path, rows: list[Row]) -> Path:
         values = list(astuple(row))
         values[3] = f"{row.seconds:.3f}"
         writer.writerow(values)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    os.replace(temporary, path)
+    with replacing(path) as temporary:
+        temporary.write_text(buffer.getvalue(), encoding="utf-8", newline="")
     return path
 
 
 def _remove_leftovers(outdir: Path, sources: list[Path]) -> None:
-    """Temporary files of outputs a stopped worker was writing (xlsx.save's .<stem>-XXXX names, PDF staging)."""
+    """Temporary files a stopped worker left while writing an input's outputs (xlsx.replacing names them
+    .NAME.XXXXXXXX.tmp, where NAME is <stem>.xlsx, <stem>-<area>.xlsx, <stem>.xlsm or <stem>.pdf)."""
     for source in sources:
-        for leftover in outdir.glob(f".{glob_escape(source.stem)}-*"):
-            if leftover.suffix.lower() in INPUT_SUFFIXES:
+        mine = re.compile(rf"\.{re.escape(source.stem)}(-.+)?\.(xlsx|xlsm|pdf)\.[^.]+\.tmp")
+        for leftover in outdir.glob(".*.tmp"):
+            if mine.fullmatch(leftover.name):
                 leftover.unlink(missing_ok=True)
-        for leftover in outdir.glob(f".{glob_escape(source.stem)}*.pdf.tmp"):
-            leftover.unlink(missing_ok=True)
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def _stop_workers(executor: ProcessPoolExecutor, grace: float) -> None:

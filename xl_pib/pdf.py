@@ -7,12 +7,12 @@ rather than trust results stored in the file.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .atomic import replacing
 from .errors import PibError
 
 _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -71,17 +71,10 @@ def export_pdf(wb, print_sheets: list[str], pdf_path: Path) -> Path:
             source = Path(work) / f"{pdf_path.stem}.xlsx"
             wb.save(source)
             (written,) = convert([source], "pdf", Path(work) / "out")
-            pdf_path.parent.mkdir(parents=True, exist_ok=True)
-            # Staged beside the target under the same hidden name pattern as xlsx.save (.NAME.XXXXXXXX.tmp),
-            # so the rename is atomic and a killed run leaves nothing that looks like a PDF.
-            handle, staged = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
-            os.close(handle)
-            try:
+            # Staged beside the target like every output (xlsx.replacing), so the rename is atomic and a
+            # killed run leaves nothing that looks like a PDF.
+            with replacing(pdf_path) as staged:
                 shutil.move(str(written), staged)
-                os.replace(staged, pdf_path)
-            except BaseException:
-                Path(staged).unlink(missing_ok=True)
-                raise
     finally:
         for ws in wb.worksheets:
             ws.sheet_state = states[ws.title]

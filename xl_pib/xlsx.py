@@ -8,11 +8,12 @@ import numbers
 import os
 import re
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 from openpyxl.cell.cell import Cell
+
+from .atomic import replacing
 
 
 def put(cell: Cell, value, number_format: str | None = None) -> Cell:
@@ -114,32 +115,11 @@ def write_workbook(wb, path: str | Path) -> None:
         ReproducibleWriter(wb, archive).save()
 
 
-def temporary_name(path: Path) -> str:
-    """Pattern of the temporary file beside ``path`` while it is written: ``.NAME.XXXXXXXX.tmp``.
-
-    Hidden and ending in .tmp, so a file left by a killed run is never taken
-    for the output (nor opened by a double click); it is safe to delete.
-    """
-    return f".{path.name}.*.tmp"
-
-
 def save(wb, path: str | Path) -> Path:
     """Save via a temporary file in the same folder and rename, so a failure leaves any old file intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with replacing(path) as temporary:
         write_workbook(wb, temporary)
-        # mkstemp creates 0600 files; give the bulletin the permissions any new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 def write_sheets(sheets: dict[str, list[list]], path: str | Path) -> Path:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from .. import months
+from ..atomic import replacing
 from ..xlsx import save, write_rows
 from .result import Ingested
 
@@ -66,18 +65,8 @@ def write_workbook(ingested: Ingested, path: str | Path) -> Path:
 
 
 def _write_csv_atomic(rows: list[list], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            csv.writer(out).writerows([["" if v is None else v for v in row] for row in rows])
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path) as temporary, open(temporary, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([["" if v is None else v for v in row] for row in rows])
     return path
 
 
