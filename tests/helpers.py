@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 from xl_pib.assess import RESULTS_COLUMNS
 
@@ -61,3 +62,31 @@ def registered_udfs():
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = old
+
+
+@contextmanager
+def remote_engine():
+    """xlwings' remote engine, registered as ``import xlwings`` does when a license key is set.
+
+    xlwings registers the engine at import time only if the key is set then; in a test
+    session another module may have imported xlwings first, so it is registered here,
+    with the free noncommercial key set, in the same way (and removed afterwards).
+    """
+    import pytest
+
+    xw = pytest.importorskip("xlwings")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+        added = None
+        if "remote" not in [e.name for e in xw.engines]:
+            from xlwings.main import Engine
+            from xlwings.pro import _xlremote
+
+            added = Engine(impl=_xlremote.engine)
+            xw.engines.add(added)
+        try:
+            yield xw.engines["remote"]
+        finally:
+            if added is not None:
+                xw.engines.engines.remove(added)
+                xw.engines.engines_by_name.pop("remote", None)

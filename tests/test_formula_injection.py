@@ -122,23 +122,10 @@ def test_the_refresh_macro_writes_every_attempt_as_text(injected):
 
     _, payloads, outputs = injected
     book = outputs["template.xlsm"]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-        import xlwings as xw
+    from helpers import remote_engine
 
-        added = None
-        if "remote" not in [e.name for e in xw.engines]:
-            from xlwings.main import Engine
-            from xlwings.pro import _xlremote
-
-            added = Engine(impl=_xlremote.engine)
-            xw.engines.add(added)
-        try:
-            returned, actions = run(make_payload(read_book(book), book.name))
-        finally:
-            if added is not None:
-                xw.engines.engines.remove(added)
-                xw.engines.engines_by_name.pop("remote", None)
+    with remote_engine():
+        returned, actions = run(make_payload(read_book(book), book.name))
     assert returned is True
     written = [v for a in actions for row in a["values"] for v in row if isinstance(v, str)]
     carrying = [v for v in written if "INJ" in v]

@@ -235,8 +235,6 @@ def test_100_edits_survive_two_headless_refreshes(demo_template, demo_assessment
 def test_100_value_edits_survive_two_refresh_clicks(demo_template, demo_assessment):
     """The Refresh macro through xlwings' remote engine: apply its actions as Excel would, click again."""
     pytest.importorskip("xlwings")
-    import xlwings as xw
-
     from test_refresh_macro import make_payload, read_book, run
 
     payload = make_payload(read_book(demo_template), demo_template.name)
@@ -255,32 +253,21 @@ def test_100_value_edits_survive_two_refresh_clicks(demo_template, demo_assessme
         values[r - 1][c - 1] = value
         edits.append((sheet, r, c, value))
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
-        added = None
-        if "remote" not in [e.name for e in xw.engines]:
-            from xlwings.main import Engine
-            from xlwings.pro import _xlremote
+    from helpers import remote_engine
 
-            added = Engine(impl=_xlremote.engine)
-            xw.engines.add(added)
-        try:
-            for _ in range(2):
-                returned, actions = run(payload)
-                assert returned is True
-                for action in actions:  # what Excel does with each setValues
-                    values = payload["sheets"][action["sheet_position"]]["values"]
-                    for i, row in enumerate(action["values"]):
-                        for j, value in enumerate(row):
-                            r, c = action["start_row"] + i, action["start_column"] + j
-                            while len(values) <= r:
-                                values.append([""] * len(values[0]))
-                            values[r].extend([""] * (c + 1 - len(values[r])))
-                            values[r][c] = value
-        finally:
-            if added is not None:
-                xw.engines.engines.remove(added)
-                xw.engines.engines_by_name.pop("remote", None)
+    with remote_engine():
+        for _ in range(2):
+            returned, actions = run(payload)
+            assert returned is True
+            for action in actions:  # what Excel does with each setValues
+                values = payload["sheets"][action["sheet_position"]]["values"]
+                for i, row in enumerate(action["values"]):
+                    for j, value in enumerate(row):
+                        r, c = action["start_row"] + i, action["start_column"] + j
+                        while len(values) <= r:
+                            values.append([""] * len(values[0]))
+                        values[r].extend([""] * (c + 1 - len(values[r])))
+                        values[r][c] = value
     lost = [(s, r, c, v) for s, r, c, v in edits if payload["sheets"][names.index(s)]["values"][r - 1][c - 1] != v]
     assert lost == []
     print(f"\n{len(edits)} value edits survived two Refresh clicks")

@@ -21,6 +21,7 @@ import pytest
 
 xw = pytest.importorskip("xlwings")
 
+import helpers  # noqa: E402
 import pib_bulletin  # noqa: E402
 import pib_macros  # noqa: E402
 from xl_pib import months  # noqa: E402
@@ -157,25 +158,8 @@ def status_only(actions, names) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def remote_engine():
-    """xlwings' remote engine, registered as ``import xlwings`` does when a license key is set.
-
-    xlwings registers the engine at import time only if the key is set then;
-    in a test session another module may have imported xlwings first, so the
-    engine is registered here, with the key set, in the same way.
-    """
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(*LICENSE)
-        added = None
-        if "remote" not in [e.name for e in xw.engines]:
-            from xlwings.main import Engine
-            from xlwings.pro import _xlremote
-
-            added = Engine(impl=_xlremote.engine)
-            xw.engines.add(added)
-        yield xw.engines["remote"]
-        if added is not None:
-            xw.engines.engines.remove(added)
-            xw.engines.engines_by_name.pop("remote", None)
+    with helpers.remote_engine() as engine:
+        yield engine
 
 
 @pytest.fixture(scope="module")
