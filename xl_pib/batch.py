@@ -135,19 +135,11 @@ def _init_worker(stop) -> None:
     gc.freeze()
 
 
-def one_line(error: BaseException) -> str:
-    """The error as ``xl-pib build`` prints it after 'xl-pib: '."""
-    from .errors import PibError
-
-    text = str(error) if isinstance(error, PibError) else f"unexpected error: {type(error).__name__}: {error}"
-    return " ".join(text.split())
-
-
 def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> list[list[Row]]:
     """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker)."""
     from .assess import assess, assess_many
     from .build import refresh_book, refreshes, write_bulletin
-    from .errors import InputError
+    from .errors import InputError, one_line
     from .inputs import read_workbook, split_areas
 
     stopped = lambda: _stop is not None and _stop.is_set()  # noqa: E731

@@ -208,7 +208,7 @@ def _ingest_parser(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     timer = Timer()
     args = parser().parse_args(argv)
-    from .errors import InputError, PibError
+    from .errors import InputError, PibError, one_line
 
     try:
         status = args.run(args, timer)
@@ -216,16 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"xl-pib: {error}", file=sys.stderr)
         return EXIT_INPUT
     except InputError as error:
-        print(f"xl-pib: {error}", file=sys.stderr)
+        print(f"xl-pib: {one_line(error)}", file=sys.stderr)
         return EXIT_INPUT
     except PibError as error:
-        print(f"xl-pib: {error}", file=sys.stderr)
+        print(f"xl-pib: {one_line(error)}", file=sys.stderr)
         return 1
     except Exception as error:  # noqa: BLE001 - analysts get one line, developers use --debug
         if args.debug:
             raise
-        print(f"xl-pib: unexpected error: {type(error).__name__}: {error} (run with --debug for details)",
-              file=sys.stderr)
+        print(f"xl-pib: {one_line(error)} (run with --debug for details)", file=sys.stderr)
         return 1
     if args.timings:
         print(timer.report(), file=sys.stderr)

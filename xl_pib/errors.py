@@ -31,3 +31,10 @@ class InputError(PibError):
         if got is not None:
             message += f"; got {got!r}"
         super().__init__(message)
+
+
+def one_line(error: BaseException) -> str:
+    """An error as every face reports it after 'xl-pib: ': our own errors as they read, anything else
+    named as unexpected; always one line."""
+    text = str(error) if isinstance(error, PibError) else f"unexpected error: {type(error).__name__}: {error}"
+    return " ".join(text.split())
