@@ -14,7 +14,7 @@ import xlwings as xw
 
 from xl_pib.assess import assess
 from xl_pib.bulletin import refresh as ranges
-from xl_pib.errors import PibError
+from xl_pib.errors import PibError, one_line
 from xl_pib.inputs import parse_sheets
 from xl_pib.inputs.schema import INPUT_SHEETS
 
@@ -55,11 +55,8 @@ def refresh(book=None) -> bool:
     sheet, cell = ranges.STATUS
     try:
         planned = plan(book)
-    except PibError as error:
-        book.sheets[sheet].range(cell).value = ranges.error_text(error)
-        return False
     except Exception as error:  # noqa: BLE001 - the analyst sees one line in the workbook, not a traceback
-        book.sheets[sheet].range(cell).value = ranges.error_text(f"unexpected error: {type(error).__name__}: {error}")
+        book.sheets[sheet].range(cell).value = ranges.error_text(one_line(error))
         return False
     for write in planned:
         book.sheets[write.sheet].range(write.cell).value = as_typed_text(write.values)

@@ -73,7 +73,7 @@ def status_text(assessment) -> str:
     return text
 
 
-def error_text(error: Exception) -> str:
+def error_text(error: Exception | str) -> str:
     return f"Refresh stopped, nothing was changed: {error}"
 
 

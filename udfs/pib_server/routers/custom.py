@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from xlwings_server.config import settings
 
 from xl_pib import serve as config
-from xl_pib.errors import PibError
+from xl_pib.errors import PibError, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +91,8 @@ async def build(request: Request):
         async with _ONE_BUILD_AT_A_TIME:
             bulletin = await run_in_threadpool(rebuild, workbook)  # off the event loop: functions keep answering
     except PibError as error:
-        return _error(400, str(error))
+        return _error(400, one_line(error))
     except Exception as error:  # noqa: BLE001 - one line for the caller, the traceback for the log
         logger.exception("rebuild failed")
-        return _error(500, f"unexpected error: {type(error).__name__}: {error}")
+        return _error(500, one_line(error))
     return Response(bulletin, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="bulletin.xlsx"'})
