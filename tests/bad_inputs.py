@@ -608,6 +608,12 @@ CATALOGUE: list[BadInput] = [
              lambda s: s["Targets"].append(list(s["Targets"][5])) or len(s["Targets"]), sheet="Targets",
              column="Indicator", expected="a unique indicator id"),
     # targets, dates and settings
+    BadInput("RAG override that is not a RAG", E, lambda s: set_cell(s, "Outcomes", rows_of(s, "Outcomes", "Outcome",
+             "O2a")[0], "RAG override", "Purple"), sheet="Outcomes", column="RAG override",
+             expected="blank, R, A or G (Red, Amber, Green), or a split rating such as A/R"),
+    BadInput("RAG override written as words", A, lambda s: [set_cell(s, "Outcomes", rows_of(s, "Outcomes", "Outcome",
+             o)[0], "RAG override", v) for o, v in (("O2a", "green"), ("O1c", "Amber / Red"))] and None,
+             same_results=True),
     BadInput("target date in the past", A, target("VEH", "Target date", "2008-09")),
     BadInput("target date missing for a target", E, target("VEH", "Target date", None), sheet="Targets",
              column="Target date", expected="a month as YYYY-MM or a date"),

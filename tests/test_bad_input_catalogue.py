@@ -65,3 +65,20 @@ def test_case_has_its_defined_outcome(case, demo_sheets, demo_results, tmp_path,
         assert lines == [], lines
     if case.same_results:
         assert results_of(output) == demo_results
+
+
+def test_rag_overrides_written_as_words_reach_the_bulletin_as_letters(demo_sheets, demo_assessment):
+    """'green' and 'Amber / Red' are the seed's G and A/R: the outcome RAGs equal the demo's own."""
+    import copy
+
+    from bad_inputs import rows_of, set_cell
+    from xl_pib.assess import assess
+    from xl_pib.inputs import parse_sheets
+
+    sheets = copy.deepcopy(demo_sheets)
+    for outcome, words in (("O2a", "green"), ("O1c", "Amber / Red")):
+        set_cell(sheets, "Outcomes", rows_of(sheets, "Outcomes", "Outcome", outcome)[0], "RAG override", words)
+    ours = assess(parse_sheets(sheets)).outcomes.set_index("outcome")["rag"]
+    demo = demo_assessment.outcomes.set_index("outcome")["rag"]
+    assert (ours["O2a"], ours["O1c"]) == ("G", "A/R")
+    assert ours.to_dict() == demo.to_dict()

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .. import months, options
+from .. import labels, months, options
 from ..errors import InputError, OptionError
 from ..model import Inputs, Settings
 from .schema import DATA, MSG, OUTCOMES, SETTING_DEFAULTS, SETTINGS, TARGETS, Sheet
@@ -340,6 +340,10 @@ def _outcomes(sheets, known: set[str], notes: list[str]) -> pd.DataFrame:
     for key in ("theme", "outcome", "description", "rag_override", "summary_override"):
         out[key] = _text(frame, key)
     _fail(name, frame, out["outcome"] == "", "Outcome", "an outcome code")
+    override = out["rag_override"].map(_rag_override)
+    _fail(name, frame, override.isna(), "RAG override",
+          "blank, R, A or G (Red, Amber, Green), or a split rating such as A/R", "rag_override")
+    out["rag_override"] = override
     ids = _text(frame, "indicators").map(lambda t: tuple(i.strip() for i in _SPLIT_IDS.split(t) if i.strip()))
     unknown = ids.map(lambda group: next((i for i in group if i not in known), None))
     if unknown.notna().any():
@@ -348,6 +352,19 @@ def _outcomes(sheets, known: set[str], notes: list[str]) -> pd.DataFrame:
                          column="Indicators", got=unknown.iloc[first])
     out["indicators"] = ids
     return out.reset_index(drop=True)
+
+
+_RAG_WORDS = {"r": labels.RED, "red": labels.RED, "a": labels.AMBER, "amber": labels.AMBER,
+              "g": labels.GREEN, "green": labels.GREEN}
+
+
+def _rag_override(text: str) -> str | None:
+    """An analyst's RAG as the bulletin prints it ("green" -> "G", "Amber / Red" -> "A/R"); None if not a RAG.
+    The seed bulletin splits a rating when an outcome's indicators disagree (O1c is "A/R")."""
+    if not text:
+        return ""
+    parts = [_RAG_WORDS.get(part.strip().lower()) for part in text.split("/")]
+    return None if None in parts or len(parts) > 2 else "/".join(parts)
 
 
 def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str, notes: list[str]) -> pd.DataFrame:
