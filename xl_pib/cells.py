@@ -138,3 +138,12 @@ def _plain(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def cell_text(value) -> str:
+    """A cell as an analyst reads it, trimmed: 12.0 -> "12" (a whole number typed as an id), None -> ""."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

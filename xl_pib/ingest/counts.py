@@ -27,11 +27,12 @@ import numpy as np
 import pandas as pd
 
 from .. import months
+from ..cells import cell_text
 from ..errors import InputError
 from .mapping import catalogue
 from .report import Report
 from .result import Ingested
-from .small_tables import cell_text, read_rows
+from .small_tables import read_rows
 
 _NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MM_YYYY = re.compile(r"^(\d{1,2})\s*/\s*(\d{4})$")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cells import cell_text
 from ..errors import InputError
-from .small_tables import cell_text, frame, read_rows
+from .small_tables import frame, read_rows
 
 _VINTAGES = ("21", "11", "01")
 LSOA_HEADERS = ("LSOA code", *(f"LSOA{v}CD" for v in _VINTAGES))

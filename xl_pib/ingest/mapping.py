@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cells import cell_text
 from ..errors import InputError
 from ..inputs.guard import check_input_file
-from .small_tables import cell_text, frame, read_rows
+from .small_tables import frame, read_rows
 
 HERE = Path(__file__).resolve().parent / "mappings"
 

@@ -22,13 +22,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import months
+from ..cells import cell_text
 from ..errors import InputError
 from . import duck
 from .lookup import read_lookup
 from .mapping import CRIME_TYPES, Mapping
 from .report import Report
 from .result import Ingested
-from .small_tables import cell_text
 from .sources import resolve
 
 COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",

@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 
 from .. import months
+from ..cells import cell_text
 from ..errors import InputError
 from ..inputs.guard import check_input_file
 from . import duck
 from .mapping import OFFENCE_CODES, Mapping
 from .report import Report
 from .result import Ingested
-from .small_tables import EXCEL, cell_text, frame, read_rows
+from .small_tables import EXCEL, frame, read_rows
 
 YEAR, QUARTER, CODE, COUNT, DESCRIPTION = ("Financial Year", "Financial Quarter", "Offence Code", "Number of Offences",
                                            "Offence Description")

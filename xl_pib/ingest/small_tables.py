@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..cells import cell_text
 from ..errors import InputError
 from ..inputs.guard import check_input_file
 
@@ -55,15 +56,6 @@ def read_rows(path: str | Path, sheet: str | None = None) -> list[list]:
         return book.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
     text = decode_utf8(path.read_bytes(), path.name)
     return [row for row in csv.reader(io.StringIO(text))]
-
-
-def cell_text(value) -> str:
-    """A cell as trimmed text: 12.0 -> '12', None -> ''."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def frame(rows: list[list], name: str, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import dataclasses
 
 import numpy as np
 
+from ..cells import cell_text
 from ..errors import InputError
 from ..model import Inputs
 from .parse import _gaps
@@ -55,15 +56,6 @@ def check_one_area(inputs: Inputs) -> None:
                          row=int(inputs.data["_row"].iloc[first]), column="Area", got=inputs.data["area"].iloc[first])
 
 
-def _cell_text(value) -> str:
-    """A cell as parse reads text (12.0 -> "12"; None -> "")."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _header_index(rows: list[list], header: str) -> int | None:
     for i, cell in enumerate(rows[0] if rows else []):
         if isinstance(cell, str) and cell.strip().lower() == header.lower():
@@ -80,7 +72,7 @@ def _sheet_for_area(name: str, rows: list[list], area: str, partnership: str) ->
             return rows
         wanted = area.strip().lower()
         def mine(row) -> bool:
-            return _key(_cell_text(row[column]) if column < len(row) else "", partnership) == wanted
+            return _key(cell_text(row[column]) if column < len(row) else "", partnership) == wanted
 
         return [rows[0], *(row for row in rows[1:] if mine(row))]
     if lowered == "settings":

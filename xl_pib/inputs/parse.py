@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import labels, months, options
+from ..cells import cell_text
 from ..errors import InputError, OptionError
 from ..model import Inputs, Settings
 from .schema import DATA, MSG, OUTCOMES, SETTING_DEFAULTS, SETTINGS, TARGETS, Sheet
@@ -146,14 +147,7 @@ def _fail(sheet: str, frame: pd.DataFrame, mask: pd.Series, column: str, expecte
 
 
 def _text(frame: pd.DataFrame, key: str) -> pd.Series:
-    def as_text(value):
-        if value is None or (isinstance(value, float) and value != value):
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
-
-    return _per_distinct(frame[key], as_text, "").astype(str)
+    return _per_distinct(frame[key], cell_text, "").astype(str)
 
 
 def _numbers(sheet: str, frame: pd.DataFrame, key: str, header: str) -> pd.Series:
