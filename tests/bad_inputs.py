@@ -2,7 +2,7 @@
 
 Every case is the demo's input sheets (``xl_pib.demo.demo_sheets``) with one
 thing changed, written to a real file. Each has one defined outcome, which
-``tests/test_bad_input_catalogue.py`` asserts by running ``xl-pib build``:
+``tests/hardening/test_bad_input_catalogue.py`` asserts by running ``xl-pib build``:
 
 - ``error``: exit status 2, one line ``xl-pib: SHEET row R, column 'C': expected ...``
   (a whole-file problem names the file instead of a sheet), nothing written;
@@ -13,7 +13,7 @@ thing changed, written to a real file. Each has one defined outcome, which
 
 The README's "Bad input" table documents these decisions; this file is the
 executable version of it. Row numbers are spreadsheet rows (headers are row 1).
-The cases complement, and do not repeat, the 19 in ``tests/test_cli_bad_input.py``.
+The cases complement, and do not repeat, the 19 in ``tests/cli/test_cli_bad_input.py``.
 """
 
 from __future__ import annotations
@@ -392,7 +392,7 @@ def csv_file(encoding: str):
     return write
 
 
-# The two hostile files are also used by tests/test_hostile_files.py, which measures time and memory.
+# The two hostile files are also used by tests/hardening/test_hostile_files.py, which measures time and memory.
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE worksheet [\n<!ENTITY lol "lol">\n'

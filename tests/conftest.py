@@ -1,4 +1,11 @@
-"""Shared helpers for the engine test suite.
+"""Shared fixtures and helpers for the test suite.
+
+The suite is laid out by layer: ``tests/engine`` (the pure engine, seconds),
+``tests/faces`` (=PIB_ functions, workbooks, Refresh, xlwings Server),
+``tests/cli`` (commands as subprocesses or through ``main``), ``tests/ingest``
+and ``tests/hardening``. Markers say what a test needs: ``libreoffice``
+(added here to every test using the ``soffice`` fixture), ``server`` (a real
+xlwings Server on loopback) and ``slow`` (left out unless ``-m slow``).
 
 The independent oracles (reference data copied from PHEindicatormethods and
 NHSRplotthedots test suites; see tests/data/oracles/SOURCES.md) ship with the
@@ -152,3 +159,10 @@ def demo_template(tmp_path_factory, demo_assessment):
 
     path = tmp_path_factory.mktemp("template") / "pib_bulletin.xlsm"
     return build_template(demo_assessment, path)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs LibreOffice, so ``-m 'not libreoffice'`` leaves them out."""
+    for item in items:
+        if "soffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)

@@ -5,7 +5,7 @@
 Cases tried / rejected with a clear error / handled with a warning / accepted come from the bad-input
 catalogue (tests/bad_inputs.py) run through ``xl-pib build``; hostile files are among them. Unhandled
 exceptions count anything that is not xl-pib's own one-line error, over the catalogue and N fuzzing
-examples of each generator (tests/test_fuzz_inputs.py). Injection attempts are the free-text cells of the
+examples of each generator (tests/hardening/test_fuzz_inputs.py). Injection attempts are the free-text cells of the
 injected demo input found back as text (never a formula) in all four kinds of output; edits are the random
 analyst edits still in place after two headless refreshes.
 """
@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "hardening"))
 
 from bad_inputs import CATALOGUE, available, build, inject  # noqa: E402
 

@@ -35,6 +35,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from .atomic import replacing
+from .errors import UsageError
 
 REPORT = "batch_report.csv"
 INPUT_SUFFIXES = (".xlsx", ".xlsm")
@@ -46,10 +47,6 @@ GRACE_SECONDS = 20.0
 MAX_CHUNK = 4
 
 BUILT, FAILED, INTERRUPTED = "built", "failed", "interrupted"
-
-
-class BatchUsageError(Exception):
-    """A batch that cannot start (wrong folders, clashing names); reported as one line, exit 2."""
 
 
 @dataclass(frozen=True)
@@ -88,21 +85,21 @@ def plan(input_dir: Path, output_dir: Path, pdf: bool, values: bool) -> list[Pat
     from .build import output_suffix, refreshes
 
     if not input_dir.is_dir():
-        raise BatchUsageError(f"{input_dir} is not a folder of input workbooks")
+        raise UsageError(f"{input_dir} is not a folder of input workbooks")
     if output_dir.exists() and output_dir.resolve() == input_dir.resolve():
-        raise BatchUsageError("the output folder must not be the input folder (bulletins would be read as inputs)")
+        raise UsageError("the output folder must not be the input folder (bulletins would be read as inputs)")
     sources = input_files(input_dir)
     if not sources:
-        raise BatchUsageError(f"no input workbooks (.xlsx, .xlsm) in {input_dir}")
+        raise UsageError(f"no input workbooks (.xlsx, .xlsm) in {input_dir}")
     seen: dict[str, Path] = {}
     for source in sources:
         name = (source.stem + output_suffix(source, values)).lower()
         if name in seen:
-            raise BatchUsageError(f"{seen[name].name} and {source.name} would both be written as "
+            raise UsageError(f"{seen[name].name} and {source.name} would both be written as "
                                   f"{source.stem}{output_suffix(source, values)}; rename one of them")
         seen[name] = source
     if pdf and any(refreshes(s, values) for s in sources):
-        raise BatchUsageError("--pdf needs --values for live .xlsm inputs: the PDF is made from the static bulletin")
+        raise UsageError("--pdf needs --values for live .xlsm inputs: the PDF is made from the static bulletin")
     return sources
 
 

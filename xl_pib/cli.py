@@ -11,11 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+from .errors import UsageError
+
 EXIT_INPUT = 2
 
-
-class UsageError(Exception):
-    """A command-line combination that cannot work; reported like argparse's own errors."""
 
 
 class Timer:
@@ -100,12 +99,9 @@ def cmd_demo(args, timer: Timer) -> int:
 
 
 def cmd_batch(args, timer: Timer) -> int:
-    from .batch import BatchUsageError, run
+    from .batch import run
 
-    try:
-        return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values)
-    except BatchUsageError as error:
-        raise UsageError(str(error)) from None
+    return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values)
 
 
 def _positive_int(text: str) -> int:
@@ -124,16 +120,13 @@ def cmd_ingest(args, timer: Timer) -> int:
     from .ingest import commands
 
     timer.mark("imports")
-    try:
-        if args.source == "police-uk":
-            text = commands.police_uk(args.paths, args.lookup, args.mapping, args.output, args.into)
-        elif args.source == "recorded-crime":
-            text = commands.recorded_crime(args.files, args.mapping, args.populations, args.area, args.group,
-                                           args.output)
-        else:
-            text = commands.counts(args.file, args.into, args.output)
-    except commands.UsageProblem as problem:
-        raise UsageError(str(problem)) from None
+    if args.source == "police-uk":
+        text = commands.police_uk(args.paths, args.lookup, args.mapping, args.output, args.into)
+    elif args.source == "recorded-crime":
+        text = commands.recorded_crime(args.files, args.mapping, args.populations, args.area, args.group,
+                                       args.output)
+    else:
+        text = commands.counts(args.file, args.into, args.output)
     timer.mark("ingest")
     print(text)
     return 0

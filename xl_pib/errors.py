@@ -7,6 +7,14 @@ class PibError(Exception):
     """Base class for every error xl-pib reports to a user."""
 
 
+class UsageError(PibError):
+    """A command-line combination or server setting that cannot work (exit status 2).
+
+    The CLI, batch, ingest and serve all raise this one class; it is reported
+    like argparse's own errors, as ``xl-pib: <message>``.
+    """
+
+
 class OptionError(PibError, ValueError):
     """An argument of a measure is outside the values it accepts."""
 

@@ -26,7 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .cli import UsageError
+from .errors import UsageError
 
 # Environment variables read by xl-pib's server, with their defaults (documented in the README).
 SETTINGS = {

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from . import mapping as mappings
 from .result import Ingested
 
 OUTPUTS = (".xlsx", ".xlsm", ".csv")
 
 
-class UsageProblem(ValueError):
-    """Options that cannot work together (reported like argparse's errors)."""
-
-
 def _check_output(output: str, into: str | None, allow_into: bool = True) -> None:
     suffix = Path(output).suffix.lower()
     if into is not None:
         if not allow_into:
-            raise UsageProblem("--into is not available for this source")
+            raise UsageError("--into is not available for this source")
         if suffix != Path(into).suffix.lower():
-            raise UsageProblem(f"--into writes a workbook like {Path(into).name}: use -o NAME{Path(into).suffix}")
+            raise UsageError(f"--into writes a workbook like {Path(into).name}: use -o NAME{Path(into).suffix}")
     elif suffix not in (".xlsx", ".csv"):
-        raise UsageProblem("write the counts as .xlsx or .csv (use -o NAME.xlsx or -o NAME.csv)")
+        raise UsageError("write the counts as .xlsx or .csv (use -o NAME.xlsx or -o NAME.csv)")
 
 
 def _write(ingested: Ingested, output: str, into: str | None) -> list[Path]:
@@ -58,9 +54,9 @@ def recorded_crime(files: list[str], mapping: str | None, populations: str | Non
 
     _check_output(output, None)
     if (area is None) != (group is None):
-        raise UsageProblem("--area and --group go together (the area and its most similar group)")
+        raise UsageError("--area and --group go together (the area and its most similar group)")
     if group is not None and populations is None:
-        raise UsageProblem("the MSG sheet needs --populations POP.csv (Area, Population)")
+        raise UsageError("the MSG sheet needs --populations POP.csv (Area, Population)")
     chosen = mappings.load(mappings.OFFENCE_CODES, mapping)
     return _finish(ingest(files, chosen, populations, area, group), output, None)
 
@@ -72,4 +68,4 @@ def counts(path: str, into: str | None, output: str) -> str:
     return _finish(ingest(path, into), output, into)
 
 
-__all__ = ["police_uk", "recorded_crime", "counts", "UsageProblem", "InputError"]
+__all__ = ["police_uk", "recorded_crime", "counts", "UsageError", "InputError"]

@@ -20,7 +20,7 @@ import pytest
 from bad_inputs import BILLION_LAUGHS, demo_input, lying_zip_bomb, xml_bomb, zip_bomb
 
 SECONDS, MEGABYTES = 5.0, 300.0
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 MEASURE = r"""

@@ -31,7 +31,7 @@ from xl_pib.cli import main
 from xl_pib.inputs import parse_sheets
 from xl_pib.inputs.schema import INPUT_SHEETS
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = REPO_ROOT / "workbook" / "pib_bulletin.xlsm"
 MACRO_ENABLED = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 INPUT_NAMES = [s.name for s in INPUT_SHEETS]

@@ -29,7 +29,7 @@ from xl_pib.demo import write_demo_input
 from xl_pib.inputs import parse_sheets, read_workbook, split_areas
 from xl_pib.xlsx import write_sheets
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _generator():

@@ -127,7 +127,7 @@ def test_workbook_output_has_data_and_the_mapping_sheet_with_text_kept_as_text(d
     data = book.get_sheet_by_name("Data").to_python()
     assert data[0] == ["Month", "Indicator", "Value"]
     assert {type(r[0]).__name__ for r in data[1:]} == {"date"}
-    with open(Path(__file__).resolve().parents[1] / "xl_pib/ingest/mappings/police_uk_mapping.csv",
+    with open(Path(__file__).resolve().parents[2] / "xl_pib/ingest/mappings/police_uk_mapping.csv",
               encoding="utf-8") as handle:
         shipped = list(csv.reader(handle))
     assert book.get_sheet_by_name("Mapping").to_python() == shipped

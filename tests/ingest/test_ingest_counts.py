@@ -122,7 +122,7 @@ def test_the_readme_ingest_example_runs(tmp_path):
     import subprocess
     import sys
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## Ingest")[1].split("\n## ")[0]
     block = next(b for b in re.findall(r"```bash\n(.*?)```", section, flags=re.S) if "ingest counts out/" in b)
     for line in block.strip().splitlines():

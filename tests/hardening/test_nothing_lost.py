@@ -34,7 +34,7 @@ from xl_pib.bulletin import refresh as ranges
 from xl_pib.bulletin import summary
 from xl_pib.inputs.schema import INPUT_SHEETS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EDITS = 100
 INPUT_NAMES = {s.name for s in INPUT_SHEETS}
 

@@ -40,7 +40,9 @@ from xl_pib import serve  # noqa: E402
 from xl_pib.assess import KEY_FIGURES, RESULTS_COLUMNS  # noqa: E402
 from xl_pib.cli import main  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 WORKBOOK = ROOT / "workbook" / "pib_bulletin.xlsm"
 TOKEN = "test-token-for-loopback-only"

@@ -20,7 +20,7 @@ from xl_pib.assess import assess
 from xl_pib.demo import HERE, demo_sheets, write_demo_input
 from xl_pib.inputs import parse_sheets, read_workbook
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 # Our indicator ids, in the order of the rows of the figures CSV (and of the Targets sheet).
 IDS = [
