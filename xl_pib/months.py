@@ -7,41 +7,95 @@ the target date" (N) are plain subtractions and vectorise over arrays.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
 import numpy as np
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2})(?:[T ][0-9:.]+)?)?\s*$")
+# The one month grammar of every face: Settings, Targets, Data, counts files and =PIB_ arguments.
+ACCEPTED = "YYYY-MM, MM/YYYY, Mar-10, Mar 2010, March 2010, 2010-03-01 or a date"
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2})(?:[T ][0-9:.]+)?)?$")
+_MM_YYYY = re.compile(r"^(\d{1,2})\s*/\s*(\d{4})$")
+_DD_MM_YYYY = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})$")  # UK dates, as Excel writes them in CSV
+_NAME_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/']*(\d{2}|\d{4})$")
+_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 class NotAMonth(ValueError):
-    """Raised by :func:`parse` with a message saying what a month looks like."""
+    """Raised by :func:`parse`; the message echoes the value and lists the accepted forms.
+
+    ``expected`` completes "expected ..." in an input error naming the cell.
+    """
+
+    def __init__(self, message: str, expected: str):
+        super().__init__(message)
+        self.expected = expected
 
 
 def from_year_month(year: int, month: int) -> int:
     return year * 12 + (month - 1)
 
 
-def parse(value) -> int:
-    """Read a month from a cell: ``YYYY-MM``, an ISO date, a date, or an Excel date serial."""
+# Months outside these years are typing mistakes (Excel's own dates start in 1900), and a month
+# axis running to them would be thousands of years long.
+FIRST, LAST = from_year_month(1900, 1), from_year_month(2199, 12)
+RANGE = "between 1900-01 and 2199-12"
+
+
+def _not_a_month(value) -> NotAMonth:
+    return NotAMonth(f"{value!r} is not a month: write it as {ACCEPTED}", f"a month ({ACCEPTED})")
+
+
+def _from_text(text: str) -> int | None:
+    match = _ISO.match(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return from_year_month(int(match.group(1)), int(match.group(2)))
+    for pattern, year_group, month_group in ((_MM_YYYY, 2, 1), (_DD_MM_YYYY, 3, 2)):
+        match = pattern.match(text)
+        if match and 1 <= int(match.group(month_group)) <= 12:
+            return from_year_month(int(match.group(year_group)), int(match.group(month_group)))
+    match = _NAME_YEAR.match(text)
+    if match:
+        word = match.group(1).lower()
+        number = next((n for name, n in _NAMES.items() if name.startswith(word)), None)  # Apr, Sept, April
+        if number is not None:
+            year = int(match.group(2))
+            if len(match.group(2)) == 2:  # Mar-10 is March 2010, Apr-97 April 1997
+                year += 2000 if year < 70 else 1900
+            return from_year_month(year, number)
+    return None
+
+
+def _parse(value) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
         return from_year_month(value.year, value.month)
     if isinstance(value, np.datetime64):
-        return parse(value.astype("datetime64[D]").item())
+        return _parse(value.astype("datetime64[D]").item())
     if hasattr(value, "year") and hasattr(value, "month"):  # pandas.Timestamp
         return from_year_month(int(value.year), int(value.month))
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         # Excel stores dates as day serials; a cell that lost its date format arrives so.
         if value == value and 367 <= value < 2958466:
-            return parse(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
-        raise NotAMonth(f"not a month: {value!r}")
+            return _parse(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        raise _not_a_month(value)
     if isinstance(value, str):
-        match = _ISO.match(value)
-        if match and 1 <= int(match.group(2)) <= 12:
-            return from_year_month(int(match.group(1)), int(match.group(2)))
-    raise NotAMonth(f"not a month: {value!r}")
+        found = _from_text(value.strip())
+        if found is not None:
+            return found
+    raise _not_a_month(value)
+
+
+def parse(value) -> int:
+    """Read a month from a cell in any of the :data:`ACCEPTED` forms, or an Excel date serial.
+
+    Months outside 1900-01 .. 2199-12 are refused as typing mistakes.
+    """
+    month = _parse(value)
+    if not FIRST <= month <= LAST:
+        raise NotAMonth(f"{value!r} is not a month {RANGE}", f"a month {RANGE}")
+    return month
 
 
 def to_date(month) -> dt.date:

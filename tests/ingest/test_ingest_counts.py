@@ -13,24 +13,7 @@ import pytest
 from xl_pib import months
 from xl_pib.cli import main
 from xl_pib.demo import write_demo_input
-from xl_pib.ingest.counts import parse_month
 from xl_pib.inputs import read_workbook
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("2007-04", "2007-04"), ("04/2007", "2007-04"), ("4/2007", "2007-04"), ("Apr-07", "2007-04"),
-    ("April 2007", "2007-04"), ("apr 2007", "2007-04"), ("Sept-09", "2009-09"), ("Dec-69", "2069-12"),
-    ("Jan-70", "1970-01"), ("15/04/2007", "2007-04"), ("2007-04-01", "2007-04"),
-    (dt.datetime(2007, 4, 1), "2007-04"), (dt.date(2007, 4, 30), "2007-04"), (39173.0, "2007-04"),
-])
-def test_month_spellings(text, expected):
-    assert months.iso(parse_month(text)) == expected
-
-
-@pytest.mark.parametrize("text", ["Apx-07", "13/2007", "2007", "Aprils 2007", "", "Ma-07"])
-def test_not_months(text):
-    with pytest.raises(months.NotAMonth):
-        parse_month(text)
 
 
 def run(capsys, *args):

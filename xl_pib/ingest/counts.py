@@ -18,9 +18,6 @@ two-digit years are 1970-2069. The table is small, so it is read whole
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from pathlib import Path
 
 import numpy as np
@@ -34,32 +31,7 @@ from .report import Report
 from .result import Ingested
 from .small_tables import read_rows
 
-_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MM_YYYY = re.compile(r"^(\d{1,2})\s*/\s*(\d{4})$")
-_DD_MM_YYYY = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})$")
-_NAME_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/']*(\d{2}|\d{4})$")
 MONTH_HEADERS = ("month", "date", "period")
-
-
-def parse_month(value) -> int:
-    """One cell as a month index; raises :class:`months.NotAMonth`."""
-    if isinstance(value, (dt.date, dt.datetime, int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return months.parse(value)
-    text = cell_text(value)
-    for pattern, year_group, month_group in ((_MM_YYYY, 2, 1), (_DD_MM_YYYY, 3, 2)):
-        match = pattern.match(text)
-        if match and 1 <= int(match.group(month_group)) <= 12:
-            return months.from_year_month(int(match.group(year_group)), int(match.group(month_group)))
-    match = _NAME_YEAR.match(text)
-    if match:
-        word = match.group(1).lower()
-        number = next((n for name, n in _NAMES.items() if name.startswith(word)), None)  # Apr, Sept, April
-        if number is not None:
-            year = int(match.group(2))
-            if len(match.group(2)) == 2:
-                year += 2000 if year < 70 else 1900
-            return months.from_year_month(year, number)
-    return months.parse(text)
 
 
 def _months(values: pd.Series, rows: pd.Series, name: str, header: str) -> np.ndarray:
@@ -68,9 +40,9 @@ def _months(values: pd.Series, rows: pd.Series, name: str, header: str) -> np.nd
     parsed = np.empty(len(uniques), dtype=np.int64)
     for code, value in enumerate(uniques):
         try:
-            parsed[code] = parse_month(value)
+            parsed[code] = months.parse(value)
         except months.NotAMonth:
-            raise InputError(name, "a month such as 2007-04, 04/2007, Apr-07, April 2007 or a date",
+            raise InputError(name, f"a month ({months.ACCEPTED})",
                              row=int(rows.iloc[int(np.flatnonzero(codes == code)[0])]), column=header,
                              got=value) from None
     if (codes < 0).any():
