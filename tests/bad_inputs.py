@@ -484,7 +484,8 @@ def soffice_available() -> bool:
 # --- the catalogue ----------------------------------------------------------------------------------
 
 E, W, A = "error", "warning", "accepted"
-FRACTION = "a fraction between 0 and 1 for a percentage measure (23% is 0.23)"
+FRACTION = "a fraction between 0 and 1 (23% is 0.23) for a percentage measure"
+MONTH = f"a month ({months.ACCEPTED})"
 
 CATALOGUE: list[BadInput] = [
     # whole files
@@ -543,8 +544,11 @@ CATALOGUE: list[BadInput] = [
     BadInput("merged Section cells in Targets", W, write=merge_sections, same_results=True,
              expected="Targets: merged cells C"),
     # months
-    BadInput("month as text 'November 2009'", E, data_cell("VEH", 30, "Month", "November 2009"), sheet="Data",
-             column="Month", expected="a month as YYYY-MM or a date"),
+    BadInput("month misspelt 'Novmber 2009'", E, data_cell("VEH", 30, "Month", "Novmber 2009"), sheet="Data",
+             column="Month", expected=MONTH),
+    BadInput("months written 'November 2009'", A, every_month(lambda d: d.strftime("%B %Y")), same_results=True),
+    BadInput("months written MM/YYYY", A, every_month(lambda d: d.strftime("%m/%Y")), same_results=True),
+    BadInput("months written 'Nov-09'", A, every_month(lambda d: d.strftime("%b-%y")), same_results=True),
     BadInput("months as Excel serial numbers", A, every_month(serial), same_results=True),
     BadInput("months as real dates", A, every_month(lambda d: d), same_results=True),
     BadInput("Latest month as an Excel serial number", A, setting("Latest month", serial(dt.date(2009, 11, 1))),
@@ -579,8 +583,10 @@ CATALOGUE: list[BadInput] = [
              sheet="Targets", column="Current override", expected=FRACTION),
     BadInput("percentage typed as '23%'", A, month_text_percent, same_results=True),
     BadInput("reduction given 0-100", E, target("VEH", "Target amount", 5), sheet="Targets", column="Target amount",
-             expected="the reduction or increase as a fraction between 0 and 1 (a 5% reduction is 0.05)"),
-    BadInput("Confidence given as 95", A, setting("Confidence", 95), same_results=True),
+             expected="the reduction or increase as a fraction of at least 0 and below 1 (a 4% reduction is 0.04)"),
+    BadInput("Confidence given as 95", E, setting("Confidence", 95), sheet="Settings", column="Value",
+             expected="a valid Confidence setting (confidence must be between 0 and 1, such as 0.95 for 95%"),
+    BadInput("Confidence given as '95%'", A, setting("Confidence", "95%"), same_results=True),
     BadInput("Band fraction given as 10", E, setting("Band fraction", 10), sheet="Settings", column="Value",
              expected="a valid Band fraction setting (Band fraction must be at least 0 and below 1"),
     BadInput("text 'inf' as a number", E, data_cell("VEH", 5, "Value", "inf"), sheet="Data", column="Value",
@@ -589,9 +595,10 @@ CATALOGUE: list[BadInput] = [
              expected="a number"),
     # zero denominators and baselines
     BadInput("zero denominator", E, data_cell("NI17", 4, "Denominator", 0), sheet="Data", column="Denominator",
-             expected="a denominator above 0 for a percentage measure"),
+             expected="a number above 0 for a percentage measure"),
     BadInput("zero Rate per", E, target("NI49_1", "Rate per", 0), sheet="Targets", column="Rate per",
-             expected="a number such as 100000 for a rate measure"),
+             expected="a number above 0, such as 100000 (a rate per 100,000) for a rate measure"),
+    BadInput("blank Rate per for a rate (per 100,000)", A, target("NI49_1", "Rate per", None), same_results=True),
     BadInput("zero Population for a rate", E, target("NI49_1", "Population", 0), sheet="Targets",
              column="Population", expected="a population above 0 for a rate measure"),
     BadInput("zero MSG population", E,
@@ -616,7 +623,7 @@ CATALOGUE: list[BadInput] = [
              same_results=True),
     BadInput("target date in the past", A, target("VEH", "Target date", "2008-09")),
     BadInput("target date missing for a target", E, target("VEH", "Target date", None), sheet="Targets",
-             column="Target date", expected="a month as YYYY-MM or a date"),
+             column="Target date", expected=MONTH),
     BadInput("baseline end after the latest month", W, target("VEH", "Baseline end", "2010-03"),
              expected="VEH: Baseline needs 12 months of data to 2010-03"),
     BadInput("setting given twice", E, repeat_setting, sheet="Settings", column="Setting",
@@ -644,7 +651,7 @@ CATALOGUE: list[BadInput] = [
              write=write_sparse, same_results=True),
     BadInput("million-row Data sheet with a bad month in row 1,000,000", E,
              stray_note_at_row("Month", "end of extract"), write=write_sparse, sheet="Data", column="Month",
-             expected="a month as YYYY-MM or a date"),
+             expected=MONTH),
     # text
     # Excel stores a control character as _x0007_, which readers turn back into the character.
     BadInput("control character in a name", E, target("VEH", "Name", "Vehicle_x0007_Crime"), sheet="Targets",

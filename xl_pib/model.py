@@ -10,22 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-
-@dataclass(frozen=True)
-class Settings:
-    partnership: str
-    latest_month: int  # months.parse index of the last complete month of data
-    title: str = ""
-    report_reference: str = ""
-    author: str = ""
-    commissioner: str = ""
-    publisher: str = ""
-    security_marking: str = ""
-    band_fraction: float = 0.1
-    expected_method: str = "xmr"
-    trend_window: int = 24
-    confidence: float = 0.95
-    outcome_rule: str = "worst"
+from .settings import Settings
 
 
 @dataclass(frozen=True)

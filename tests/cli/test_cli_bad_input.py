@@ -19,8 +19,12 @@ from typing import Callable
 
 import pytest
 
+from xl_pib import months
 from xl_pib.cli import main
 from xl_pib.xlsx import write_sheets
+
+
+MONTH = f"a month ({months.ACCEPTED})"
 
 
 def write_input(sheets: dict, path: Path) -> Path:
@@ -105,7 +109,7 @@ def _blank_row_then_bad_month(sheets):
     rows = sheets["Data"]
     i = index_of(rows, "Indicator", "SAC", 5)
     rows.insert(i, [None] * len(rows[0]))
-    set_cell(sheets, "Data", i + 1, "Month", "Nov 2009")
+    set_cell(sheets, "Data", i + 1, "Month", "Nov 20O9")
     return i + 2
 
 
@@ -116,12 +120,12 @@ CASES = [
          "a column headed 'Measure'"),
     Case("missing column Data Value", _drop_column("Data", "Value"), "Data", "Value", "a column headed 'Value'"),
     _cell_case("Data month not a month", "Data", "Month", "Indicator", "VEH", "2009-13",
-               "a month as YYYY-MM or a date", nth=7),
+               MONTH, nth=7),
     _cell_case("Targets baseline end not a month", "Targets", "Baseline end", "Indicator", "VEH", "March",
-               "a month as YYYY-MM or a date"),
+               MONTH),
     _cell_case("Targets target date not a month", "Targets", "Target date", "Indicator", "DB", "soon",
-               "a month as YYYY-MM or a date"),
-    Case("blank row counted", _blank_row_then_bad_month, "Data", "Month", "a month as YYYY-MM or a date"),
+               MONTH),
+    Case("blank row counted", _blank_row_then_bad_month, "Data", "Month", MONTH),
     _cell_case("Data text for number", "Data", "Value", "Indicator", "VEH", "lots", "a number", nth=3),
     _cell_case("Targets text for number", "Targets", "Target amount", "Indicator", "SAC", "five", "a number"),
     _cell_case("MSG text for number", "MSG", "Count", "Indicator", "VEH", "many", "a number", nth=2),

@@ -34,9 +34,17 @@ def test_z_value_matches_scipy_norm_ppf(conf):
     assert intervals.z_value(conf) == pytest.approx(norm.ppf(1 - (1 - conf) / 2), rel=1e-12)
 
 
-@pytest.mark.parametrize("spelling", [0.95, 95, "95%", "0.95", " 95 "])
+@pytest.mark.parametrize("spelling", [0.95, "95%", "0.95", " 0.95 "])
 def test_z_value_reads_confidence_spellings(spelling):
     assert intervals.z_value(spelling) == pytest.approx(norm.ppf(0.975), rel=1e-12)
+
+
+@pytest.mark.parametrize("level", [95, 1, 1.5, 0, -0.5, "95", float("inf")])
+def test_a_confidence_level_outside_0_and_1_is_an_error_not_a_percentage(level):
+    from xl_pib.errors import OptionError
+
+    with pytest.raises(OptionError, match="between 0 and 1"):
+        intervals.z_value(level)
 
 
 # --- Byar's and Wilson: phe_byars_wilson.csv ----------------------------------------

@@ -15,8 +15,10 @@ import pandas as pd
 from .. import labels, months, options
 from ..cells import cell_text
 from ..errors import InputError, OptionError
-from ..model import Inputs, Settings
-from .schema import DATA, MSG, OUTCOMES, SETTING_DEFAULTS, SETTINGS, TARGETS, Sheet
+from ..model import Inputs
+from ..settings import Settings
+from .schema import DATA, MSG, OUTCOMES, SETTINGS, TARGETS, Sheet
+from .schema import column as schema_column
 
 _SPLIT_IDS = re.compile(r"[,;]")
 
@@ -24,10 +26,6 @@ _SPLIT_IDS = re.compile(r"[,;]")
 # (XML 1.0 forbids control characters other than tab, line feed and carriage return).
 EXCEL_TEXT_LIMIT = 32767
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Months outside these years are typing mistakes (Excel's own dates start in 1900), and a month
-# axis running to them would be thousands of years long.
-FIRST_MONTH, LAST_MONTH = months.from_year_month(1900, 1), months.from_year_month(2199, 12)
-MONTH_RANGE = "between 1900-01 and 2199-12"
 
 
 # --- sheets and tables ------------------------------------------------------------
@@ -137,8 +135,9 @@ def _table(name: str, rows: list[list], spec: Sheet, notes: list[str] | None = N
 
 def _fail(sheet: str, frame: pd.DataFrame, mask: pd.Series, column: str, expected: str, key: str | None = None):
     """Raise for the first row where ``mask`` holds."""
+    mask = np.asarray(mask, dtype=bool)
     if mask.any():
-        first = int(np.flatnonzero(mask.to_numpy())[0])
+        first = int(np.flatnonzero(mask)[0])
         got = frame[key].iloc[first] if key else None
         raise InputError(sheet, expected, row=int(frame["_row"].iloc[first]), column=column, got=got)
 
@@ -173,17 +172,14 @@ def _numbers(sheet: str, frame: pd.DataFrame, key: str, header: str) -> pd.Serie
 
 def _months(sheet: str, frame: pd.DataFrame, key: str, header: str, required: bool = True) -> pd.Series:
     """Month indices (float, NaN for blank where allowed)."""
-    expected = "a month as YYYY-MM or a date"
     if required:
-        _fail(sheet, frame, frame[key].isna(), header, expected)
+        _fail(sheet, frame, frame[key].isna(), header, f"a month ({months.ACCEPTED})")
     try:
         parsed = months.parse_many(frame[key].to_numpy())
     except months.NotAMonth as error:
-        raise InputError(sheet, expected, row=int(frame["_row"].iloc[error.index]), column=header,
+        raise InputError(sheet, error.expected, row=int(frame["_row"].iloc[error.index]), column=header,
                          got=frame[key].iloc[error.index]) from None
-    parsed = pd.Series(parsed, index=frame.index)
-    _fail(sheet, frame, (parsed < FIRST_MONTH) | (parsed > LAST_MONTH), header, f"a month {MONTH_RANGE}", key)
-    return parsed
+    return pd.Series(parsed, index=frame.index)
 
 
 def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tuple[str, ...],
@@ -200,64 +196,33 @@ def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tu
 
 
 def _settings(sheets, notes: list[str]) -> Settings:
+    """The Settings sheet, read and validated by each setting's own declaration (xl_pib.settings)."""
     name, rows = _find(sheets, SETTINGS)
     frame = _table(name, rows, SETTINGS, notes)
     keys = _text(frame, "setting").str.lower()
     _fail(name, frame, (keys != "") & keys.duplicated(), "Setting", "each setting once (this one is repeated)",
           "setting")
     found = {k: (frame["value"].iloc[i], int(frame["_row"].iloc[i])) for i, k in enumerate(keys) if k}
-    unknown = [(k, row) for k, (_, row) in found.items() if k not in SETTING_DEFAULTS]
+    specs = Settings.specs()
+    known = {spec.key for spec in specs}
+    unknown = [(k, row) for k, (_, row) in found.items() if k not in known]
     if unknown:
         notes.append(f"{name}: " + "; ".join(f"row {row}: unknown setting '{k}' ignored" for k, row in unknown) +
-                     " (the settings are " + ", ".join(label for label, _ in SETTING_DEFAULTS.values()) + ")")
+                     " (the settings are " + ", ".join(spec.label for spec in specs) + ")")
     values = {}
-    for key, (label, default) in SETTING_DEFAULTS.items():
-        value, row = found.get(key, (None, None))
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if default is None:
-                where = {"row": row, "column": "Value"} if row else {"column": "Setting"}
-                raise InputError(name, f"a '{label}' setting", **where)
-            values[key] = default
-            continue
+    for spec in specs:
+        value, row = found.get(spec.key, (None, None))
         try:
-            values[key] = _setting(key, value)
-        except (OptionError, months.NotAMonth) as error:
+            values[spec.name] = spec.read(value)
+        except months.NotAMonth as error:
+            raise InputError(name, error.expected, row=row, column="Value", got=value) from None
+        except OptionError as error:
             # Option messages are sentences ("Trend window must be ..."); they follow "expected" as a reason.
-            reason = str(error)
-            expected = reason if reason.startswith("a ") else f"a valid {label} setting ({reason})"
-            raise InputError(name, expected, row=row, column="Value") from None
-    return Settings(
-        partnership=values["partnership"], latest_month=values["latest month"],
-        title=values["title"], report_reference=values["report reference"], author=values["author"],
-        commissioner=values["commissioner"], publisher=values["publisher"],
-        security_marking=values["security marking"], band_fraction=values["band fraction"],
-        expected_method=values["expected level method"], trend_window=values["trend window"],
-        confidence=values["confidence"], outcome_rule=values["outcome rag rule"],
-    )
-
-
-def _setting(key: str, value):
-    if key == "latest month":
-        try:
-            month = months.parse(value)
-        except months.NotAMonth:
-            raise OptionError("a month as YYYY-MM or a date") from None
-        if not FIRST_MONTH <= month <= LAST_MONTH:
-            raise OptionError(f"a month {MONTH_RANGE}")
-        return month
-    if key == "band fraction":
-        return options.fraction("Band fraction", value, 0.1)
-    if key == "expected level method":
-        return options.choice("Expected level method", value, options.EXPECTED_METHODS)
-    if key == "trend window":
-        return options.positive_int("Trend window", value, 24, minimum=12)
-    if key == "confidence":
-        return options.confidence(value)
-    if key == "outcome rag rule":
-        return options.choice("Outcome RAG rule", value, options.OUTCOME_RULES)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+            raise InputError(name, f"a valid {spec.label} setting ({error})", row=row, column="Value") from None
+        if values[spec.name] is None:
+            where = {"row": row, "column": "Value"} if row else {"column": "Setting"}
+            raise InputError(name, f"a '{spec.label}' setting", **where)
+    return Settings(**values)
 
 
 _RESERVED_SHEETS = {"executive summary", "appendices", "metadata", "results", "chart data", "xlwings.conf",
@@ -285,17 +250,19 @@ def _targets(sheets, notes: list[str]) -> pd.DataFrame:
     _fail(name, frame, bad_sheet_name.notna(), "Section", "a section name that can be a sheet name "
           "(at most 31 characters, none of : \\ / ? * [ ], and not a name the bulletin uses itself)", "section")
     out["measure"] = _choices(name, frame, "measure", "Measure", options.MEASURES, None)
-    out["direction"] = _choices(name, frame, "direction", "Direction", options.DIRECTIONS, "down")
+    out["direction"] = _choices(name, frame, "direction", "Direction", options.DIRECTIONS,
+                                schema_column(TARGETS, "direction").default)
     out["baseline_period"] = _text(frame, "baseline_period")
     out["baseline_end"] = _months(name, frame, "baseline_end", "Baseline end")
-    out["target_type"] = _choices(name, frame, "target_type", "Target type", options.TARGET_TYPES, "none")
+    out["target_type"] = _choices(name, frame, "target_type", "Target type", options.TARGET_TYPES,
+                                  schema_column(TARGETS, "target_type").default)
     has_target = out["target_type"] != "none"
     against = ((out["direction"] == "up") & (out["target_type"] == "reduction_pct")) | \
               ((out["direction"] == "down") & (out["target_type"] == "increase_pct"))
     _fail(name, frame, against, "Target type", "a target type that agrees with the Direction (reduction_pct for "
           "'down', increase_pct for 'up')", "target_type")
     out["target_date"] = _months(name, frame, "target_date", "Target date", required=False)
-    _fail(name, frame, has_target & out["target_date"].isna(), "Target date", "a month as YYYY-MM or a date")
+    _fail(name, frame, has_target & out["target_date"].isna(), "Target date", f"a month ({months.ACCEPTED})")
     early = out["target_date"] < out["baseline_end"]
     _fail(name, frame, early, "Target date", "a month on or after the baseline end", "target_date")
     numeric = {"baseline": "Baseline", "target_amount": "Target amount", "target_value": "Target value",
@@ -303,25 +270,27 @@ def _targets(sheets, notes: list[str]) -> pd.DataFrame:
                "current_denominator": "Current denominator", "baseline_denominator": "Baseline denominator"}
     for key, header in numeric.items():
         out[key] = _numbers(name, frame, key, header)
+    out["rate_per"] = out["rate_per"].fillna(schema_column(TARGETS, "rate_per").default)
     for key, header in numeric.items():
-        _fail(name, frame, out[key] < 0, header, "a number of 0 or more", key)
-    share = out["target_type"].isin(["reduction_pct", "increase_pct"]) & ((out["target_amount"] > 1))
-    _fail(name, frame, share, "Target amount", "the reduction or increase as a fraction between 0 and 1 "
-          "(a 5% reduction is 0.05)", "target_amount")
+        _fail(name, frame, options.NON_NEGATIVE.bad(out[key]), header, options.NON_NEGATIVE.what, key)
+    share = out["target_type"].isin(["reduction_pct", "increase_pct"]) & options.SHARE.bad(out["target_amount"])
+    _fail(name, frame, share, "Target amount", options.SHARE.what, "target_amount")
     needs_amount = out["target_type"].isin(["reduction_pct", "increase_pct", "level"]) & out["target_value"].isna()
     _fail(name, frame, needs_amount & out["target_amount"].isna(), "Target amount",
           "a number (the reduction or increase as a fraction, or the level)")
     rate = out["measure"] == "rate"
-    _fail(name, frame, rate & ~(out["population"] > 0), "Population", "a population above 0 for a rate measure")
-    _fail(name, frame, rate & ~(out["rate_per"] > 0), "Rate per", "a number such as 100000 for a rate measure")
+    _fail(name, frame, rate & ~(out["population"] > 0), "Population", f"{options.POPULATION.what} for a rate measure",
+          "population")
+    _fail(name, frame, rate & options.PER.bad(out["rate_per"]), "Rate per", f"{options.PER.what} for a rate measure",
+          "rate_per")
     percentage = out["measure"] == "percentage"
     level = out["target_type"] == "level"
     fractions = {"baseline": ("Baseline", percentage), "target_value": ("Target value", percentage),
                  "target_amount": ("Target amount", percentage & level),
                  "current_override": ("Current override", percentage)}
     for key, (header, applies) in fractions.items():
-        outside = applies & ((out[key] < 0) | (out[key] > 1))
-        _fail(name, frame, outside, header, "a fraction between 0 and 1 for a percentage measure (23% is 0.23)", key)
+        _fail(name, frame, applies & options.FRACTION.bad(out[key]), header,
+              f"{options.FRACTION.what} for a percentage measure", key)
     for key in ("area", "unit", "target_period", "current_period", "commentary"):
         out[key] = _text(frame, key)
     return out.reset_index(drop=True)
@@ -375,14 +344,15 @@ def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str, notes: l
     same_area = out["area"].str.lower().where(out["area"] != "", partnership.lower())
     repeated = pd.DataFrame({"a": same_area, "i": out["indicator"], "m": out["month"]}).duplicated(keep="first")
     _fail(name, frame, repeated, "Month", "one row per indicator and month (this month is repeated)", "month")
-    _fail(name, frame, out["value"] < 0, "Value", "a number of 0 or more (a count of events)", "value")
+    _fail(name, frame, options.NON_NEGATIVE.bad(out["value"]), "Value", options.NON_NEGATIVE.what, "value")
     measure = out["indicator"].map(dict(zip(targets["indicator"], targets["measure"])))
     is_pct = measure == "percentage"
     # Survey numerators may be weighted; counts of crimes and events are whole numbers.
     _fail(name, frame, ~is_pct & (out["value"] % 1 != 0) & out["value"].notna(), "Value",
           "a whole number for a count or rate measure (the number of events in the month)", "value")
     no_denominator = is_pct & out["value"].notna() & ~(out["denominator"] > 0)
-    _fail(name, frame, no_denominator, "Denominator", "a denominator above 0 for a percentage measure", "denominator")
+    _fail(name, frame, no_denominator, "Denominator", f"{options.POSITIVE.what} for a percentage measure (the "
+          "number asked or counted)", "denominator")
     _fail(name, frame, is_pct & (out["value"] > out["denominator"]), "Value",
           "a value no larger than its Denominator (the percentage would be above 100%)", "value")
     later = out["month"] > latest
@@ -427,8 +397,8 @@ def _msg(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     for key, header in (("count", "Count"), ("population", "Population")):
         out[key] = _numbers(name, frame, key, header)
         _fail(name, frame, out[key].isna(), header, "a number")
-    _fail(name, frame, ~(out["population"] > 0), "Population", "a population above 0", "population")
-    _fail(name, frame, out["count"] < 0, "Count", "a number of 0 or more", "count")
+    _fail(name, frame, ~(out["population"] > 0), "Population", options.POPULATION.what, "population")
+    _fail(name, frame, options.NON_NEGATIVE.bad(out["count"]), "Count", options.NON_NEGATIVE.what, "count")
     return out.reset_index(drop=True)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 class Column:
     header: str
     required: bool = True
+    default: object = None  # what a blank cell means, where it means something
 
     @property
     def key(self) -> str:
@@ -31,10 +32,10 @@ class Sheet:
 SETTINGS = Sheet("Settings", (Column("Setting"), Column("Value")))
 
 TARGETS = Sheet("Targets", (
-    Column("Indicator"), Column("Name"), Column("Section"), Column("Measure"), Column("Direction"),
-    Column("Baseline period"), Column("Baseline end"), Column("Baseline"), Column("Target type"),
+    Column("Indicator"), Column("Name"), Column("Section"), Column("Measure"), Column("Direction", default="down"),
+    Column("Baseline period"), Column("Baseline end"), Column("Baseline"), Column("Target type", default="none"),
     Column("Target amount"), Column("Target value", False), Column("Target date"),
-    Column("Rate per", False), Column("Population", False), Column("Current override", False),
+    Column("Rate per", False, default=100000), Column("Population", False), Column("Current override", False),
     Column("Current denominator", False), Column("Baseline denominator", False),
     # Which row of the MSG sheet is this indicator's own (default: the partnership).
     Column("Area", False),
@@ -58,19 +59,7 @@ MSG = Sheet("MSG", (Column("Indicator"), Column("Area"), Column("Count"), Column
 
 INPUT_SHEETS = (SETTINGS, TARGETS, OUTCOMES, DATA, MSG)
 
-# Settings: key -> (label as documented, default). None default = required.
-SETTING_DEFAULTS = {
-    "partnership": ("Partnership", None),
-    "latest month": ("Latest month", None),
-    "title": ("Title", ""),
-    "report reference": ("Report reference", ""),
-    "author": ("Author", ""),
-    "commissioner": ("Commissioner", ""),
-    "publisher": ("Publisher", ""),
-    "security marking": ("Security marking", ""),
-    "band fraction": ("Band fraction", 0.1),
-    "expected level method": ("Expected level method", "xmr"),
-    "trend window": ("Trend window", 24),
-    "confidence": ("Confidence", 0.95),
-    "outcome rag rule": ("Outcome RAG rule", "worst"),
-}
+
+def column(sheet: Sheet, key: str) -> Column:
+    """A sheet's column by its snake_case key."""
+    return next(c for c in sheet.columns if c.key == key)

@@ -1,0 +1,133 @@
+"""The bulletin's settings, declared once: label, default, validator and help.
+
+Each field of :class:`Settings` is one row of the input workbook's Settings
+sheet. Its declaration (:func:`setting`) is the only place its label, its
+default, the rule its value must follow and its help text are written; the
+input parser, the model, the live workbook's formulas, the =PIB_ functions'
+optional arguments and the documentation all read it from here:
+
+- ``Settings.specs()`` lists the declarations in sheet order;
+- :data:`DEFAULT` holds every default by field name (``DEFAULT.trend_window``),
+  for the engine's and the Excel functions' optional arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from types import SimpleNamespace
+from typing import Any, Callable
+
+from . import options
+
+REQUIRED = MISSING
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: how the Settings sheet names it and what its Value cell must hold."""
+
+    name: str                         # field of Settings (snake_case)
+    label: str                        # as typed in the Setting column, matched case-insensitively
+    default: Any                      # REQUIRED for a setting the workbook must give
+    parse: Callable[[str, Any], Any]  # (label, cell value) -> value; raises OptionError
+    help: str                         # one line for analysts (docs, the live workbook's notes)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def key(self) -> str:
+        """The label as the parser matches it (lower case)."""
+        return self.label.lower()
+
+    def read(self, value):
+        """The cell's value validated; a blank cell means the default."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None if self.required else self.default
+        return self.parse(self.label, value)
+
+
+def setting(label: str, default, parse: Callable[[str, Any], Any], help: str):
+    """A Settings field with its declaration as metadata (the dataclass default is the setting's default)."""
+    spec = dict(label=label, default=default, parse=parse, help=help)
+    if default is REQUIRED:
+        return field(metadata={"setting": spec})
+    return field(default=default, metadata={"setting": spec})
+
+
+def _text(label: str, value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _month(label: str, value) -> int:
+    from . import months
+
+    return months.parse(value)
+
+
+def _choice(*allowed: str):
+    def parse(label: str, value) -> str:
+        return options.choice(label, value, allowed)
+    parse.allowed = allowed
+    return parse
+
+
+def _whole(minimum: int, maximum: int):
+    def parse(label: str, value) -> int:
+        return options.whole_number(label, value, minimum, maximum)
+    return parse
+
+
+def _fraction(label: str, value) -> float:
+    return options.fraction(label, value)
+
+
+def _confidence(label: str, value) -> float:
+    return options.confidence(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A bulletin's settings, validated."""
+
+    partnership: str = setting("Partnership", REQUIRED, _text,
+                               "the partnership's name; also its own row in the MSG sheet")
+    latest_month: int = setting("Latest month", REQUIRED, _month,
+                                "the last complete month of data; later Data rows are ignored")
+    title: str = setting("Title", "", _text, "the bulletin's title (blank: '<Partnership> - Performance "
+                                             "Improvement Bulletin')")
+    report_reference: str = setting("Report reference", "", _text, "printed in the footer and on the Metadata page")
+    author: str = setting("Author", "", _text, "printed on the Metadata page")
+    commissioner: str = setting("Commissioner", "", _text, "printed on the Executive Summary and Metadata page")
+    publisher: str = setting("Publisher", "", _text, "printed on the Metadata page")
+    security_marking: str = setting("Security marking", "", _text, "printed in the footer and on the Metadata page")
+    band_fraction: float = setting("Band fraction", 0.1, _fraction,
+                                   "starting width of the trajectory limits, as a share of the required change")
+    expected_method: str = setting("Expected level method", "xmr", _choice(*options.EXPECTED_METHODS),
+                                   "how the past month's expected band is set: xmr, poisson or trend")
+    trend_window: int = setting("Trend window", 24, _whole(12, options.MAX_WINDOW),
+                                "months the long-term trend is fitted to (at least 12)")
+    confidence: float = setting("Confidence", 0.95, _confidence,
+                                "confidence level for MSG position, survey intervals and significance")
+    outcome_rule: str = setting("Outcome RAG rule", "worst", _choice(*options.OUTCOME_RULES),
+                                "how an outcome's RAG comes from its indicators': worst or majority")
+
+    @staticmethod
+    def specs() -> tuple[SettingSpec, ...]:
+        """Every setting's declaration, in the order of the Settings sheet."""
+        return _SPECS
+
+    @staticmethod
+    def spec(name: str) -> SettingSpec:
+        return _BY_NAME[name]
+
+
+_SPECS = tuple(SettingSpec(name=f.name, **f.metadata["setting"]) for f in fields(Settings))
+_BY_NAME = {s.name: s for s in _SPECS}
+SPEC = SimpleNamespace(**_BY_NAME)
+DEFAULT = SimpleNamespace(**{s.name: s.default for s in _SPECS if not s.required})
+
+__all__ = ["Settings", "SettingSpec", "SPEC", "DEFAULT", "REQUIRED"]
