@@ -22,6 +22,19 @@ def assert_results_equal_engine(rows, assessment) -> None:
                 assert math.isclose(float(got), float(want), rel_tol=1e-12), (engine["Indicator"], column)
 
 
+def assert_figures_equal(a, b) -> None:
+    """Two Figures objects hold the same arrays (NaN equal to NaN), figure by figure."""
+    import dataclasses
+
+    import numpy as np
+
+    for field in dataclasses.fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        assert (x is None) == (y is None), field.name
+        if x is not None:
+            np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=field.name)
+
+
 def registered_udfs():
     """(xlwings.udfs, pib_udfs as xlwings' Windows decorators register it).
 

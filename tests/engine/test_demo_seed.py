@@ -142,8 +142,8 @@ def test_survey_current_position_and_significance(assessment, results, ind):
     current = float(re.search(r"current (\d+\.\d)%", text).group(1))
     significant = re.search(r"significant: (\w+)", text).group(1)
     assert rounds_to(results.loc[ind, "Current"], current)
-    detail = assessment.detail.set_index("indicator")
-    assert detail.loc[ind, "significant_change"] == significant
+    f = assessment.figures
+    assert dict(zip(f.indicator, f.significant_change))[ind] == significant
 
 
 def test_outcome_rags_equal_the_published_ones(assessment):
@@ -171,7 +171,7 @@ def test_outcome_themes_as_printed(assessment):
 def test_each_indicator_is_assessed_at_its_own_last_month(assessment):
     from xl_pib import months
 
-    assessed = dict(zip(assessment.detail["indicator"], assessment.detail["assessed_month"]))
+    assessed = dict(zip(assessment.figures.indicator, assessment.figures.assessed_month))
     lags = {"NI16": "2009-10", "NI20": "2009-10", "NI30": "2009-09", "NI19": "2009-07", "NI47": "2009-11",
             "NI17": "2009-10", "TEEN": "2009-10", "POLICE_COUNCIL": "2009-10", "SAC": "2009-11"}
     for ind, month in lags.items():

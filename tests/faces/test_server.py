@@ -37,7 +37,8 @@ from test_udfs import SCALAR_CALLS, SERIES_30  # noqa: E402
 from test_refresh_macro import (  # noqa: E402, F401 - remote_engine: xlwings' remote engine for the in-process refresh
     comparable, expected_actions, make_payload, read_book, remote_engine, run, sheet_values, column_index, status_only)
 from xl_pib import serve  # noqa: E402
-from xl_pib.assess import KEY_FIGURES, RESULTS_COLUMNS  # noqa: E402
+from xl_pib.assess import RESULTS_COLUMNS  # noqa: E402
+from xl_pib.figures import WORKINGS as WORKINGS_FIGURES  # noqa: E402
 from xl_pib.cli import main  # noqa: E402
 
 pytestmark = pytest.mark.server
@@ -208,7 +209,7 @@ def test_other_conversions_equal_the_python_functions(client, func_name, args):
     assert_same(server_answer(client, func_name, *args), python_answer(func_name, *args))
 
 
-_LABELS = dict(KEY_FIGURES)
+_LABELS = {spec.key: spec.workings for spec in WORKINGS_FIGURES}
 WORKINGS = {"indicator": "NI16", "measure": "count", "direction": "down", "months_elapsed": 20, "months_total": 36,
             "months_to_target": 16, "baseline": 303, "target": 290, "current": 358, "trend_target": 290,
             "msg_count": 358, "msg_population": 90000, "msg_group_count": 4000, "msg_group_population": 1000000}

@@ -468,8 +468,8 @@ def test_edit_changes_the_engine_figures(edited, demo_assessment):
     _, assessment, _ = edited
     measures = set()
     for index in edited_indices(assessment):
-        before, after = demo_assessment.detail.iloc[index], assessment.detail.iloc[index]
-        assert after["current"] != before["current"], EDITED_INDICATORS
+        before, after = demo_assessment.figures.at(index), assessment.figures.at(index)
+        assert after.current != before.current, EDITED_INDICATORS
         measures.add(assessment.inputs.targets["measure"].iloc[index])
     assert measures == {"count", "percentage", "rate"}
 

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from .. import months
+from ..figures import PERFORMANCE_TABLE
 from ..xlsx import put
 from . import styles
 
 SHEET = "Appendices"
 
+# How the past month's expected band is set, by Expected level method (completes "the level expected from ...").
+_EXPECTED_BANDS = {
+    "xmr": "an XmR control chart of the previous twelve months: the mean plus or minus 2.66 times the average "
+           "month-to-month change (the NHS 'Making Data Count' method, without screening)",
+    "poisson": "the 2.5% and 97.5% points of a Poisson distribution whose mean is the average of the previous "
+               "twelve months",
+    "trend": "a straight-line trend through the previous twelve months with a 95% prediction interval",
+}
+
 
 def _methods(settings) -> dict[str, list[str]]:
     band = f"{settings.band_fraction:.0%}"
-    method = {
-        "xmr": "an XmR control chart of the previous twelve months: the mean plus or minus 2.66 times the "
-               "average month-to-month change (the NHS 'Making Data Count' method, without screening)",
-        "poisson": "the 2.5% and 97.5% points of a Poisson distribution whose mean is the average of the "
-                   "previous twelve months",
-        "trend": "a straight-line trend through the previous twelve months with a 95% prediction interval",
-    }[settings.expected_method]
-    conf = f"{settings.confidence:.0%}".replace(".0%", "%")
+    conf = words(settings)["confidence_percent"]
     return {
         "Appendix A: What this bulletin is for": [
             "The Performance Improvement Bulletin helps the partnership monitor progress against the targets in its "
@@ -53,27 +56,18 @@ def _methods(settings) -> dict[str, list[str]]:
             "them 'On Target'. For a target to increase (for example confidence measures), being above is good news.",
         ],
         "Appendix E: Reading the Performance Tables": [
-            "Reduction required from current position to meet target: the reduction needed from the current "
-            "rolling twelve-month figure, as a share of it (for percentages, in percentage points). 'N/A' when the "
-            "target is already met.",
-            f"Long-term trend sufficient to meet target: a straight line is fitted to the last {settings.trend_window} "
-            "months and projected to the target date; 'Yes' (green) if the projected final twelve months meet the "
-            "target, 'No' (red) if not.",
-            f"Performance over the past month: the latest month compared with the level expected from {method}. "
-            "'Above Expected Level' (red for reduction targets) flags an unusually high month worth investigating; "
-            "'In Line' (light green) is within the expected range; 'Below Expected Level' (dark green) is unusually low.",
-            "Comparative performance over the past 12 months: the latest twelve months against the twelve before.",
-            "Distance away from MS group average: how far the partnership's rate is from the pooled rate of its most "
-            "similar group (the group includes the partnership).",
-            f"Position against MS group average: 'Significantly Above' (red) or 'Significantly Below' (dark green) "
-            f"when the {conf} confidence interval of the partnership's count (exact Poisson below 10 events, Byar's "
-            "method from 10) lies wholly above or below the count expected at the group rate; otherwise 'In Line'.",
-            "RAG rating: green when the position is not above target and the trend is sufficient, red when it is "
-            "above target and the trend is not sufficient, amber otherwise. An outcome takes the "
-            + ("worst" if settings.outcome_rule == "worst" else "most common") + " rating of its indicators unless "
-            "the analyst has set an override.",
+            "Current performance against each target is assessed using a Performance Table. Its rows are explained "
+            "below.",
+            *(f"{spec.label}: {spec.doc.format(**words(settings))}" for spec in PERFORMANCE_TABLE),
         ],
     }
+
+
+def words(settings) -> dict[str, str]:
+    """The settings-dependent words of the figures' descriptions (``doc`` in xl_pib.figures)."""
+    return {"trend_window": str(settings.trend_window), "expected_band": _EXPECTED_BANDS[settings.expected_method],
+            "confidence_percent": f"{settings.confidence:.1%}".replace(".0%", "%"),
+            "outcome_rule_words": "worst" if settings.outcome_rule == "worst" else "most common"}
 
 
 def appendix_f(assessment) -> list[tuple[str, str, str]]:

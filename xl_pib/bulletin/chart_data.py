@@ -72,10 +72,10 @@ def layout(targets, latest: int) -> list[ChartBlock]:
     return blocks
 
 
-def _column(assessment, key: str, index: int, span) -> np.ndarray:
-    """One indicator's chart series over the block's months (NaN outside the assessed axis)."""
+def _column(assessment, series: np.ndarray, index: int, span) -> np.ndarray:
+    """One indicator's chart series (a monthly figure) over the block's months (NaN outside the assessed axis)."""
     axis = assessment.month_axis
-    values = assessment.charts[key][index].astype(float)
+    values = series[index].astype(float)
     where = np.asarray(span) - axis[0]
     inside = (where >= 0) & (where < len(axis))
     return np.where(inside, values[np.clip(where, 0, len(axis) - 1)], np.nan)
@@ -84,23 +84,18 @@ def _column(assessment, key: str, index: int, span) -> np.ndarray:
 def block_rows(assessment, block: ChartBlock, index: int) -> list[list]:
     """The block's cells: title, headers, then one row per month (None for gaps)."""
     name = assessment.inputs.targets["name"].iloc[index]
-    detail = assessment.detail.iloc[index]
+    f = assessment.figures
     dates = [months.to_date(m) for m in block.months]
+    column = lambda series: _column(assessment, series, index, block.months)  # noqa: E731
     if block.perception:
-        pct = _column(assessment, "monthly_percentage", index, block.months)
-        columns = [dates, pct,
-                   _column(assessment, "monthly_error_above", index, block.months),
-                   _column(assessment, "monthly_error_below", index, block.months),
-                   np.full(len(dates), detail["baseline"], dtype=float),
-                   np.full(len(dates), detail["target"], dtype=float)]
+        columns = [dates, column(f.monthly_percentage), column(f.monthly_error_above), column(f.monthly_error_below),
+                   np.full(len(dates), f.baseline[index], dtype=float), np.full(len(dates), f.target[index], dtype=float)]
     else:
-        actual = _column(assessment, "rolling", index, block.months)
-        where = _column(assessment, "monthly_position", index, block.months)
+        actual = column(f.rolling)
+        where = column(f.monthly_position)
         markers = [np.where(where == code, actual, np.nan)
                    for code in (trajectory.ABOVE, trajectory.ON, trajectory.BELOW)]
-        columns = [dates, actual, _column(assessment, "trajectory", index, block.months),
-                   _column(assessment, "lower", index, block.months),
-                   _column(assessment, "upper", index, block.months), *markers]
+        columns = [dates, actual, column(f.trajectory), column(f.lower), column(f.upper), *markers]
     rows = [[block.indicator, name] + [None] * (len(block.columns) - 2), list(block.columns)]
     table = np.column_stack([np.asarray(c, dtype=object) for c in columns])
     table[pd.isna(table)] = None

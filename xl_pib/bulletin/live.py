@@ -16,12 +16,21 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
+from .. import labels
 from ..errors import PibError
+from ..figures import BY_KEY, SPEC
+from ..inputs.schema import TARGETS, column
+from ..settings import SPEC as SPEC_SETTING
+from ..settings import Settings
 from .workings import WORKINGS, WORKINGS_COLUMNS, SeriesLayout, workings_column_ref, workings_ref
 
 # Data rows the live formulas read: room for years of monthly data.
 DATA_ROWS = 20000
-_NATIVE_PER_CELL = ("msg_count", "msg_population", "msg_group_count", "msg_group_population")
+# A blank Rate per means its declared default (a rate per 100,000), as =PIB_CURRENT and =PIB_ROLLING_AT read it.
+PER_DEFAULT = column(TARGETS, "rate_per").default
+# The settings =PIB_PERFORMANCE_TABLE takes after its series, in its argument order.
+TABLE_SETTINGS = (SPEC_SETTING.band_fraction.name, SPEC_SETTING.expected_method.name, SPEC_SETTING.trend_window.name,
+                  SPEC_SETTING.confidence.name)
 
 
 def _quote(sheet: str) -> str:
@@ -89,8 +98,24 @@ class InputRefs:
         return f"{_quote(self.sheets['msg'])}!${letter}$2:${letter}${DATA_ROWS}"
 
 
+class _Columns:
+    """Attribute access for formula templates: ``{t.baseline_end}`` -> a reference, by key."""
+
+    def __init__(self, lookup):
+        self._lookup = lookup
+
+    def __getattr__(self, key: str) -> str:
+        return self._lookup(key)
+
+
 class LiveFormulas:
-    """Formulas for the live workbook's cells, keyed as the writers ask for them."""
+    """Formulas for the live workbook's cells, keyed as the writers ask for them.
+
+    Each figure's formula is declared with the figure (``live`` and ``live_cell`` in
+    :mod:`xl_pib.figures`); this class supplies the references its template names:
+    ``{t.<Targets column>}``, ``{w.<figure>}`` (its Workings column), ``{s.<setting>}``,
+    ``{axis}``, ``{values}``, ``{denominators}`` and ``{per}``.
+    """
 
     def __init__(self, assessment, series: SeriesLayout):
         self.inputs = assessment.inputs
@@ -99,13 +124,21 @@ class LiveFormulas:
         self.count = len(self.inputs.targets)
         self.measures = self.inputs.targets["measure"].tolist()
 
+    def _targets_header(self, key: str) -> str:
+        return column(TARGETS, key).header
+
+    def setting(self, name: str) -> str:
+        """A setting's Value cell (its declared default when blank or absent; "" for a required one)."""
+        spec = Settings.spec(name)
+        return self.refs.setting(spec.key, "" if spec.required else spec.default)
+
     # Series -----------------------------------------------------------------------
 
     def series_block(self, block: int) -> str:
         column = "Value" if block == 0 else "Denominator"
         if not self.refs.column("data", column):
             return '=""'
-        latest = self.refs.setting("latest month", "")
+        latest = self.setting(SPEC_SETTING.latest_month.name)
         return (f"=PIB_SERIES({self.series.axis},{self.refs.data('Month')},{self.refs.data('Indicator')},"
                 f"{self.refs.data(column)},{self.series.ids_range(block)},{latest})")
 
@@ -113,64 +146,36 @@ class LiveFormulas:
 
     def workings_column(self, key: str) -> str | None:
         """One array formula for the whole column, or None for columns written cell by cell."""
-        t = self.refs.targets
-        w = lambda k: workings_column_ref(k, self.count)  # noqa: E731
-        values, denominators, axis = self.series.block_ref(0), self.series.block_ref(1), self.series.axis
-        per = f'IF({t("Rate per")}="",100000,{t("Rate per")})' if t("Rate per") != '""' else "100000"
-        target_type = t("Target type")
-        conf = self.refs.setting("confidence", 0.95)
-        formulas = {
-            "indicator": f"{t('Indicator')}&\"\"",
-            "measure": f"LOWER(TRIM({t('Measure')}))",
-            "direction": f'IF(TRIM({t("Direction")})="","down",LOWER(TRIM({t("Direction")})))',
-            "assessed_month": f"TRANSPOSE(PIB_LAST_MONTH({axis},{values}))",
-            "months_elapsed": f"PIB_MONTHS_BETWEEN({t('Baseline end')},{w('assessed_month')})",
-            "months_total": f"PIB_MONTHS_BETWEEN({t('Baseline end')},{t('Target date')})",
-            "months_to_target": f"PIB_MONTHS_BETWEEN({w('assessed_month')},{t('Target date')})",
-            "baseline": f'IF({t("Baseline")}<>"",{t("Baseline")},TRANSPOSE(PIB_ROLLING_AT({axis},{values},'
-                        f'{t("Baseline end")},{w("measure")},{denominators},{t("Population")},{per})))',
-            "target": f'IF((TRIM({target_type})="")+(LOWER(TRIM({target_type}))="none"),"N/A",'
-                      f'IF({t("Target value")}<>"",{t("Target value")},'
-                      f'PIB_TARGET({w("baseline")},{target_type},{t("Target amount")},{w("measure")})))',
-            "current": f'IF({t("Current override")}<>"",{t("Current override")},'
-                       f'TRANSPOSE(PIB_CURRENT({values},{w("measure")},{denominators},{t("Population")},{per})))',
-            "change_from_baseline": f'PIB_CHANGE_FROM_BASELINE({w("current")},{w("baseline")},{w("measure")})',
-            "trend_target": f'IF(ISNUMBER({w("target")}),IF({w("measure")}="rate",'
-                            f'{w("target")}*{t("Population")}/{per},{w("target")}),"N/A")',
-            "current_denominator": f'IF({w("measure")}<>"percentage","N/A",IF({t("Current denominator")}<>"",'
-                                   f'{t("Current denominator")},TRANSPOSE(PIB_CURRENT({denominators}))))',
-            "baseline_denominator": f'IF({w("measure")}<>"percentage","N/A",IF({t("Baseline denominator")}<>"",'
-                                    f'{t("Baseline denominator")},TRANSPOSE(PIB_ROLLING_AT({axis},{denominators},'
-                                    f'{t("Baseline end")}))))',
-            "significant_change": f'IF({w("measure")}<>"percentage","N/A",PIB_SIG_CHANGE('
-                                  f'{w("current")}*{w("current_denominator")},{w("current_denominator")},'
-                                  f'{w("baseline")}*{w("baseline_denominator")},{w("baseline_denominator")},{conf}))',
-        }
-        text = formulas.get(key)
-        return None if text is None else "=" + text
+        template = BY_KEY[key].live
+        if template is None:
+            return None
+        t = _Columns(lambda k: self.refs.targets(self._targets_header(k)))
+        per_ref = t.rate_per
+        per = f'IF({per_ref}="",{PER_DEFAULT},{per_ref})' if per_ref != '""' else str(PER_DEFAULT)
+        return "=" + template.format(
+            t=t, w=_Columns(lambda k: workings_column_ref(k, self.count)), s=_Columns(self.setting),
+            d=_Columns(lambda k: column(TARGETS, k).default), axis=self.series.axis, values=self.series.block_ref(0),
+            denominators=self.series.block_ref(1), per=per)
 
     def workings_cell(self, index: int, key: str) -> str | None:
         """Per-cell native formulas (the MSG totals: SUMIFS over the MSG sheet, no Python call)."""
-        if key not in _NATIVE_PER_CELL:
+        template = BY_KEY[key].live_cell
+        if template is None:
             return None
-        t = lambda header: self.refs.target(index, header)  # noqa: E731
         count, population = self.refs.msg("Count"), self.refs.msg("Population")
         if count is None:
-            return '="N/A"'
+            return f'="{labels.NA}"'
+        t = lambda header: self.refs.target(index, header)  # noqa: E731
         ids, areas = self.refs.msg("Indicator"), self.refs.msg("Area")
-        area = f'IF({t("Area")}<>"",{t("Area")},{self.refs.setting("partnership", "")})'
-        own = f'{ids},{t("Indicator")},{areas},{area}'
-        group = f'{ids},{t("Indicator")}'
-        criteria, column = {
-            "msg_count": (own, count), "msg_population": (own, population),
-            "msg_group_count": (group, count), "msg_group_population": (group, population)}[key]
-        return f'=IF(COUNTIFS({criteria})=0,"N/A",SUMIFS({column},{criteria}))'
+        area = f'IF({t("Area")}<>"",{t("Area")},{self.setting(SPEC_SETTING.partnership.name)})'
+        return template.format(own=f'{ids},{t("Indicator")},{areas},{area}', group=f'{ids},{t("Indicator")}',
+                               count=count, population=population)
 
     # Block text -------------------------------------------------------------------
 
     def headline(self, index: int) -> str:
         """The block's headline, live: "A -11.2% reduction has been recorded from the baseline"."""
-        change = workings_ref(index, "change_from_baseline")
+        change = workings_ref(index, SPEC.change_from_baseline.key)
         if self.measures[index] == "percentage":
             size = f'TEXT({change}*100,"0.0")&" percentage point"'
         else:
@@ -186,7 +191,6 @@ class LiveFormulas:
         headers = f"{WORKINGS}!$A$1:${last}$1"
         figures = f"{WORKINGS}!$A${index + 2}:${last}${index + 2}"
         denominators = self.series.range(1, index) if self.measures[index] == "percentage" else '""'
-        settings = ",".join([self.refs.setting("band fraction", 0.1), self.refs.setting("expected level method", "xmr"),
-                             self.refs.setting("trend window", 24), self.refs.setting("confidence", 0.95)])
+        settings = ",".join(self.setting(name) for name in TABLE_SETTINGS)
         return (f'=PIB_PERFORMANCE_TABLE({headers},{figures},{self.series.range(0, index)},{denominators},'
                 f'{settings},"{",".join(rows)}")')

@@ -15,7 +15,9 @@ import numpy as np
 
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .. import labels, months
+from .. import formats, labels, months
+from ..figures import PERFORMANCE_TABLE as TABLE_FIGURES
+from ..figures import SPEC, Figure
 from ..xlsx import formula, put
 from . import charts, styles, text
 from .chart_data import ChartBlock
@@ -27,22 +29,22 @@ CHART_COLUMN = "D"
 
 @dataclass(frozen=True)
 class Row:
-    key: str            # column of Assessment.detail
+    """A row of a block's table: a figure and the label printed beside it."""
+
+    figure: Figure
     label: str
-    number_format: str | None = None  # None: a label such as "Yes", coloured
+
+    @property
+    def key(self) -> str:
+        return self.figure.key
+
+    def number_format(self, measure: str) -> str | None:
+        """None: a label such as "Yes", coloured."""
+        return formats.for_measure(self.figure.number_format, measure)
 
 
-PERFORMANCE_TABLE = (
-    Row("reduction_required", "Reduction required from current position to meet target", styles.PERCENT),
-    Row("trend_sufficient", "Long-term trend sufficient to meet target"),
-    Row("past_month", "Performance over the past month"),
-    Row("comparative_12m", "Comparative performance over the past 12 months ending in current month",
-        styles.SIGNED_PERCENT),
-    Row("msg_distance", "Distance away from MS group average", styles.SIGNED_PERCENT),
-    Row("msg_position", "Position against MS group average"),
-    Row("position", "Position against the target trajectory"),
-    Row("rag", "RAG rating"),
-)
+# The Performance Table: every figure the registry gives a table label, in its order.
+PERFORMANCE_TABLE = tuple(Row(spec, spec.label) for spec in TABLE_FIGURES)
 
 
 @dataclass
@@ -62,40 +64,44 @@ Live = Any
 
 
 def value_format(measure: str) -> str:
-    return {"percentage": styles.PERCENT, "rate": "#,##0.0#"}.get(measure, styles.COUNT)
+    return formats.for_measure(formats.BY_MEASURE, measure)
 
 
-def write_value(cell, value, row_spec: Row, direction: str, live: bool) -> None:
+def write_value(cell, value, row: Row, measure: str, direction: str, live: bool) -> None:
     """A Performance Table value, coloured; in the live workbook the table's array formula fills it."""
     shown = labels.NA if isinstance(value, float) and np.isnan(value) else value
+    number_format = row.number_format(measure)
     if live:
-        cell.number_format = row_spec.number_format or "General"
+        cell.number_format = number_format or "General"
     else:
-        put(cell, shown, row_spec.number_format)
+        put(cell, shown, number_format)
     cell.border = styles.BOX
     cell.alignment = styles.CENTRE
-    if row_spec.number_format is None:
+    is_rag = row.figure is SPEC.rag
+    if number_format is None:
         rating = str(value)
-        fill = styles.rag_fill(rating) if row_spec.key == "rag" else styles.label_fill(rating, direction)
+        fill = styles.rag_fill(rating) if is_rag else styles.label_fill(rating, direction)
         if fill is not None:
             cell.fill = fill
-        cell.font = styles.label_font(rating, direction) if row_spec.key != "rag" else styles.BOLD
+        cell.font = styles.BOLD if is_rag else styles.label_font(rating, direction)
     else:
         cell.font = styles.BOLD
 
 
-def write_table(ws, top: int, block: IndicatorBlock, detail, direction: str, rows, live: Live | None) -> int:
-    for offset, spec in enumerate(rows):
+def write_table(ws, top: int, block: IndicatorBlock, figures, measure: str, direction: str, rows,
+                live: Live | None) -> int:
+    """The rows' labels and values (``figures``: one indicator's, from Figures.at)."""
+    for offset, row in enumerate(rows):
         r = top + offset
-        label_cell = put(ws.cell(r, 1), spec.label)
+        label_cell = put(ws.cell(r, 1), row.label)
         label_cell.font, label_cell.alignment, label_cell.border = styles.BODY, styles.WRAP, styles.BOX
         label_cell.fill = styles.HEADER_FILL
-        if len(spec.label) > 60:
+        if len(row.label) > 60:
             ws.row_dimensions[r].height = 26
         coordinate = f"B{r}"
-        block.cells[spec.key] = coordinate
-        write_value(ws[coordinate], detail[spec.key], spec, direction, live is not None)
-        if spec.number_format is None:
+        block.cells[row.key] = coordinate
+        write_value(ws[coordinate], getattr(figures, row.key), row, measure, direction, live is not None)
+        if row.number_format(measure) is None:
             block.label_cells.append(coordinate)
     if live is not None:
         # One Python call for the whole column: the table is an array formula.
@@ -146,19 +152,17 @@ def _lines(value: str, width: int = 80) -> int:
 def block_texts(assessment, index: int) -> dict[int, str]:
     """The block's data-dependent sentences by row offset: headline, description, data note, notes."""
     target = assessment.inputs.targets.iloc[index]
-    detail = assessment.detail.iloc[index]
-    notes = " ".join(filter(None, [target.get("commentary", ""),
-                                   ("Not yet assessable: " + "; ".join(detail["reasons"]) + ".")
-                                   if detail["reasons"] else ""]))
-    return {1: text.headline(detail["change_from_baseline"], target["measure"]),
-            2: text.description(target, detail),
-            3: text.data_note(detail, assessment.inputs.settings.latest_month),
+    figures = assessment.figures.at(index)
+    notes = " ".join(filter(None, [target.get("commentary", ""), text.not_yet_assessable(assessment.reasons[index])]))
+    return {1: text.headline(figures.change_from_baseline, target["measure"]),
+            2: text.description(target, figures),
+            3: text.data_note(figures, assessment.inputs.settings.latest_month),
             4: notes}
 
 
 def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, data_ws, live: Live | None):
     target = assessment.inputs.targets.iloc[index]
-    detail = assessment.detail.iloc[index]
+    figures = assessment.figures.at(index)
     block = IndicatorBlock(target["indicator"], index, ws.title, top)
     put(ws.cell(top, 1), target["name"]).font = styles.SUBTITLE
     texts = block_texts(assessment, index)
@@ -168,7 +172,7 @@ def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, d
     write_text_row(ws, top + 2, texts[2], styles.BODY, 13 * _lines(texts[2]) + 2)
     write_text_row(ws, top + 3, texts[3], styles.SMALL)
     write_text_row(ws, top + 4, texts[4], styles.SMALL, 11 * _lines(texts[4], 95) + 2 if texts[4] else None)
-    write_table(ws, top + 5, block, detail, target["direction"], PERFORMANCE_TABLE, live)
+    write_table(ws, top + 5, block, figures, target["measure"], target["direction"], PERFORMANCE_TABLE, live)
     chart = charts.performance_chart(data_ws, chart_block, value_format(target["measure"]),
                                      targeted=target["target_type"] != "none", direction=target["direction"])
     ws.add_chart(chart, f"{CHART_COLUMN}{top + 1}")
@@ -193,11 +197,12 @@ def write_section(ws, name: str, indices, assessment, chart_blocks, data_ws, liv
 
 def _colour_rules(ws, blocks, directions) -> None:
     """One set of conditional formats per sheet and direction, so live values keep their colours."""
-    rag_cells = [b.cells["rag"] for b in blocks if "rag" in b.cells]
+    rag = SPEC.rag.key
+    rag_cells = [b.cells[rag] for b in blocks if rag in b.cells]
     if rag_cells:
         styles.rag_rules(ws, " ".join(rag_cells))
     for direction in ("down", "up"):
         cells = [c for b in blocks if directions[b.index] == direction
-                 for c in b.label_cells if c != b.cells.get("rag")]
+                 for c in b.label_cells if c != b.cells.get(rag)]
         if cells:
             styles.label_rules(ws, " ".join(cells), direction)

@@ -35,10 +35,15 @@ def headline(change, measure: str) -> str:
     return f"A {change:.1%} {kind} has been recorded from the baseline"
 
 
-def description(row, result) -> str:
+def not_yet_assessable(reasons) -> str:
+    """The note under a block when some of its figures need more data (blank when none do)."""
+    return ("Not yet assessable: " + "; ".join(reasons) + ".") if reasons else ""
+
+
+def description(row, figures) -> str:
     """"The 2007/08 baseline for Vehicle Crime was 913 recorded crimes. The target is a reduction of 5.0% (46)."""
     measure, per = row["measure"], row.get("rate_per")
-    base, target = result["baseline"], result["target"]
+    base, target = figures.baseline, figures.target
     period = f"{row['baseline_period']} " if row.get("baseline_period") else ""
     unit = f" {row['unit']}" if row.get("unit") else ""
     first = f"The {period}baseline for {row['name']} was {figure(base, measure, per)}{unit}."
@@ -69,9 +74,9 @@ def description(row, result) -> str:
     return f"{first} {second}"
 
 
-def data_note(result, latest: int) -> str:
+def data_note(figures, latest: int) -> str:
     """Which month the figures run to, and why when it is not the bulletin's latest month."""
-    assessed = result["assessed_month"]
+    assessed = figures.assessed_month
     if _missing(assessed):
         return "No data is available yet for this indicator."
     note = f"Figures for the 12 months to {months.label(assessed)}"

@@ -19,8 +19,8 @@ import numpy as np
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .. import labels, months
-from ..assess import KEY_FIGURES
+from .. import formats, labels, months
+from ..figures import WORKINGS as WORKINGS_FIGURES
 from ..xlsx import formula, put
 from . import styles
 
@@ -28,12 +28,13 @@ SERIES = "Series"
 WORKINGS = "Workings"
 FIRST_MONTH_ROW = 3
 
-_FORMATS = {"assessed_month": styles.MONTH, "months_elapsed": "0", "months_total": "0", "months_to_target": "0",
-            "baseline": "#,##0.0###", "target": "#,##0.0###", "current": "#,##0.0###",
-            "change_from_baseline": "0.0%", "trend_target": "#,##0.0###", "msg_count": "#,##0",
-            "msg_population": "#,##0", "msg_group_count": "#,##0", "msg_group_population": "#,##0",
-            "current_denominator": "#,##0", "baseline_denominator": "#,##0"}
-WORKINGS_COLUMNS = tuple((key, label, _FORMATS.get(key)) for key, label in KEY_FIGURES)
+def _workings_format(spec) -> str | None:
+    # A figure in its measure's units is shown with enough places to check it by hand, whatever the measure.
+    return formats.DETAIL if spec.number_format == formats.BY_MEASURE else spec.number_format
+
+
+# (figure key, header, number format) of every Workings column, in the registry's order.
+WORKINGS_COLUMNS = tuple((spec.key, spec.workings, _workings_format(spec)) for spec in WORKINGS_FIGURES)
 _WORKINGS_INDEX = {key: i for i, (key, _, _) in enumerate(WORKINGS_COLUMNS)}
 
 
@@ -91,7 +92,7 @@ def series_layout(assessment) -> SeriesLayout:
 
 def series_values(assessment) -> tuple[np.ndarray, np.ndarray]:
     """Monthly values and denominators (months × indicators), NaN where there is no data."""
-    from ..assess import pivot
+    from ..stack import pivot
 
     axis = assessment.month_axis
     return pivot(assessment.inputs, axis, "value").T, pivot(assessment.inputs, axis, "denominator").T
@@ -131,27 +132,25 @@ def write_series(ws, assessment, live=None) -> SeriesLayout:
         v, d, p = (layout.column(b, i) for b in (0, 1, 2))
         for r in range(FIRST_MONTH_ROW, layout.last_row + 1):
             if live is not None:
-                formula(ws[f"{p}{r}"], f'IF(OR({v}{r}="",{d}{r}=""),"",{v}{r}/{d}{r})', "0.0%")
+                formula(ws[f"{p}{r}"], f'IF(OR({v}{r}="",{d}{r}=""),"",{v}{r}/{d}{r})', formats.PERCENT)
             elif values[r - FIRST_MONTH_ROW, i] == values[r - FIRST_MONTH_ROW, i]:
-                put(ws[f"{p}{r}"], assessment.charts["monthly_percentage"][i][r - FIRST_MONTH_ROW], "0.0%")
+                put(ws[f"{p}{r}"], assessment.figures.monthly_percentage[i][r - FIRST_MONTH_ROW], formats.PERCENT)
     ws.column_dimensions["A"].width = 11
     ws.freeze_panes = f"B{FIRST_MONTH_ROW}"
     return layout
 
 
 def workings_values(assessment, index: int) -> list:
-    detail = assessment.detail.iloc[index]
-    targets = assessment.inputs.targets.iloc[index]
+    figures = assessment.figures.at(index)
     row = []
-    for key, _, _ in WORKINGS_COLUMNS:
-        if key in ("indicator", "measure", "direction"):
-            row.append(targets[key])
-        elif key == "assessed_month":
-            value = detail[key]
-            row.append(months.to_date(value) if value == value else labels.NA)
+    for key, _, number_format in WORKINGS_COLUMNS:
+        value = getattr(figures, key)
+        if isinstance(value, float) and value != value:
+            row.append(labels.NA)
+        elif number_format == formats.MONTH:
+            row.append(months.to_date(value))
         else:
-            value = detail[key]
-            row.append(labels.NA if isinstance(value, float) and value != value else value)
+            row.append(value)
     return row
 
 

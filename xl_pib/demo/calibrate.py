@@ -47,7 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import labels, months
-from ..assess import assess, assess_series
+from ..assess import assess
+from ..engine import evaluate
 from ..inputs import parse_sheets
 from ..measures import msg
 from ..measures import targets as target_rules
@@ -509,15 +510,18 @@ def survey_candidates(ind: str, plan: Plan, axis: np.ndarray, grid: Grid):
     return binom.ppf(_uniforms(ind, len(axis), plan.seeds)[grid.seed], d[None, :], p), d
 
 
-def _assess_rows(row, values, dens, first: int) -> dict:
-    """The engine's own measures for candidate series of one indicator."""
-    return assess_series(
-        values, dens, first, measure=row["measure"], direction=row["direction"],
-        baseline_end=row["baseline_end"], baseline=row["baseline"], target_type=row["target_type"],
-        target_amount=row["target_amount"], target_value=row["target_value"], target_date=row["target_date"],
-        rate_per=row["rate_per"], population=row["population"], current_override=row["current_override"],
-        current_denominator=row["current_denominator"], baseline_denominator=row["baseline_denominator"],
-        chart=False)
+def _assess_rows(row, values, dens, first: int):
+    """The engine's own figures for candidate series of one indicator (one row each)."""
+    from ..figures import INPUTS, PER_INDICATOR_FIGURES
+    from ..settings import DEFAULT
+
+    count = len(values)
+    known = {name: np.full(count, row[column], dtype=object if isinstance(row[column], str) else float)
+             for name, (column, _) in INPUTS.items() if column is not None}
+    known |= {"measure": np.full(count, row["measure"], dtype=object),
+              "direction": np.full(count, row["direction"], dtype=object),
+              "values": values, "denominators": dens, "first_month": first}
+    return evaluate(known, DEFAULT, [spec.key for spec in PER_INDICATOR_FIGURES if spec.compute is not None])
 
 
 def choose_series(ind: str, row, plan: Plan, totals: dict) -> tuple[np.ndarray, np.ndarray | None]:
@@ -543,9 +547,9 @@ def choose_series(ind: str, row, plan: Plan, totals: dict) -> tuple[np.ndarray, 
         goal = np.array([totals[e][0] for e in sorted(totals)], dtype=float)
         ok &= (np.abs(values @ a.T - goal) < 1e-6).all(axis=1)
     out = _assess_rows(row, values, dens_rows, int(axis[0]))
-    names = {"trend": "trend_sufficient", "month": "past_month", "position": "position"}
+    names = {"trend": out.trend_sufficient, "month": out.past_month, "position": out.position}
     for key, label in want.items():
-        ok &= out[names[key]] == label
+        ok &= names[key] == label
     if not ok.any():
         raise SystemExit(f"calibrate: no synthetic series for {ind} gives {want}")
     best = int(np.argmax(ok))
@@ -640,7 +644,7 @@ def verify(sheets=None) -> list[str]:
     """Every printed figure against the engine's Results for the demo sheets; returns the misses."""
     result = assess(parse_sheets(sheets or demo_sheets()))
     res = result.results.set_index("Indicator")
-    detail = result.detail.set_index("indicator")
+    significant = dict(zip(result.figures.indicator, result.figures.significant_change))
     columns = {"change": "Change from baseline", "rr": "Reduction required", "trend": "Trend sufficient",
                "month": "Past month", "comp": "Comparative 12 months", "msg": "MSG distance",
                "baseline": "Baseline"}
@@ -653,7 +657,7 @@ def verify(sheets=None) -> list[str]:
             elif key == "position":
                 got = res.loc[ind, "Position"]
             elif key == "significant":
-                got = detail.loc[ind, "significant_change"]
+                got = significant[ind]
             elif key == "shortfall":
                 got = res.loc[ind, "Current"] - res.loc[ind, "Target"]
             elif key == "side":

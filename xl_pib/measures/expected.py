@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
-from ..options import EXPECTED_METHODS, choice
+from ..options import EXPECTED_METHODS, MEASURES, choice, choices
+from ..settings import DEFAULT
 from .series import as_series, run_length, tail
 from .trend import ols
 
@@ -56,12 +57,12 @@ def _trend_band(base):
     return expected - half, expected, expected + half
 
 
-def expected_band(values, method="xmr") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def expected_band(values, method=DEFAULT.expected_method) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(lower, expected, upper) for the last month of each series, from the 12 months before it.
 
     NaN where fewer than 13 months of unbroken data are available.
     """
-    kind = choice("method", method, EXPECTED_METHODS, "xmr")
+    kind = choice("method", method, EXPECTED_METHODS, DEFAULT.expected_method)
     v = as_series(values)
     base = tail(v, BASE + 1)[..., :BASE]
     if kind == "xmr":
@@ -74,7 +75,7 @@ def expected_band(values, method="xmr") -> tuple[np.ndarray, np.ndarray, np.ndar
     return tuple(np.where(enough, b, np.nan) for b in (lower, centre, upper))
 
 
-def month_status(values, method="xmr") -> np.ndarray:
+def month_status(values, method=DEFAULT.expected_method) -> np.ndarray:
     """"Above Expected Level", "Below Expected Level" or "In Line"; "N/A" if unknown."""
     lower, _, upper = expected_band(values, method)
     last = tail(values, 1)[..., 0]
@@ -82,3 +83,12 @@ def month_status(values, method="xmr") -> np.ndarray:
                     default=labels.IN_LINE).astype(object)
     out[np.isnan(lower) | np.isnan(upper) | np.isnan(last)] = labels.NA
     return out
+
+
+def past_month(monthly, method, measure) -> np.ndarray:
+    """Performance over the past month for each indicator: :func:`month_status` of its monthly figures;
+    N/A for a percentage under the ``poisson`` band, which is for counts only."""
+    status = month_status(monthly, method)
+    if choice("method", method, EXPECTED_METHODS, DEFAULT.expected_method) == "poisson":
+        status = np.where(choices("measure", measure, MEASURES, "count") == "percentage", labels.NA, status)
+    return np.asarray(status, dtype=object)

@@ -21,20 +21,22 @@ from statistics import NormalDist
 
 import numpy as np
 
+from ..options import MEASURES, choices
 from ..options import confidence as _confidence
+from ..settings import DEFAULT
 
 # PHE switch from exact to Byar's limits at 10 events.
 BYARS_FROM = 10
 
 
-def z_value(conf=0.95) -> float:
+def z_value(conf=DEFAULT.confidence) -> float:
     """Two-sided standard normal quantile for a confidence level."""
     # statistics.NormalDist (Wichura's AS241) avoids importing scipy.stats,
     # which costs over a second here, for the one quantile every CI needs.
     return NormalDist().inv_cdf(1 - (1 - _confidence(conf)) / 2)
 
 
-def byars(count, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
+def byars(count, conf=DEFAULT.confidence) -> tuple[np.ndarray, np.ndarray]:
     """Byar's (lower, upper) limits of a count; a negative lower limit is NaN, as in PHE."""
     x = np.asarray(count, dtype=float)
     z = z_value(conf)
@@ -45,7 +47,7 @@ def byars(count, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def exact_poisson(count, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
+def exact_poisson(count, conf=DEFAULT.confidence) -> tuple[np.ndarray, np.ndarray]:
     """Exact (chi-square) Poisson limits of a count; the lower limit of 0 events is 0."""
     from scipy.special import gammaincinv  # χ²(q; 2k)/2 is the gamma(k) quantile
 
@@ -58,7 +60,7 @@ def exact_poisson(count, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def count_interval(count, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
+def count_interval(count, conf=DEFAULT.confidence) -> tuple[np.ndarray, np.ndarray]:
     """Limits of a count: exact Poisson below 10 events, Byar's from 10."""
     x = np.asarray(count, dtype=float)
     lower, upper = byars(x, conf)
@@ -69,14 +71,14 @@ def count_interval(count, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def rate_interval(count, population, per=100000, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
+def rate_interval(count, population, per=100000, conf=DEFAULT.confidence) -> tuple[np.ndarray, np.ndarray]:
     """Limits of a crude rate: :func:`count_interval` / population · per."""
     lower, upper = count_interval(count, conf)
     scale = np.asarray(per, dtype=float) / np.asarray(population, dtype=float)
     return lower * scale, upper * scale
 
 
-def wilson(numerator, denominator, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson(numerator, denominator, conf=DEFAULT.confidence) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score (lower, upper) limits of a proportion x/n, as fractions."""
     x, n = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
     z = z_value(conf)
@@ -87,7 +89,7 @@ def wilson(numerator, denominator, conf=0.95) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def newcombe_difference(x1, n1, x2, n2, conf=0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def newcombe_difference(x1, n1, x2, n2, conf=DEFAULT.confidence) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(difference, lower, upper) of p1 − p2 by Newcombe's hybrid score method."""
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -100,11 +102,53 @@ def newcombe_difference(x1, n1, x2, n2, conf=0.95) -> tuple[np.ndarray, np.ndarr
     return d, lower, upper
 
 
-def significant_change(x1, n1, x2, n2, conf=0.95) -> np.ndarray:
+def significant_change(x1, n1, x2, n2, conf=DEFAULT.confidence) -> np.ndarray:
     """"Yes" where Newcombe's interval for p1 − p2 excludes 0, "No" where it includes it, "N/A" if unknown."""
     from .. import labels
 
     _, lower, upper = newcombe_difference(x1, n1, x2, n2, conf)
     out = np.where((lower > 0) | (upper < 0), labels.YES, labels.NO).astype(object)
     out[np.isnan(lower) | np.isnan(upper)] = labels.NA
+    return out
+
+
+def survey_change(current, current_denominator, baseline, baseline_denominator, measure,
+                  conf=DEFAULT.confidence) -> np.ndarray:
+    """*Significant change from baseline* of each indicator: :func:`significant_change` of its pooled
+    percentages (numerators = percentage · sample size); N/A for counts and rates."""
+    from .. import labels
+
+    is_pct = choices("measure", measure, MEASURES, "count") == "percentage"
+    cur, n_now = np.asarray(current, dtype=float), np.asarray(current_denominator, dtype=float)
+    base, n_base = np.asarray(baseline, dtype=float), np.asarray(baseline_denominator, dtype=float)
+    return np.where(is_pct, significant_change(cur * n_now, n_now, base * n_base, n_base, conf), labels.NA)
+
+
+def monthly_percentage(values, denominators, measure) -> np.ndarray:
+    """Each month's percentage (value / denominator) of percentage measures; NaN for the rest."""
+    v = np.asarray(values, dtype=float)
+    out = np.full(v.shape, np.nan)
+    if denominators is None:  # no percentage measure at all
+        return out
+    rows = np.flatnonzero(np.broadcast_to(choices("measure", measure, MEASURES, "count") == "percentage",
+                                          v.shape[:-1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[rows] = v[rows] / np.asarray(denominators, dtype=float)[rows]
+    return out
+
+
+def monthly_error(values, denominators, measure, side: str, conf=DEFAULT.confidence) -> np.ndarray:
+    """Each month's Wilson interval as error-bar lengths: ``side`` "above" (upper − p) or "below"
+    (p − lower); NaN for counts and rates."""
+    v = np.asarray(values, dtype=float)
+    out = np.full(v.shape, np.nan)
+    if denominators is None:
+        return out
+    rows = np.flatnonzero(np.broadcast_to(choices("measure", measure, MEASURES, "count") == "percentage",
+                                          v.shape[:-1]))
+    d = np.asarray(denominators, dtype=float)[rows]
+    lower, upper = wilson(v[rows], d, conf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = v[rows] / d
+    out[rows] = upper - p if side == "above" else p - lower
     return out

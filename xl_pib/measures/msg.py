@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
+from ..settings import DEFAULT
 from .intervals import count_interval
 
 
@@ -26,6 +27,31 @@ def group_rate(group_counts, group_populations) -> np.ndarray:
         return np.where(both, c, 0).sum(-1) / np.where(both, p, 0).sum(-1)
 
 
+def group_total(group) -> np.ndarray:
+    """Σ over a group's areas (last axis), skipping blanks; NaN for a group with no areas."""
+    g = np.asarray(group, dtype=float)
+    return np.where(np.isnan(g).all(-1), np.nan, np.nansum(g, axis=-1))
+
+
+def missing_own_row(count, group_count) -> np.ndarray:
+    """A group with areas but no row for the indicator's own area."""
+    return np.isnan(np.asarray(count, dtype=float)) & ~np.isnan(np.asarray(group_count, dtype=float))
+
+
+def distance(count, population, group_count, group_population) -> np.ndarray:
+    """(count/population) / (group count/group population) − 1, from the group's totals."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.asarray(count, dtype=float) / np.asarray(population, dtype=float)
+        return own / (np.asarray(group_count, dtype=float) / np.asarray(group_population, dtype=float)) - 1
+
+
+def position(count, population, group_count, group_population, conf=DEFAULT.confidence) -> np.ndarray:
+    """:func:`msg_position` from the group's totals."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.asarray(group_count, dtype=float) / np.asarray(group_population, dtype=float)
+    return ratio_significance(count, rate * np.asarray(population, dtype=float), conf)
+
+
 def msg_distance(count, population, group_counts, group_populations) -> np.ndarray:
     """(count/population) / (Σgroup counts/Σgroup populations) − 1."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -33,7 +59,7 @@ def msg_distance(count, population, group_counts, group_populations) -> np.ndarr
         return own / group_rate(group_counts, group_populations) - 1
 
 
-def ratio_significance(observed, expected, conf=0.95) -> np.ndarray:
+def ratio_significance(observed, expected, conf=DEFAULT.confidence) -> np.ndarray:
     """Position of observed counts against expected counts (funnel plot for ratios)."""
     obs, exp = np.asarray(observed, dtype=float), np.asarray(expected, dtype=float)
     lower, upper = count_interval(obs, conf)
@@ -45,7 +71,7 @@ def ratio_significance(observed, expected, conf=0.95) -> np.ndarray:
     return out
 
 
-def msg_position(count, population, group_counts, group_populations, conf=0.95) -> np.ndarray:
+def msg_position(count, population, group_counts, group_populations, conf=DEFAULT.confidence) -> np.ndarray:
     """"Significantly Above", "Significantly Below" or "In Line" the MSG average."""
     expected = group_rate(group_counts, group_populations) * np.asarray(population, dtype=float)
     return ratio_significance(count, expected, conf)

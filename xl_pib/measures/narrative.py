@@ -12,6 +12,7 @@ past month against its expected band. For example:
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .. import labels
 from ..options import DIRECTIONS, choices, normalise
@@ -38,11 +39,29 @@ def _canonical(values) -> np.ndarray:
     return out
 
 
-def narrative(name, position, trend_sufficient, month_status, direction="down") -> np.ndarray:
+_NAME = "\ue000"  # where the name goes in a sentence template (a private-use character: never typed, never padding)
+
+
+def narrative(name, position, trend_sufficient, month_status, direction=DIRECTIONS[0]) -> np.ndarray:
     names = _text(name).astype(object)
     pos, trend, month = (_canonical(a) for a in (position, trend_sufficient, month_status))
-    up = choices("direction", direction, DIRECTIONS, "down") == "up"
+    up = choices("direction", direction, DIRECTIONS, DIRECTIONS[0]) == "up"
     names, pos, trend, month, up = np.broadcast_arrays(names, pos, trend, month, up)
+    # A handful of label combinations recur across thousands of indicators: each sentence is written
+    # once per combination, then every indicator's name is put in its place.
+    parts = [pd.factorize(np.ravel(a))[0] for a in (pos, trend, month, up)]
+    combined = np.ravel_multi_index(parts, [int(c.max()) + 1 if c.size else 1 for c in parts]) if names.size else \
+        np.zeros(0, dtype=int)
+    kinds, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    templates = _templates(*(np.ravel(a)[first] for a in (pos, trend, month, up)))
+    prefix, suffix = zip(*(t.split(_NAME) for t in templates)) if len(kinds) else ((), ())
+    prefix, suffix = np.array(prefix, dtype=object)[inverse], np.array(suffix, dtype=object)[inverse]
+    return (prefix + np.ravel(names) + suffix).reshape(names.shape)
+
+
+def _templates(pos, trend, month, up) -> list[str]:
+    """The sentence for each combination of labels, with :data:`_NAME` where the name goes."""
+    names = np.full(np.shape(pos), _NAME, dtype=object)
     onwards = np.where(up, "upwards", "downwards").astype(object)
     move = np.where(up, "increase", "reduce").astype(object)
     bad = np.where(up, pos == labels.BELOW_TARGET, pos == labels.ABOVE_TARGET)
@@ -79,7 +98,7 @@ def narrative(name, position, trend_sufficient, month_status, direction="down") 
                              "the long-term trend is not sufficient to meet the target"),
                          "Unable to assess performance for " + names + " as data is not yet available")
     ).astype(object)
-    return sentence + month_text + "."
+    return list(sentence + month_text + ".")
 
 
 def monitoring(name, comparative) -> np.ndarray:
@@ -98,3 +117,12 @@ def monitoring(name, comparative) -> np.ndarray:
     return np.where(np.isnan(change),
                     "There is not yet enough data to compare " + names + " with the previous 12 months.",
                     names + moved + period)
+
+
+def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative) -> np.ndarray:
+    """Each indicator's "Summary of Performance" sentence: :func:`narrative` for an indicator with a
+    target, :func:`monitoring` for one without."""
+    from .targets import has_target
+
+    return np.where(has_target(target_type), narrative(name, position, trend_sufficient, month_status, direction),
+                    monitoring(name, comparative)).astype(object)

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import labels
 from ..options import DIRECTIONS, OUTCOME_RULES, choice, choices, normalise
+from ..settings import DEFAULT
 
 
 def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
@@ -33,9 +34,9 @@ def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
     return rag
 
 
-def outcome_rag(rags, rule="worst") -> np.ndarray:
+def outcome_rag(rags, rule=DEFAULT.outcome_rule) -> np.ndarray:
     """Outcome RAG from the last axis of ``rags`` (one row of indicator ratings per outcome)."""
-    kind = choice("rule", rule, OUTCOME_RULES, "worst")
+    kind = choice("rule", rule, OUTCOME_RULES, DEFAULT.outcome_rule)
     text = normalise(rags)
     if text.ndim == 0:
         text = text[None]

@@ -62,6 +62,67 @@ def rolling_value(values, measure="count", denominators=None, population=None, p
     return out
 
 
+def at_index(rolled, index) -> np.ndarray:
+    """rolled[i, index[i]] for every series, NaN where the index is off the axis."""
+    rolled, index = as_series(rolled), np.asarray(index)
+    inside = (index >= 0) & (index < rolled.shape[-1])
+    picked = np.take_along_axis(rolled, np.where(inside, index, 0)[..., None].astype(int), axis=-1)[..., 0]
+    return np.where(inside, picked, np.nan)
+
+
+def _given_or(given, computed) -> np.ndarray:
+    given = np.broadcast_to(np.asarray(np.nan if given is None else given, dtype=float), np.shape(computed))
+    return np.where(np.isnan(given), computed, given)
+
+
+def not_given(given) -> np.ndarray:
+    """Where the analyst left a cell blank (so the figure is computed from the data)."""
+    return np.isnan(np.asarray(np.nan if given is None else given, dtype=float))
+
+
+def missing_baseline(baseline, baseline_end) -> np.ndarray:
+    """A baseline that could not be computed: Baseline end given, but no 12 months of data to it."""
+    return np.isnan(np.asarray(baseline, dtype=float)) & ~np.isnan(np.asarray(baseline_end, dtype=float))
+
+
+def zero_baseline(baseline, measure) -> np.ndarray:
+    """A count or rate baseline of 0, from which no relative change can be measured."""
+    return (np.asarray(baseline, dtype=float) == 0) & (choices("measure", measure, MEASURES, "count") != "percentage")
+
+
+def current_position(rolled, last_index, override=None) -> np.ndarray:
+    """The current position: the rolling 12-month figure at each series' last month with data,
+    unless the analyst gave a *Current override* (a survey's own published figure)."""
+    return _given_or(override, at_index(rolled, last_index))
+
+
+def baseline_position(rolled, baseline_index, given=None) -> np.ndarray:
+    """The baseline: the rolling 12-month figure at *Baseline end*, unless the analyst typed one."""
+    return _given_or(given, at_index(rolled, baseline_index))
+
+
+def rolling_denominators(denominators, measure) -> np.ndarray | None:
+    """Rolling 12-month totals of percentages' denominators (None when no series is a percentage)."""
+    if denominators is None or not (choices("measure", measure, MEASURES, "count") == "percentage").any():
+        return None
+    return rolling12(denominators)
+
+
+def denominator_at(rolled_denominators, index, given, measure) -> np.ndarray:
+    """A percentage's pooled denominator at a month (the survey's sample size), or the one the analyst gave;
+    NaN for counts and rates."""
+    is_pct = choices("measure", measure, MEASURES, "count") == "percentage"
+    computed = np.full(np.shape(is_pct), np.nan) if rolled_denominators is None else \
+        at_index(rolled_denominators, index)
+    return np.where(is_pct, _given_or(given, computed), np.nan)
+
+
+def baseline_index(first_month, baseline_end) -> np.ndarray:
+    """Position of *Baseline end* on the axis starting at ``first_month`` (-1 when blank)."""
+    end = np.asarray(baseline_end, dtype=float)
+    return np.where(np.isnan(end), -1, end - first_month).astype(int)
+
+
 def current(values, measure="count", denominators=None, population=None, per=None) -> np.ndarray:
     """The current position: the rolling 12-month figure at the last month."""
     v = as_series(values)
@@ -85,6 +146,18 @@ def comparative_12m(values, denominators=None) -> np.ndarray:
             last, previous = last / d[..., WINDOW:].sum(-1), previous / d[..., :WINDOW].sum(-1)
         change = last / previous - 1
     return np.where(np.isfinite(change), change, np.nan)
+
+
+def comparative_12m_of(aligned, aligned_denominators, measure) -> np.ndarray:
+    """:func:`comparative_12m` for each indicator: counts and rates compare their counts, percentages
+    their pooled percentages."""
+    change = comparative_12m(aligned)
+    if aligned_denominators is None:
+        return change
+    is_pct = choices("measure", measure, MEASURES, "count") == "percentage"
+    if not np.any(is_pct):
+        return change
+    return np.where(is_pct, comparative_12m(aligned, aligned_denominators), change)
 
 
 def change_from_baseline(current, baseline, measure="count") -> np.ndarray:

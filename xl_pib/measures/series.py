@@ -36,6 +36,51 @@ def align_right(values) -> tuple[np.ndarray, np.ndarray]:
     return shift_right(v, shift), shift
 
 
+def aligned_to(values, last_index) -> np.ndarray:
+    """Each series shifted so that month ``last_index`` sits in the last column (see :func:`align_right`).
+
+    ``None`` stays ``None``: denominators exist only when some series is a percentage.
+    """
+    if values is None:
+        return None
+    v = as_series(values)
+    last = np.asarray(last_index)
+    return shift_right(v, np.where(last < 0, 0, v.shape[-1] - 1 - last))
+
+
+def months_count(values) -> int:
+    """Months on the axis (the width of the series)."""
+    return as_series(values).shape[-1]
+
+
+def month_at(first_month, index) -> np.ndarray:
+    """The calendar month of a position on the axis starting at ``first_month``; NaN where there is none."""
+    index = np.asarray(index)
+    return np.where(index >= 0, first_month + index, np.nan)
+
+
+def monthly_values(aligned, aligned_denominators, measure) -> np.ndarray:
+    """Each month's figure in its measure's units: values, or value / denominator for percentages."""
+    from ..options import MEASURES, choices
+
+    v = as_series(aligned)
+    if aligned_denominators is None:
+        return v
+    is_pct = np.broadcast_to(choices("measure", measure, MEASURES, "count"), v.shape[:-1]) == "percentage"
+    if not is_pct.any():
+        return v
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(is_pct[..., None], v / aligned_denominators, v)
+
+
+def monthly_kind(measure) -> np.ndarray:
+    """What the monthly values of each measure are: a rate's months are counts of events."""
+    from ..options import MEASURES, choices
+
+    kinds = choices("measure", measure, MEASURES, "count")
+    return np.where(kinds == "rate", "count", kinds).astype(object)
+
+
 def shift_right(values, shift) -> np.ndarray:
     """Apply :func:`align_right`'s shifts to a companion array (e.g. denominators)."""
     v = as_series(values)

@@ -38,6 +38,21 @@ def target_value(baseline, target_type, amount, measure=None) -> np.ndarray:
     return np.select(conditions, [base - change, base + change, amt, base], default=np.nan)
 
 
+def target(baseline, target_type, target_amount, published, measure) -> np.ndarray:
+    """The indicator's target: the *published* Target value when given, else :func:`target_value`
+    from the baseline; NaN for a monitoring indicator (target type none)."""
+    computed = target_value(baseline, target_type, target_amount, measure)
+    given = np.broadcast_to(np.asarray(np.nan if published is None else published, dtype=float),
+                            np.shape(computed))
+    out = np.where(np.isnan(given), computed, given)
+    return np.where(choices("target type", target_type, TARGET_TYPES, "none") == "none", np.nan, out)
+
+
+def has_target(target_type) -> np.ndarray:
+    """Indicators with a target (every type but none: monitoring indicators)."""
+    return choices("target type", target_type, TARGET_TYPES, "none") != "none"
+
+
 def reduction_required(current, target, measure="count", direction="down") -> np.ndarray:
     """Reduction required from the current position to meet the target.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
+from ..settings import DEFAULT
 
 
 def _progress(months_elapsed, months_total) -> np.ndarray:
@@ -30,7 +31,7 @@ def trajectory(baseline, target, months_elapsed, months_total) -> np.ndarray:
     return base + (tgt - base) * _progress(months_elapsed, months_total)
 
 
-def limits(baseline, target, months_elapsed, months_total, band=0.1) -> tuple[np.ndarray, np.ndarray]:
+def limits(baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) = trajectory ∓ band · |baseline − target| · (1 − m/N)."""
     base, tgt = np.asarray(baseline, dtype=float), np.asarray(target, dtype=float)
     share = _progress(months_elapsed, months_total)
@@ -44,7 +45,7 @@ BELOW, ON, ABOVE, UNKNOWN = -1, 0, 1, 2
 LABELS = np.array([labels.ON_TARGET, labels.ABOVE_TARGET, labels.NA, labels.BELOW_TARGET], dtype=object)
 
 
-def position_code(value, baseline, target, months_elapsed, months_total, band=0.1) -> np.ndarray:
+def position_code(value, baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction) -> np.ndarray:
     """:func:`position` as int8 codes: ABOVE, ON, BELOW, or UNKNOWN where an input is missing."""
     val = np.asarray(value, dtype=float)
     lower, upper = limits(baseline, target, months_elapsed, months_total, band)
@@ -58,6 +59,48 @@ def labels_of(codes) -> np.ndarray:
     return np.asarray(LABELS[np.asarray(codes)], dtype=object)
 
 
-def position(value, baseline, target, months_elapsed, months_total, band=0.1) -> np.ndarray:
+def position(value, baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction) -> np.ndarray:
     """"Above Target", "Below Target" or "On Target"; "N/A" where an input is missing."""
     return labels_of(position_code(value, baseline, target, months_elapsed, months_total, band))
+
+
+# --- the chart: every month of each series ------------------------------------------------------
+
+
+def elapsed_by_month(first_month, months_count: int, baseline_end) -> np.ndarray:
+    """m for every month of the axis starting at ``first_month``: (series × months)."""
+    axis = first_month + np.arange(months_count)
+    return axis[None, :] - np.asarray(baseline_end, dtype=float)[:, None]
+
+
+def monthly_trajectory(baseline, target, elapsed, months_total) -> np.ndarray:
+    """:func:`trajectory` at every month (``elapsed`` from :func:`elapsed_by_month`)."""
+    col = lambda a: np.asarray(a, dtype=float)[:, None]  # noqa: E731 - one value per series, along months
+    return trajectory(col(baseline), col(target), elapsed, col(months_total))
+
+
+def monthly_limits(baseline, target, elapsed, months_total, band) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`limits` at every month: (lower, upper), each (series × months)."""
+    col = lambda a: np.asarray(a, dtype=float)[:, None]  # noqa: E731
+    return limits(col(baseline), col(target), elapsed, col(months_total), band)
+
+
+def lower_limit(limits_by_month) -> np.ndarray:
+    """The lower limit of :func:`monthly_limits`."""
+    return limits_by_month[0]
+
+
+def upper_limit(limits_by_month) -> np.ndarray:
+    """The upper limit of :func:`monthly_limits`."""
+    return limits_by_month[1]
+
+
+def monthly_position(rolled, limits_by_month, elapsed) -> np.ndarray:
+    """Position codes of every month's rolling figure against its limits (int8: the chart's markers);
+    UNKNOWN before the baseline ends, where there is no trajectory to be on or off."""
+    # Codes, not labels: 10,000 series × 120 months of strings would dominate the run.
+    lower, upper = limits_by_month
+    val = np.asarray(rolled, dtype=float)
+    code = np.where(val > upper, ABOVE, np.where(val < lower, BELOW, ON)).astype(np.int8)
+    code[np.isnan(val) | np.isnan(lower) | np.isnan(upper) | (elapsed < 0)] = UNKNOWN
+    return code

@@ -22,6 +22,7 @@ import numpy as np
 from .. import labels
 from ..errors import OptionError
 from ..options import DIRECTIONS, MEASURES, choices
+from ..settings import DEFAULT
 from .rolling import WINDOW
 from .series import as_series, run_length, tail
 
@@ -37,7 +38,7 @@ def ols(y) -> tuple[np.ndarray, np.ndarray]:
     return intercept, slope
 
 
-def projected_year(values, months_to_target, measure="count", window=24) -> np.ndarray:
+def projected_year(values, months_to_target, measure="count", window=DEFAULT.trend_window) -> np.ndarray:
     """Sum (count) or mean (rate, percentage) of the last 12 months of the projected path.
 
     NaN where fewer than ``window`` months of unbroken data are available.
@@ -64,8 +65,18 @@ def projected_year(values, months_to_target, measure="count", window=24) -> np.n
     return np.where(enough, year, np.nan)
 
 
+def trend_target(target, measure, population, per) -> np.ndarray:
+    """The target the trend is judged against: a rate's target as the equivalent count,
+    target · population / per, since a rate indicator's monthly values are counts."""
+    tgt = np.asarray(target, dtype=float)
+    is_rate = choices("measure", measure, MEASURES, "count") == "rate"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        as_count = tgt * np.asarray(population, dtype=float) / np.asarray(per, dtype=float)
+    return np.where(is_rate, as_count, tgt)
+
+
 def trend_sufficient(values, target, months_to_target, measure="count", direction="down",
-                     window=24) -> np.ndarray:
+                     window=DEFAULT.trend_window) -> np.ndarray:
     """"Yes" if the projected 12 months meet the target, "No" if not, "N/A" if unknown."""
     year = projected_year(values, months_to_target, measure, window)
     tgt = np.broadcast_to(np.asarray(target, dtype=float), year.shape)

@@ -1,0 +1,408 @@
+"""The figures of the bulletin, declared once: the registry every face reads.
+
+Each field of :class:`Figures` is one figure (or one step the engine takes
+on the way to the figures). Its declaration, :func:`figure`, is the only place
+that says
+
+- how the engine computes it (:class:`Step`: the engine function in
+  ``xl_pib.measures`` and which figures, inputs or settings feed it);
+- where it is shown: its Results column, its Performance Table label, its
+  Workings header, its number format;
+- how many months of unbroken data it needs, and the reason printed when it
+  cannot be computed;
+- its formula in the live workbook, if it has one.
+
+:mod:`xl_pib.engine` evaluates the steps over whole arrays (every indicator
+of every partnership at once); ``assess``, the Results sheet, the section
+writer, Workings, the live formulas, ``=PIB_PERFORMANCE_TABLE``, the reasons
+and Appendix E read the lists at the bottom of this module. Adding a figure
+means adding a field here, its engine function and its test.
+
+Names a step reads are resolved, in order, among the figures, the engine's
+inputs (:data:`INPUTS`: the Targets columns, the monthly series and the MSG
+table, as :mod:`xl_pib.stack` lays them out) and the settings
+(:class:`xl_pib.settings.Settings` field names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from types import SimpleNamespace
+from typing import Any, Callable
+
+import numpy as np
+
+from . import months
+from .formats import BY_MEASURE, DETAIL, MONTH, PERCENT, SIGNED_PERCENT, WHOLE
+from .measures import expected, intervals, msg, series, targets, trend
+# Aliased: fields below are named after the figures these modules compute (narrative, rag, rolling, trajectory).
+from .measures import narrative as narrative_measure
+from .measures import rag as rag_measure
+from .measures import rolling as rolling_measure
+from .measures import trajectory as trajectory_measure
+
+# What a figure holds: one value per indicator, one per indicator and month (a chart series), or an
+# engine step that no sheet shows.
+PER_INDICATOR, MONTHLY, STEP = "per indicator", "monthly", "step"
+
+
+@dataclass(frozen=True)
+class Step:
+    """An engine function and where each of its arguments comes from (a figure, input or setting name).
+
+    ``fixed`` holds arguments that are the same for every call (e.g. which side of a band).
+    """
+
+    fn: Callable
+    args: dict[str, str]
+    fixed: dict[str, Any]
+
+    def __init__(self, fn: Callable, fixed: dict[str, Any] | None = None, **args: str):
+        object.__setattr__(self, "fn", fn)
+        object.__setattr__(self, "args", args)
+        object.__setattr__(self, "fixed", dict(fixed or {}))
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return tuple(self.args.values())
+
+    @property
+    def method(self) -> str:
+        """The engine function, as the docs name it: ``measures.trend.trend_sufficient``."""
+        return f"{self.fn.__module__.removeprefix('xl_pib.')}.{self.fn.__qualname__}"
+
+
+@dataclass(frozen=True)
+class Why:
+    """A reason a figure shows N/A: ``when`` is a step giving a mask of indicators; ``text`` may name
+    {needs}, {available}, {area} and {baseline_end}."""
+
+    when: Step
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure's declaration (see the module docstring)."""
+
+    key: str
+    compute: Step | None          # None: an input the caller supplies (Targets columns, MSG own row)
+    kind: str
+    column: str | None            # Results column
+    label: str | None             # Performance Table row label
+    workings: str | None          # Workings header
+    number_format: str | None     # None: a label ("Yes", "Above Target"), coloured by the section writer
+    needs: int | str | None       # months of unbroken data (a settings name for a setting's months)
+    needed_when: Step | None      # indicators for which ``needs`` applies (default: all)
+    reason: str | None            # the figure's name in reasons ("Trend sufficient needs 24 months")
+    why_missing: tuple[Why, ...]
+    live: str | None              # live-workbook array formula over all indicators (see bulletin.live)
+    live_cell: str | None         # live-workbook formula per indicator cell
+    doc: str                      # what the figure means, for the docs and Appendix E
+
+    def months_needed(self, settings) -> int | None:
+        return getattr(settings, self.needs) if isinstance(self.needs, str) else self.needs
+
+
+def figure(*, compute: Step | None = None, kind: str = PER_INDICATOR, column: str | None = None,
+           label: str | None = None, workings: str | None = None, number_format: str | None = None,
+           needs: int | str | None = None, needed_when: Step | None = None, reason: str | None = None,
+           why_missing: tuple[Why, ...] = (), live: str | None = None, live_cell: str | None = None,
+           doc: str = ""):
+    """A :class:`Figures` field carrying its :class:`Figure` declaration."""
+    spec = dict(compute=compute, kind=kind, column=column, label=label, workings=workings,
+                number_format=number_format, needs=needs, needed_when=needed_when, reason=reason or column,
+                why_missing=why_missing, live=live, live_cell=live_cell, doc=doc)
+    return field(default=None, metadata={"figure": spec})
+
+
+# The inputs the engine reads besides the figures: name -> (the Targets column it comes from, if one; what it is).
+INPUTS: dict[str, tuple[str | None, str]] = {
+    "values": (None, "monthly values (series × months), NaN where there is no data"),
+    "denominators": (None, "monthly denominators of percentage measures (series × months), or None"),
+    "first_month": (None, "the calendar month of the first column"),
+    "baseline_end": ("baseline_end", "Baseline end (month index)"),
+    "given_baseline": ("baseline", "Baseline, where typed"),
+    "target_type": ("target_type", "Target type"),
+    "target_amount": ("target_amount", "Target amount"),
+    "published_target": ("target_value", "Target value, where typed"),
+    "target_date": ("target_date", "Target date (month index)"),
+    "rate_per": ("rate_per", "Rate per"),
+    "population": ("population", "Population"),
+    "current_override": ("current_override", "Current override"),
+    "given_current_denominator": ("current_denominator", "Current denominator, where typed"),
+    "given_baseline_denominator": ("baseline_denominator", "Baseline denominator, where typed"),
+    "group_counts": (None, "MSG: counts of the group's areas (series × areas), NaN padded"),
+    "group_populations": (None, "MSG: populations of the same areas"),
+    "own_area": (None, "the MSG area that is the indicator's own (Area, else the partnership)"),
+}
+
+_HAS_TARGET = Step(targets.has_target, target_type="target_type")
+_NO_OVERRIDE = Step(rolling_measure.not_given, given="current_override")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of every indicator: one array per figure (see :func:`figure`).
+
+    Fields are in the order the sheets list them: Workings' columns, Results'
+    columns and the Performance Table's rows each follow this order.
+    """
+
+    # --- the indicator, as the Targets sheet gives it -----------------------------------------
+    indicator: np.ndarray = figure(column="Indicator", workings="Indicator", live='{t.indicator}&""')
+    name: np.ndarray = figure(column="Name")
+    section: np.ndarray = figure(column="Section")
+    measure: np.ndarray = figure(workings="Measure", live="LOWER(TRIM({t.measure}))")
+    direction: np.ndarray = figure(workings="Direction",
+                                   live='IF(TRIM({t.direction})="","{d.direction}",LOWER(TRIM({t.direction})))')
+
+    # --- where each series stands -------------------------------------------------------------
+    last_index: np.ndarray = figure(kind=STEP, compute=Step(series.last_valid_index, values="values"))
+    aligned: np.ndarray = figure(kind=STEP, compute=Step(series.aligned_to, values="values",
+                                                        last_index="last_index"))
+    aligned_denominators: np.ndarray = figure(kind=STEP, compute=Step(series.aligned_to, values="denominators",
+                                                                     last_index="last_index"))
+    monthly: np.ndarray = figure(kind=STEP, compute=Step(series.monthly_values, aligned="aligned",
+                                                        aligned_denominators="aligned_denominators",
+                                                        measure="measure"))
+    monthly_kind: np.ndarray = figure(kind=STEP, compute=Step(series.monthly_kind, measure="measure"))
+    months_available: np.ndarray = figure(compute=Step(series.run_length, values="aligned"),
+                                          doc="Months of unbroken data ending at the month assessed.")
+    assessed_month: np.ndarray = figure(
+        compute=Step(series.month_at, first_month="first_month", index="last_index"),
+        workings="Assessed month", number_format=MONTH, live="TRANSPOSE(PIB_LAST_MONTH({axis},{values}))",
+        doc="The indicator's own last month with data, at or before the Latest month.")
+    months_elapsed: np.ndarray = figure(
+        compute=Step(months.between, start="baseline_end", end="assessed_month"),
+        workings="Months since baseline end (m)", number_format=WHOLE,
+        live="PIB_MONTHS_BETWEEN({t.baseline_end},{w.assessed_month})",
+        doc="m: months from the end of the baseline period to the month assessed.")
+    months_total: np.ndarray = figure(
+        compute=Step(months.between, start="baseline_end", end="target_date"),
+        workings="Months in target period (N)", number_format=WHOLE,
+        live="PIB_MONTHS_BETWEEN({t.baseline_end},{t.target_date})",
+        doc="N: months from the end of the baseline period to the target date.")
+    months_to_target: np.ndarray = figure(
+        compute=Step(months.between, start="assessed_month", end="target_date"),
+        workings="Months to target", number_format=WHOLE,
+        live="PIB_MONTHS_BETWEEN({w.assessed_month},{t.target_date})",
+        doc="Months from the month assessed to the target date.")
+
+    # --- baseline, target and current position ------------------------------------------------
+    rolling: np.ndarray = figure(
+        kind=MONTHLY, compute=Step(rolling_measure.rolling_value, values="values", measure="measure",
+                                   denominators="denominators", population="population", per="rate_per"),
+        doc="The rolling 12-month figure of every month: a count, a rate or a pooled percentage.")
+    baseline_index: np.ndarray = figure(kind=STEP, compute=Step(rolling_measure.baseline_index, first_month="first_month",
+                                                               baseline_end="baseline_end"))
+    baseline: np.ndarray = figure(
+        compute=Step(rolling_measure.baseline_position, rolled="rolling", baseline_index="baseline_index",
+                     given="given_baseline"),
+        column="Baseline", workings="Baseline", number_format=BY_MEASURE,
+        live='IF({t.baseline}<>"",{t.baseline},TRANSPOSE(PIB_ROLLING_AT({axis},{values},{t.baseline_end},'
+             '{w.measure},{denominators},{t.population},{per})))',
+        why_missing=(Why(Step(rolling_measure.missing_baseline, baseline="baseline", baseline_end="baseline_end"),
+                         "Baseline needs 12 months of data to {baseline_end}"),),
+        doc="The rolling 12-month figure at the end of the baseline period, unless typed on the Targets sheet.")
+    target: np.ndarray = figure(
+        compute=Step(targets.target, baseline="baseline", target_type="target_type",
+                     target_amount="target_amount", published="published_target", measure="measure"),
+        column="Target", workings="Target", number_format=BY_MEASURE,
+        live='IF((TRIM({t.target_type})="")+(LOWER(TRIM({t.target_type}))="none"),"N/A",'
+             'IF({t.target_value}<>"",{t.target_value},'
+             'PIB_TARGET({w.baseline},{t.target_type},{t.target_amount},{w.measure})))',
+        doc="The published Target value, or the baseline less the reduction (plus the increase), the level, "
+            "or the baseline for a maintenance target; counts are held to whole crimes.")
+    current: np.ndarray = figure(
+        compute=Step(rolling_measure.current_position, rolled="rolling", last_index="last_index",
+                     override="current_override"),
+        column="Current", workings="Current", number_format=BY_MEASURE, needs=12, needed_when=_NO_OVERRIDE,
+        reason="Current position",
+        live='IF({t.current_override}<>"",{t.current_override},'
+             'TRANSPOSE(PIB_CURRENT({values},{w.measure},{denominators},{t.population},{per})))',
+        doc="The rolling 12-month figure at the month assessed, unless a Current override is typed.")
+    change_from_baseline: np.ndarray = figure(
+        compute=Step(rolling_measure.change_from_baseline, current="current", baseline="baseline", measure="measure"),
+        column="Change from baseline", workings="Change from baseline", number_format=SIGNED_PERCENT,
+        why_missing=(Why(Step(rolling_measure.zero_baseline, baseline="baseline", measure="measure"),
+                         "Change from baseline needs a baseline above 0"),),
+        live="PIB_CHANGE_FROM_BASELINE({w.current},{w.baseline},{w.measure})",
+        doc="current / baseline − 1; for percentages, current − baseline in percentage points.")
+    trend_target: np.ndarray = figure(
+        compute=Step(trend.trend_target, target="target", measure="measure", population="population",
+                     per="rate_per"),
+        workings="Trend target", number_format=DETAIL,
+        live='IF(ISNUMBER({w.target}),IF({w.measure}="rate",{w.target}*{t.population}/{per},{w.target}),"N/A")',
+        doc="The target the trend is judged against: a rate's target as a count, target · population / per.")
+
+    # --- most similar group -------------------------------------------------------------------
+    msg_count: np.ndarray = figure(workings="MSG own count", number_format="#,##0",
+                                   live_cell='=IF(COUNTIFS({own})=0,"N/A",SUMIFS({count},{own}))')
+    msg_population: np.ndarray = figure(workings="MSG own population", number_format="#,##0",
+                                        live_cell='=IF(COUNTIFS({own})=0,"N/A",SUMIFS({population},{own}))')
+    msg_group_count: np.ndarray = figure(compute=Step(msg.group_total, group="group_counts"),
+                                         workings="MSG group count", number_format="#,##0",
+                                         live_cell='=IF(COUNTIFS({group})=0,"N/A",SUMIFS({count},{group}))')
+    msg_group_population: np.ndarray = figure(compute=Step(msg.group_total, group="group_populations"),
+                                              workings="MSG group population", number_format="#,##0",
+                                              live_cell='=IF(COUNTIFS({group})=0,"N/A",'
+                                                        'SUMIFS({population},{group}))')
+
+    # --- surveys ------------------------------------------------------------------------------
+    rolling_denominators: np.ndarray = figure(kind=STEP, compute=Step(rolling_measure.rolling_denominators,
+                                                                     denominators="denominators",
+                                                                     measure="measure"))
+    current_denominator: np.ndarray = figure(
+        compute=Step(rolling_measure.denominator_at, rolled_denominators="rolling_denominators", index="last_index",
+                     given="given_current_denominator", measure="measure"),
+        workings="Current denominator", number_format="#,##0",
+        live='IF({w.measure}<>"percentage","N/A",IF({t.current_denominator}<>"",{t.current_denominator},'
+             'TRANSPOSE(PIB_CURRENT({denominators}))))',
+        doc="A percentage's pooled denominator over the current 12 months (the sample size).")
+    baseline_denominator: np.ndarray = figure(
+        compute=Step(rolling_measure.denominator_at, rolled_denominators="rolling_denominators", index="baseline_index",
+                     given="given_baseline_denominator", measure="measure"),
+        workings="Baseline denominator", number_format="#,##0",
+        live='IF({w.measure}<>"percentage","N/A",IF({t.baseline_denominator}<>"",{t.baseline_denominator},'
+             'TRANSPOSE(PIB_ROLLING_AT({axis},{denominators},{t.baseline_end}))))',
+        doc="A percentage's pooled denominator over the baseline 12 months.")
+    significant_change: np.ndarray = figure(
+        compute=Step(intervals.survey_change, current="current", current_denominator="current_denominator",
+                     baseline="baseline", baseline_denominator="baseline_denominator", measure="measure",
+                     conf="confidence"),
+        workings="Significant change",
+        live='IF({w.measure}<>"percentage","N/A",PIB_SIG_CHANGE({w.current}*{w.current_denominator},'
+             '{w.current_denominator},{w.baseline}*{w.baseline_denominator},{w.baseline_denominator},{s.confidence}))',
+        doc="Yes when Newcombe's interval for the change in a survey percentage excludes zero.")
+
+    # --- the Performance Table ----------------------------------------------------------------
+    reduction_required: np.ndarray = figure(
+        compute=Step(targets.reduction_required, current="current", target="target", measure="measure",
+                     direction="direction"),
+        column="Reduction required", label="Reduction required from current position to meet target",
+        number_format=PERCENT,
+        doc="the reduction needed from the current rolling twelve-month figure, as a share of it (for percentages, "
+            "in percentage points). 'N/A' when the target is already met.")
+    trend_sufficient: np.ndarray = figure(
+        compute=Step(trend.trend_sufficient, values="monthly", target="trend_target",
+                     months_to_target="months_to_target", measure="monthly_kind", direction="direction",
+                     window="trend_window"),
+        column="Trend sufficient", label="Long-term trend sufficient to meet target", needs="trend_window",
+        needed_when=_HAS_TARGET,
+        doc="a straight line is fitted to the last {trend_window} months and projected to the target date; 'Yes' "
+            "(green) if the projected final twelve months meet the target, 'No' (red) if not.")
+    past_month: np.ndarray = figure(
+        compute=Step(expected.past_month, monthly="monthly", method="expected_method", measure="measure"),
+        column="Past month", label="Performance over the past month", needs=expected.BASE + 1,
+        doc="the latest month compared with the level expected from {expected_band}. 'Above Expected Level' (red "
+            "for reduction targets) flags an unusually high month worth investigating; 'In Line' (light green) is "
+            "within the expected range; 'Below Expected Level' (dark green) is unusually low.")
+    comparative_12m: np.ndarray = figure(
+        compute=Step(rolling_measure.comparative_12m_of, aligned="aligned", aligned_denominators="aligned_denominators",
+                     measure="measure"),
+        column="Comparative 12 months",
+        label="Comparative performance over the past 12 months ending in current month",
+        number_format=SIGNED_PERCENT, needs=2 * rolling_measure.WINDOW,
+        doc="the latest twelve months against the twelve before.")
+    msg_distance: np.ndarray = figure(
+        compute=Step(msg.distance, count="msg_count", population="msg_population", group_count="msg_group_count",
+                     group_population="msg_group_population"),
+        column="MSG distance", label="Distance away from MS group average", number_format=SIGNED_PERCENT,
+        why_missing=(Why(Step(msg.missing_own_row, count="msg_count", group_count="msg_group_count"),
+                         "MSG distance needs the MSG sheet to have a row for its own area '{area}'"),),
+        doc="how far the partnership's rate is from the pooled rate of its most similar group (the group includes "
+            "the partnership).")
+    msg_position: np.ndarray = figure(
+        compute=Step(msg.position, count="msg_count", population="msg_population", group_count="msg_group_count",
+                     group_population="msg_group_population", conf="confidence"),
+        column="MSG position", label="Position against MS group average",
+        doc="'Significantly Above' (red) or 'Significantly Below' (dark green) when the {confidence_percent} "
+            "confidence interval of the partnership's count (exact Poisson below 10 events, Byar's method from 10) "
+            "lies wholly above or below the count expected at the group rate; otherwise 'In Line'.")
+    position: np.ndarray = figure(
+        compute=Step(trajectory_measure.position, value="current", baseline="baseline", target="target",
+                     months_elapsed="months_elapsed", months_total="months_total", band="band_fraction"),
+        column="Position", label="Position against the target trajectory",
+        doc="'Above Target' above the upper limit, 'Below Target' below the lower limit and 'On Target' between "
+            "them (see Appendix D).")
+    rag: np.ndarray = figure(
+        compute=Step(rag_measure.indicator_rag, position="position", trend_sufficient="trend_sufficient",
+                     direction="direction"),
+        column="RAG", label="RAG rating",
+        doc="green when the position is not above target and the trend is sufficient, red when it is above target "
+            "and the trend is not sufficient, amber otherwise. An outcome takes the {outcome_rule_words} rating of "
+            "its indicators unless the analyst has set an override.")
+
+    narrative: np.ndarray = figure(
+        compute=Step(narrative_measure.summary, name="name", position="position", trend_sufficient="trend_sufficient",
+                     month_status="past_month", direction="direction", target_type="target_type",
+                     comparative="comparative_12m"),
+        doc="The indicator's sentence in the Executive Summary, in the register of the seed bulletin.")
+
+    # --- the performance chart: every month ---------------------------------------------------
+    months_count: int = figure(kind=STEP, compute=Step(series.months_count, values="values"))
+    elapsed_by_month: np.ndarray = figure(kind=STEP, compute=Step(trajectory_measure.elapsed_by_month,
+                                                                 first_month="first_month",
+                                                                 months_count="months_count",
+                                                                 baseline_end="baseline_end"))
+    trajectory: np.ndarray = figure(kind=MONTHLY, compute=Step(trajectory_measure.monthly_trajectory, baseline="baseline",
+                                                              target="target", elapsed="elapsed_by_month",
+                                                              months_total="months_total"))
+    limits_by_month: tuple = figure(kind=STEP, compute=Step(trajectory_measure.monthly_limits, baseline="baseline",
+                                                           target="target", elapsed="elapsed_by_month",
+                                                           months_total="months_total", band="band_fraction"))
+    lower: np.ndarray = figure(kind=MONTHLY, compute=Step(trajectory_measure.lower_limit,
+                                                         limits_by_month="limits_by_month"))
+    upper: np.ndarray = figure(kind=MONTHLY, compute=Step(trajectory_measure.upper_limit,
+                                                         limits_by_month="limits_by_month"))
+    monthly_position: np.ndarray = figure(kind=MONTHLY, compute=Step(trajectory_measure.monthly_position,
+                                                                    rolled="rolling",
+                                                                    limits_by_month="limits_by_month",
+                                                                    elapsed="elapsed_by_month"))
+    monthly_percentage: np.ndarray = figure(kind=MONTHLY, compute=Step(intervals.monthly_percentage,
+                                                                      values="values", denominators="denominators",
+                                                                      measure="measure"))
+    monthly_error_above: np.ndarray = figure(kind=MONTHLY, compute=Step(intervals.monthly_error, {"side": "above"},
+                                                                       values="values",
+                                                                       denominators="denominators",
+                                                                       measure="measure", conf="confidence"))
+    monthly_error_below: np.ndarray = figure(kind=MONTHLY, compute=Step(intervals.monthly_error, {"side": "below"},
+                                                                       values="values",
+                                                                       denominators="denominators",
+                                                                       measure="measure", conf="confidence"))
+
+    # --- reading it -------------------------------------------------------------------------------
+
+    def at(self, index: int) -> SimpleNamespace:
+        """One indicator's figures as plain values (what a block of the bulletin prints)."""
+        return SimpleNamespace(**{f.key: _plain(getattr(self, f.key)[index]) for f in REGISTRY
+                                  if f.kind == PER_INDICATOR and getattr(self, f.key) is not None})
+
+    def part(self, rows: slice, months_: slice) -> "Figures":
+        """The figures of some indicators, and some months of the chart series (a bulletin cut from a batch)."""
+        cut = {}
+        for spec in REGISTRY:
+            value = getattr(self, spec.key)
+            if value is None or spec.kind == STEP:
+                continue
+            cut[spec.key] = value[rows, months_] if spec.kind == MONTHLY else value[rows]
+        return Figures(**cut)
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+REGISTRY: tuple[Figure, ...] = tuple(Figure(key=f.name, **f.metadata["figure"]) for f in fields(Figures))
+BY_KEY = {spec.key: spec for spec in REGISTRY}
+SPEC = SimpleNamespace(**BY_KEY)
+
+RESULTS = tuple(spec for spec in REGISTRY if spec.column)
+PERFORMANCE_TABLE = tuple(spec for spec in REGISTRY if spec.label)
+WORKINGS = tuple(spec for spec in REGISTRY if spec.workings)
+PER_INDICATOR_FIGURES = tuple(spec for spec in REGISTRY if spec.kind == PER_INDICATOR)
+CHART_SERIES = tuple(spec for spec in REGISTRY if spec.kind == MONTHLY)
+
+__all__ = ["Figures", "Figure", "Step", "Why", "REGISTRY", "BY_KEY", "SPEC", "RESULTS", "PERFORMANCE_TABLE",
+           "WORKINGS", "CHART_SERIES", "INPUTS", "PER_INDICATOR", "MONTHLY", "STEP"]
