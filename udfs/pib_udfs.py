@@ -20,15 +20,26 @@ Each function calls the engine in ``xl_pib.measures``; no arithmetic lives here.
 from __future__ import annotations
 
 import functools
+import types
 
 import numpy as np
 import xlwings as xw
 
-from xl_pib import cells
+from xl_pib import cells, options
 from xl_pib import months as calendar
-from xl_pib.assess import KEY_FIGURES, judge
+from xl_pib.engine import Evaluation
+from xl_pib import labels
+from xl_pib.figures import BY_KEY, PERFORMANCE_TABLE, WORKINGS
+from xl_pib.figures import SPEC as FIGURE
+from xl_pib.inputs.schema import TARGETS, column
 from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
-from xl_pib.options import confidence, positive_int
+from xl_pib.options import (BAND, MONTHS, MONTHS_TOTAL, NON_NEGATIVE, PER, POISSON_COUNT, POPULATION, POSITIVE, SHARE,
+                            check, check_not_above)
+from xl_pib.settings import DEFAULT, SPEC
+
+# A blank Rate per is a rate per 100,000 (the Targets column's declared default).
+PER_DEFAULT = column(TARGETS, "rate_per").default
+MEASURE_DEFAULT, DIRECTION_DEFAULT = "count", column(TARGETS, "direction").default
 
 CATEGORY = "PIB"
 
@@ -120,19 +131,48 @@ def _single(value):
     return flat[0]
 
 
+def _conf(conf) -> float:
+    """The confidence level argument: blank is the Confidence setting's default; 1 and 95 are errors."""
+    return options.confidence(_single(conf), DEFAULT.confidence, "conf")
+
+
+def _band(band) -> float:
+    value = _single(band)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DEFAULT.band_fraction
+    return float(check("band", cells.number_of("band", value), BAND))
+
+
+def _window(window) -> int:
+    value = _single(window)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DEFAULT.trend_window
+    return SPEC.trend_window.parse("window", value)
+
+
+def _method(method) -> str:
+    return options.choice("method", _single(method), options.EXPECTED_METHODS, DEFAULT.expected_method)
+
+
+def _poisson_needs_counts(method: str, values) -> None:
+    """The poisson band is a distribution of counts: percentages or rates given to it are an error."""
+    if method == "poisson":
+        check("values", values, POISSON_COUNT)
+
+
 # Argument help shared by several functions, for Excel's function wizard.
 _SHARED_HELP = {
     "baseline": "Baseline value (at the end of the baseline period).",
     "target": "Target value (at the target date).",
     "months_elapsed": "Months from the end of the baseline period to the month assessed (m).",
     "months_total": "Months from the end of the baseline period to the target date (N).",
-    "band": "Starting width of the limits as a share of the required change (default 0.1).",
+    "band": f"Starting width of the limits as a share of the required change (default {DEFAULT.band_fraction}).",
     "months": "A column of months.",
     "values": "The monthly values beside them (several columns = several series).",
     "measure": '"count" (default), "rate" or "percentage". One, or one per series.',
     "denominators": "Monthly denominators, for percentage measures (same shape as values).",
     "population": "Population, for rate measures. One, or one per series.",
-    "per": "Rate per (default 100000), for rate measures. One, or one per series.",
+    "per": f"Rate per (default {PER_DEFAULT}), for rate measures. One, or one per series.",
 }
 
 
@@ -157,7 +197,7 @@ _trajectory_args = _shared_args("baseline", "target", "months_elapsed", "months_
 def PIB_ROLLING12(values):
     """Rolling 12-month totals of monthly values: the bulletin's count for each month. The first 11 months are blank."""
     s, from_columns = cells.series_of("values", values)
-    totals = rolling.rolling12(s)
+    totals = rolling.rolling12(check("values", s, NON_NEGATIVE))
     return cells.scalar_or_grid(totals.T if from_columns else totals, blank_nan=True)
 
 
@@ -168,8 +208,8 @@ def PIB_ROLLING12(values):
 def PIB_COMPARATIVE_12M(values, denominators=None):
     """Comparative performance over the past 12 months: total of the last 12 months / total of the 12 before - 1."""
     s, from_columns = cells.series_of("values", values)
-    aligned, shift = series.align_right(s)
-    d = _denominators(denominators, s.shape, shift)
+    aligned, shift = series.align_right(check("values", s, NON_NEGATIVE))
+    d = _denominators(denominators, aligned, shift)
     return _per_series(rolling.comparative_12m(aligned, d), from_columns)
 
 
@@ -177,25 +217,39 @@ def PIB_COMPARATIVE_12M(values, denominators=None):
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first (several columns = several series).")
 @_shared_args("measure", "denominators", "population", "per")
 @_excel_safe
-def PIB_CURRENT(values, measure="count", denominators=None, population=None, per=100000):
+def PIB_CURRENT(values, measure=MEASURE_DEFAULT, denominators=None, population=None, per=PER_DEFAULT):
     """The current position: the rolling 12-month figure at the last month with data, for each series."""
     s, from_columns = cells.series_of("values", values)
-    aligned, shift = series.align_right(s)
+    aligned, shift = series.align_right(check("values", s, NON_NEGATIVE))
     n = len(s)
-    d = _denominators(denominators, s.shape, shift)
-    figure = rolling.current(aligned, _each("measure", measure, n, "text"), d, _each("population", population, n),
-                             _each("per", per, n, default=100000))
-    return _per_series(figure, from_columns)
+    d = _denominators(denominators, aligned, shift)
+    kinds, population, per = _rate_arguments(measure, population, per, n)
+    return _per_series(rolling.current(aligned, kinds, d, population, per), from_columns)
 
 
-def _denominators(denominators, shape, shift):
-    """Optional denominators laid out like the values, aligned the same way (None when not given)."""
+def _rate_arguments(measure, population, per, n: int):
+    """measure, population and per, one per series, checked: a rate needs a population and a per above 0."""
+    kinds = options.choices("measure", _each("measure", measure, n, "text"), options.MEASURES, MEASURE_DEFAULT)
+    population = check("population", _each("population", population, n), POPULATION)
+    per = check("per", _each("per", per, n, default=PER_DEFAULT), PER)
+    is_rate = kinds == "rate"
+    if np.any(is_rate & np.isnan(population)):
+        raise ValueError(f"population: expected {POPULATION.what} for a rate measure; got a blank")
+    return kinds, population, per
+
+
+def _denominators(denominators, values, shift):
+    """Optional denominators laid out like the values, aligned the same way (None when not given);
+    each month's value must be no larger than its denominator."""
     if _blank(denominators):
         return None
     d, _ = cells.series_of("denominators", denominators)
-    if d.shape != shape:
-        raise ValueError("denominators must be the same size as values")
-    return series.shift_right(d, shift)
+    if d.shape != values.shape:
+        raise ValueError(f"denominators must be the same size as values ({d.shape[1]} months x {d.shape[0]} series "
+                         f"given for {values.shape[1]} x {values.shape[0]})")
+    d = series.shift_right(check("denominators", d, POSITIVE), shift)
+    check_not_above("values", values, "their denominators", d)
+    return d
 
 
 @xw.func(category=CATEGORY)
@@ -203,10 +257,10 @@ def _denominators(denominators, shape, shift):
 @xw.arg("baseline", ndim=2, doc="Baseline value, in the same units.")
 @xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage" (percentage gives points).')
 @_excel_safe
-def PIB_CHANGE_FROM_BASELINE(current, baseline, measure="count"):
+def PIB_CHANGE_FROM_BASELINE(current, baseline, measure=MEASURE_DEFAULT):
     """Change from the baseline: current / baseline - 1; for percentages, current - baseline in percentage points."""
     a = _broadcast(current=current, baseline=baseline, measure=measure)
-    cur, base = _numbers(a, "current", "baseline")
+    cur, base = (check(n, v, NON_NEGATIVE) for n, v in zip(("current", "baseline"), _numbers(a, "current", "baseline")))
     (kind,) = _texts(a, "measure")
     return cells.scalar_or_grid(rolling.change_from_baseline(cur, base, kind))
 
@@ -218,7 +272,7 @@ def _months_of(name: str, value) -> np.ndarray:
     try:
         return calendar.parse_many(cells.grid(value))
     except calendar.NotAMonth as error:
-        raise ValueError(f"{name}: {error} (expected a month as YYYY-MM or a date)") from None
+        raise ValueError(f"{name}: {error}") from None
 
 
 @xw.func(category=CATEGORY)
@@ -278,13 +332,15 @@ def PIB_MONTHS_BETWEEN(start_month, end_month):
 @xw.arg("month", ndim=2, doc="The month to read the rolling 12-month figure at (e.g. the baseline end). One, or one per series.")
 @_shared_args("months", "values", "measure", "denominators", "population", "per")
 @_excel_safe
-def PIB_ROLLING_AT(months, values, month, measure="count", denominators=None, population=None, per=100000):
+def PIB_ROLLING_AT(months, values, month, measure=MEASURE_DEFAULT, denominators=None, population=None,
+                   per=PER_DEFAULT):
     """The rolling 12-month figure at a given month, e.g. the baseline at the end of the baseline period."""
     axis, s, from_columns = _axis_and_series(months, values)
     n = len(s)
-    d = _denominators(denominators, s.shape, np.zeros(n, dtype=int))
-    rolled = rolling.rolling_value(s, _each("measure", measure, n, "text"), d, _each("population", population, n),
-                                   _each("per", per, n, default=100000))
+    check("values", s, NON_NEGATIVE)
+    d = _denominators(denominators, s, np.zeros(n, dtype=int))
+    kinds, population, per = _rate_arguments(measure, population, per, n)
+    rolled = rolling.rolling_value(s, kinds, d, population, per)
     index = series.index_on_axis(axis, _each("month", month, n, "month"))
     picked = np.where(index >= 0, rolled[np.arange(n), np.clip(index, 0, None)], np.nan)
     return _per_series(picked, from_columns)
@@ -304,7 +360,11 @@ def PIB_TARGET(baseline, target_type, amount, measure=None):
     a = _broadcast(baseline=baseline, target_type=target_type, amount=amount, measure=measure)
     base, amt = _numbers(a, "baseline", "amount")
     kind, meas = _texts(a, "target_type", "measure")
-    return cells.scalar_or_grid(targets.target_value(base, kind, amt, meas))
+    check("baseline", base, NON_NEGATIVE)
+    kinds = options.choices("target_type", kind, options.TARGET_TYPES, "none")
+    check("amount", np.where(np.isin(kinds, ("reduction_pct", "increase_pct")), amt, np.nan), SHARE)
+    check("amount", amt, NON_NEGATIVE)
+    return cells.scalar_or_grid(targets.target_value(base, kinds, amt, meas))
 
 
 @xw.func(category=CATEGORY)
@@ -313,10 +373,10 @@ def PIB_TARGET(baseline, target_type, amount, measure=None):
 @xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage" (percentage gives points).')
 @xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
 @_excel_safe
-def PIB_REDUCTION_REQUIRED(current, target, measure="count", direction="down"):
+def PIB_REDUCTION_REQUIRED(current, target, measure=MEASURE_DEFAULT, direction=DIRECTION_DEFAULT):
     """Reduction required from the current position to meet the target, as a share of the current position. N/A if the target is met."""
     a = _broadcast(current=current, target=target, measure=measure, direction=direction)
-    cur, tgt = _numbers(a, "current", "target")
+    cur, tgt = (check(n, v, NON_NEGATIVE) for n, v in zip(("current", "target"), _numbers(a, "current", "target")))
     kind, way = _texts(a, "measure", "direction")
     return cells.scalar_or_grid(targets.reduction_required(cur, tgt, kind, way))
 
@@ -331,19 +391,28 @@ def PIB_REDUCTION_REQUIRED(current, target, measure="count", direction="down"):
 def PIB_TRAJECTORY(baseline, target, months_elapsed, months_total):
     """The target trajectory at month m: baseline + (target - baseline) x m / N, with m held between 0 and N."""
     a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total)
-    base, tgt, m, n = _numbers(a, "baseline", "target", "months_elapsed", "months_total")
+    base, tgt, m, n = _trajectory_numbers(a)
     return cells.scalar_or_grid(trajectory.trajectory(base, tgt, m, n))
+
+
+def _trajectory_numbers(a: dict) -> list:
+    """baseline, target, m and N checked: figures of 0 or more, whole months within 50 years."""
+    base, tgt, m, n = _numbers(a, "baseline", "target", "months_elapsed", "months_total")
+    check("baseline", base, NON_NEGATIVE), check("target", tgt, NON_NEGATIVE)
+    check("months_elapsed", m, MONTHS), check("months_total", n, MONTHS_TOTAL)
+    return [base, tgt, m, n]
 
 
 @xw.func(category=CATEGORY)
 @_trajectory_args
 @_shared_args("band")
 @_excel_safe
-def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
+def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction):
     """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper."""
     a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total, band=band)
-    base, tgt, m, n, width = _numbers(a, "baseline", "target", "months_elapsed", "months_total", "band")
-    lower, upper = trajectory.limits(base, tgt, m, n, _default(width, 0.1))
+    base, tgt, m, n = _trajectory_numbers(a)
+    (width,) = _numbers(a, "band")
+    lower, upper = trajectory.limits(base, tgt, m, n, check("band", _default(width, DEFAULT.band_fraction), BAND))
     return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
 
 
@@ -352,15 +421,21 @@ def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=0.1):
 @_trajectory_args
 @_shared_args("band")
 @_excel_safe
-def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1):
+def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction):
     """Position against the target trajectory: "Above Target", "On Target" or "Below Target"."""
     a = _broadcast(value=value, baseline=baseline, target=target, months_elapsed=months_elapsed,
                    months_total=months_total, band=band)
-    val, base, tgt, m, n, width = _numbers(a, "value", "baseline", "target", "months_elapsed", "months_total", "band")
-    return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, _default(width, 0.1)))
+    base, tgt, m, n = _trajectory_numbers(a)
+    val, width = _numbers(a, "value", "band")
+    check("value", val, NON_NEGATIVE)
+    width = check("band", _default(width, DEFAULT.band_fraction), BAND)
+    return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, width))
 
 
 # --- long-term trend and the past month -------------------------------------------
+
+_METHOD_HELP = (f'Expected level method: "xmr" (NHS Making Data Count), "poisson" (counts only) or "trend"; '
+                f'default "{DEFAULT.expected_method}".')
 
 
 @xw.func(category=CATEGORY)
@@ -369,40 +444,47 @@ def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=0.1
 @xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date.")
 @xw.arg("measure", doc='"count" (default: the projected year is summed), "rate" or "percentage" (averaged).')
 @xw.arg("direction", doc='"down" (default) or "up".')
-@xw.arg("window", doc="Months of history the trend line is fitted to (default 24, at least 12).")
+@xw.arg("window", doc=f"Months of history the trend line is fitted to (default {DEFAULT.trend_window}, at least 12).")
 @_excel_safe
-def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure="count", direction="down", window=24):
+def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure=MEASURE_DEFAULT, direction=DIRECTION_DEFAULT,
+                         window=DEFAULT.trend_window):
     """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target."""
     s, from_columns = cells.series_of("values", values)
-    aligned, _ = series.align_right(s)
-    tgt = cells.numbers_of("target", target).ravel()
-    horizon = cells.numbers_of("months_to_target", months_to_target).ravel()
-    w = positive_int("window", _single(window), 24)
-    return _per_series(trend.trend_sufficient(aligned, tgt, horizon, _single(measure), _single(direction), w),
-                       from_columns)
+    aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
+    tgt = check("target", cells.numbers_of("target", target).ravel(), NON_NEGATIVE)
+    horizon = check("months_to_target", cells.numbers_of("months_to_target", months_to_target).ravel(), MONTHS)
+    for name, given in (("target", tgt), ("months_to_target", horizon)):
+        if given.size not in (1, len(aligned)):
+            raise ValueError(f"{name}: give one value, or one per series ({len(aligned)}); got {given.size}")
+    return _per_series(trend.trend_sufficient(aligned, tgt, horizon, _single(measure), _single(direction),
+                                              _window(window)), from_columns)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first; the last is assessed against the 12 before it.")
-@xw.arg("method", doc='"xmr" (default, NHS Making Data Count), "poisson" (counts) or "trend".')
+@xw.arg("method", doc=_METHOD_HELP)
 @_excel_safe
-def PIB_EXPECTED_BAND(values, method="xmr"):
+def PIB_EXPECTED_BAND(values, method=DEFAULT.expected_method):
     """Expected band for the last month from the 12 months before it. Returns three cells: lower, expected, upper."""
     s, _ = cells.series_of("values", values)
-    aligned, _ = series.align_right(s)
-    lower, centre, upper = expected.expected_band(aligned, _single(method))
+    aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
+    kind = _method(method)
+    _poisson_needs_counts(kind, aligned)
+    lower, centre, upper = expected.expected_band(aligned, kind)
     return cells.scalar_or_grid(np.stack([lower, centre, upper], axis=-1))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first; the last is assessed against the 12 before it.")
-@xw.arg("method", doc='"xmr" (default), "poisson" or "trend".')
+@xw.arg("method", doc=_METHOD_HELP)
 @_excel_safe
-def PIB_MONTH_STATUS(values, method="xmr"):
+def PIB_MONTH_STATUS(values, method=DEFAULT.expected_method):
     """Performance over the past month: "Above Expected Level", "In Line" or "Below Expected Level"."""
     s, from_columns = cells.series_of("values", values)
-    aligned, _ = series.align_right(s)
-    return _per_series(expected.month_status(aligned, _single(method)), from_columns)
+    aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
+    kind = _method(method)
+    _poisson_needs_counts(kind, aligned)
+    return _per_series(expected.month_status(aligned, kind), from_columns)
 
 
 # --- most similar group -----------------------------------------------------------
@@ -416,13 +498,28 @@ def PIB_MONTH_STATUS(values, method="xmr"):
 @_excel_safe
 def PIB_MSG_DISTANCE(count, population, group_counts, group_populations):
     """Distance from the most similar group average: own rate / pooled group rate - 1."""
+    own, pop, gc, gp = _msg_arguments(count, population, group_counts, group_populations)
+    return cells.scalar_or_grid(msg.msg_distance(own, pop, gc, gp))
+
+
+def _msg_arguments(count, population, group_counts, group_populations):
+    """Own figures and the group's, checked: counts of 0 or more, populations above 0, ranges of one size,
+    and the area's own (count, population) among the group's, which includes it."""
     a = _broadcast(count=count, population=population)
     own, pop = _numbers(a, "count", "population")
-    gc = cells.numbers_of("group_counts", group_counts).ravel()
-    gp = cells.numbers_of("group_populations", group_populations).ravel()
+    check("count", own, NON_NEGATIVE), check("population", pop, POPULATION)
+    gc = check("group_counts", cells.numbers_of("group_counts", group_counts).ravel(), NON_NEGATIVE)
+    gp = check("group_populations", cells.numbers_of("group_populations", group_populations).ravel(), POPULATION)
     if gc.shape != gp.shape:
-        raise ValueError("group_counts and group_populations must be the same size")
-    return cells.scalar_or_grid(msg.msg_distance(own, pop, gc, gp))
+        raise ValueError(f"group_counts and group_populations must be the same size ({gc.size} and {gp.size} cells)")
+    pairs = set(zip(gc.tolist(), gp.tolist()))
+    missing = [(c, p) for c, p in zip(np.ravel(own).tolist(), np.ravel(pop).tolist())
+               if c == c and p == p and (c, p) not in pairs]
+    if missing:
+        c, p = missing[0]
+        raise ValueError(f"the group must include the area itself: no area of the group has count {c:g} and "
+                         f"population {p:g}")
+    return own, pop, gc, gp
 
 
 @xw.func(category=CATEGORY)
@@ -430,59 +527,65 @@ def PIB_MSG_DISTANCE(count, population, group_counts, group_populations):
 @xw.arg("population", ndim=2, doc="The partnership's population.")
 @xw.arg("group_counts", ndim=2, doc="Counts of every area in the most similar group, the partnership included.")
 @xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
-@xw.arg("conf", doc="Confidence level (default 0.95; 0.998 for 3-sigma limits).")
+@xw.arg("conf", doc=f"Confidence level (default {DEFAULT.confidence}; 0.998 for 3-sigma limits).")
 @_excel_safe
-def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=0.95):
+def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=DEFAULT.confidence):
     """Position against the most similar group average: "Significantly Above", "In Line" or "Significantly Below"."""
-    a = _broadcast(count=count, population=population)
-    own, pop = _numbers(a, "count", "population")
-    gc = cells.numbers_of("group_counts", group_counts).ravel()
-    gp = cells.numbers_of("group_populations", group_populations).ravel()
-    if gc.shape != gp.shape:
-        raise ValueError("group_counts and group_populations must be the same size")
-    return cells.scalar_or_grid(msg.msg_position(own, pop, gc, gp, confidence(_single(conf))))
+    own, pop, gc, gp = _msg_arguments(count, population, group_counts, group_populations)
+    return cells.scalar_or_grid(msg.msg_position(own, pop, gc, gp, _conf(conf)))
 
 
 # --- confidence intervals ---------------------------------------------------------
 
 
+_CONF_HELP = f"Confidence level (default {DEFAULT.confidence}; 0.998 for 3-sigma limits)."
+
+
 @xw.func(category=CATEGORY)
 @xw.arg("numerator", ndim=2, doc="Number of respondents (or events) with the characteristic.")
 @xw.arg("denominator", ndim=2, doc="Number of respondents (or trials).")
-@xw.arg("conf", doc="Confidence level (default 0.95).")
+@xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
-def PIB_CI_PROPORTION(numerator, denominator, conf=0.95):
+def PIB_CI_PROPORTION(numerator, denominator, conf=DEFAULT.confidence):
     """Wilson score confidence interval of a proportion. Returns two cells: lower, upper (as fractions)."""
     a = _broadcast(numerator=numerator, denominator=denominator)
-    x, n = _numbers(a, "numerator", "denominator")
-    lower, upper = intervals.wilson(x, n, confidence(_single(conf)))
+    x, n = _proportion("numerator", "denominator", *_numbers(a, "numerator", "denominator"))
+    lower, upper = intervals.wilson(x, n, _conf(conf))
     return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
+
+
+def _proportion(x_name: str, n_name: str, x, n):
+    """A numerator of 0 or more within a denominator above 0."""
+    check(x_name, x, NON_NEGATIVE), check(n_name, n, POSITIVE)
+    check_not_above(x_name, x, n_name, n)
+    return x, n
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("count", ndim=2, doc="Number of events.")
-@xw.arg("conf", doc="Confidence level (default 0.95).")
+@xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
-def PIB_CI_COUNT(count, conf=0.95):
+def PIB_CI_COUNT(count, conf=DEFAULT.confidence):
     """Confidence interval of a count: exact Poisson below 10 events, Byar's method from 10. Returns two cells: lower, upper."""
     a = _broadcast(count=count)
     (x,) = _numbers(a, "count")
-    lower, upper = intervals.count_interval(x, confidence(_single(conf)))
+    lower, upper = intervals.count_interval(check("count", x, NON_NEGATIVE), _conf(conf))
     return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("count", ndim=2, doc="Number of events.")
 @xw.arg("population", ndim=2, doc="Population.")
-@xw.arg("per", doc="Rate per (default 100000).")
-@xw.arg("conf", doc="Confidence level (default 0.95).")
+@xw.arg("per", doc=f"Rate per (default {PER_DEFAULT}).")
+@xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
-def PIB_CI_RATE(count, population, per=100000, conf=0.95):
+def PIB_CI_RATE(count, population, per=PER_DEFAULT, conf=DEFAULT.confidence):
     """Confidence interval of a rate: the count's interval / population x per. Returns two cells: lower, upper."""
     a = _broadcast(count=count, population=population)
     x, pop = _numbers(a, "count", "population")
-    scale = cells.numbers_of("per", _single(per)).item()
-    lower, upper = intervals.rate_interval(x, pop, scale, confidence(_single(conf)))
+    check("count", x, NON_NEGATIVE), check("population", pop, POPULATION)
+    scale = check("per", _default(cells.numbers_of("per", _single(per)), PER_DEFAULT).item(), PER)
+    lower, upper = intervals.rate_interval(x, pop, scale, _conf(conf))
     return cells.scalar_or_grid(np.stack([np.ravel(lower), np.ravel(upper)], axis=-1))
 
 
@@ -491,21 +594,31 @@ def PIB_CI_RATE(count, population, per=100000, conf=0.95):
 @xw.arg("n1", ndim=2, doc="Denominator now (respondents in the current survey).")
 @xw.arg("x2", ndim=2, doc="Numerator at the baseline.")
 @xw.arg("n2", ndim=2, doc="Denominator at the baseline.")
-@xw.arg("conf", doc="Confidence level (default 0.95).")
+@xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
-def PIB_SIG_CHANGE(x1, n1, x2, n2, conf=0.95):
+def PIB_SIG_CHANGE(x1, n1, x2, n2, conf=DEFAULT.confidence):
     """Significant change between two proportions: "Yes" if Newcombe's interval for the difference excludes zero."""
     a = _broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
-    args = _numbers(a, "x1", "n1", "x2", "n2")
-    return cells.scalar_or_grid(intervals.significant_change(*args, confidence(_single(conf))))
+    x1, n1, x2, n2 = _numbers(a, "x1", "n1", "x2", "n2")
+    _proportion("x1", "n1", x1, n1), _proportion("x2", "n2", x2, n2)
+    return cells.scalar_or_grid(intervals.significant_change(x1, n1, x2, n2, _conf(conf)))
 
 
 # --- the Performance Table -------------------------------------------------------
 
-PERFORMANCE_ROWS = ("reduction_required", "trend_sufficient", "past_month", "comparative_12m", "msg_distance",
-                    "msg_position", "position", "rag")
-_FIGURE_KEYS = {label.lower(): key for key, label in KEY_FIGURES} | {key: key for key, _ in KEY_FIGURES}
-_TEXT_FIGURES = {"indicator", "measure", "direction", "significant_change"}
+# Workings headers (and figure keys) -> figures, as =PIB_PERFORMANCE_TABLE reads an indicator's Workings row.
+_WORKINGS_KEYS = {spec.workings.lower(): spec.key for spec in WORKINGS} | {spec.key: spec.key for spec in WORKINGS}
+# The Workings figures the table's rows are computed from: their headers must be given.
+_TABLE_READS = sorted({name for spec in PERFORMANCE_TABLE for name in spec.compute.reads
+                       if name in _WORKINGS_KEYS.values()})
+_TABLE_ROWS = tuple(spec.key for spec in PERFORMANCE_TABLE)
+
+
+def _workings_value(key: str, value):
+    """A Workings cell as the engine reads it: labels as text, figures as numbers (N/A and blanks -> NaN)."""
+    if BY_KEY[key].number_format is None:
+        return value
+    return cells.number_of(key, value)
 
 
 @xw.func(category=CATEGORY)
@@ -513,48 +626,62 @@ _TEXT_FIGURES = {"indicator", "measure", "direction", "significant_change"}
 @xw.arg("figures", ndim=2, doc="The indicator's row of the Workings sheet, beside those headers.")
 @xw.arg("values", ndim=2, doc="The indicator's monthly values, oldest first, down a column.")
 @xw.arg("denominators", ndim=2, doc="Its monthly denominators, for percentage measures.")
-@xw.arg("band", doc="Starting width of the trajectory limits (default 0.1).")
-@xw.arg("method", doc='Expected level method: "xmr" (default), "poisson" or "trend".')
-@xw.arg("window", doc="Months the long-term trend is fitted to (default 24).")
-@xw.arg("conf", doc="Confidence level for the MSG position and significance (default 0.95).")
+@xw.arg("band", doc=f"Starting width of the trajectory limits (default {DEFAULT.band_fraction}).")
+@xw.arg("method", doc=_METHOD_HELP)
+@xw.arg("window", doc=f"Months the long-term trend is fitted to (default {DEFAULT.trend_window}).")
+@xw.arg("conf", doc=f"Confidence level for the MSG position and significance (default {DEFAULT.confidence}).")
 @xw.arg("rows", ndim=2, doc="Optional: which rows, e.g. \"reduction_required,trend_sufficient,rag\" (default: the bulletin's table).")
 @_excel_safe
-def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=0.1, method="xmr", window=24, conf=0.95,
+def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFAULT.band_fraction,
+                          method=DEFAULT.expected_method, window=DEFAULT.trend_window, conf=DEFAULT.confidence,
                           rows=None):
     """An indicator's whole Performance Table in one call, down a column: reduction required, trend, past month, comparative 12 months, MSG distance and position, position and RAG."""
     names = [str(h).strip().lower() for h in cells.grid(headers).ravel()]
     found = dict(zip(names, cells.grid(figures).ravel()))
-    given = {_FIGURE_KEYS[n]: v for n, v in found.items() if n in _FIGURE_KEYS}
-    needed = {"measure", "direction", "current", "baseline", "target", "trend_target", "months_elapsed",
-              "months_total", "months_to_target"}
-    if needed - given.keys():
-        raise ValueError("headers lack " + ", ".join(sorted(needed - given.keys())))
-    numbers = {k: cells.numbers_of(k, [[v]]).ravel() for k, v in given.items() if k not in _TEXT_FIGURES}
-    for key in ("msg_count", "msg_population", "msg_group_count", "msg_group_population"):
-        numbers.setdefault(key, np.array([np.nan]))
+    given = {_WORKINGS_KEYS[n]: v for n, v in found.items() if n in _WORKINGS_KEYS}
+    missing = [BY_KEY[key].workings for key in _TABLE_READS if key not in given]
+    if missing:
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise ValueError(f"headers must be the Workings sheet's header row: no {', '.join(missing[:3])}{more}")
+    known = {key: np.array([_workings_value(key, v)], dtype=object if BY_KEY[key].number_format is None else float)
+             for key, v in given.items()}
     s, _ = cells.series_of("values", values)
-    aligned, shift = series.align_right(s[:1])
-    d = _denominators(denominators, aligned.shape, shift)
-    band = _default(cells.numbers_of("band", _single(band)), 0.1).item()
-    window = positive_int("window", _single(window), 24)
-    judged = judge(aligned, d, numbers, given["measure"], given["direction"], band=band, method=_single(method),
-                   window=window, conf=confidence(_single(conf)))
-    wanted = PERFORMANCE_ROWS
+    aligned, shift = series.align_right(check("values", s[:1], NON_NEGATIVE))
+    known[FIGURE.aligned.key] = aligned
+    known[FIGURE.aligned_denominators.key] = _denominators(denominators, aligned, shift)
+    settings = types.SimpleNamespace(band_fraction=_band(band), expected_method=_method(method),
+                                     trend_window=_window(window), confidence=_conf(conf))
+    if options.choice("measure", known[FIGURE.measure.key][0], options.MEASURES) != "percentage":
+        _poisson_needs_counts(settings.expected_method, aligned)
+    wanted = _TABLE_ROWS
     if rows not in (None, ""):
         wanted = [r.strip().lower() for cell in cells.grid(rows).ravel() for r in str(cell).split(",") if r.strip()]
-    answers = []
-    for key in wanted:
-        if key in judged:
-            answers.append(judged[key][0])
-        elif key in given:
-            answers.append(numbers[key][0] if key in numbers else given[key])
-        else:
-            raise ValueError(f"unknown row '{key}'")
+    unknown = [key for key in wanted if key not in _TABLE_ROWS and key not in given]
+    if unknown:
+        raise ValueError(f"unknown row '{unknown[0]}' (rows are the table's, {_TABLE_ROWS[0]} to {_TABLE_ROWS[-1]}, "
+                         "or a Workings header)")
+    evaluation = Evaluation(known, settings)
+    answers = [evaluation.value(key)[0] for key in wanted]
     plain = [a.item() if isinstance(a, np.generic) else a for a in answers]  # a handful of cells
     return cells.scalar_or_grid(np.array(plain, dtype=object).reshape(-1, 1))
 
 
 # --- RAG and narrative ----------------------------------------------------------
+
+POSITIONS = (labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)
+TRENDS = (labels.YES, labels.NO)
+MONTH_STATUSES = (labels.ABOVE_EXPECTED, labels.IN_LINE, labels.BELOW_EXPECTED)
+
+
+def _labels(name: str, values, allowed: tuple[str, ...]):
+    """Label cells as other =PIB_ functions return them (any case); blank and N/A mean not known."""
+    known = {a.lower() for a in allowed} | {"", labels.NA.lower()}
+    norm = options.normalise(values)
+    strange = next((v for v in set(np.ravel(norm).tolist()) if v not in known), None)
+    if strange is not None:
+        shown = next(v for v in np.ravel(np.asarray(values, dtype=object)) if options.normalise(v).item() == strange)
+        raise ValueError(f"{name} must be one of {', '.join(allowed)} (or blank, N/A); got {shown!r}")
+    return values
 
 
 @xw.func(category=CATEGORY)
@@ -562,20 +689,21 @@ def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=0.1,
 @xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient to meet target ("Yes" or "No").')
 @xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
 @_excel_safe
-def PIB_RAG(position, trend_sufficient, direction="down"):
+def PIB_RAG(position, trend_sufficient, direction=DIRECTION_DEFAULT):
     """RAG rating of an indicator: G if on course and the trend is sufficient, R if off course and it is not, A otherwise."""
     a = _broadcast(position=position, trend_sufficient=trend_sufficient, direction=direction)
     pos, trend_, way = _texts(a, "position", "trend_sufficient", "direction")
+    _labels("position", pos, POSITIONS), _labels("trend_sufficient", trend_, TRENDS)
     return cells.scalar_or_grid(rag.indicator_rag(pos, trend_, way))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("rags", ndim=2, doc="The RAG ratings of the outcome's indicators (blanks and N/A are ignored).")
-@xw.arg("rule", doc='"worst" (default: R before A before G) or "majority" (ties go to the worse).')
+@xw.arg("rule", doc=f'"worst" (R before A before G) or "majority" (ties go to the worse); default "{DEFAULT.outcome_rule}".')
 @_excel_safe
-def PIB_OUTCOME_RAG(rags, rule="worst"):
+def PIB_OUTCOME_RAG(rags, rule=DEFAULT.outcome_rule):
     """RAG rating of an outcome from its indicators' ratings."""
-    flat = cells.texts_of(rags).ravel()
+    flat = _labels("rags", cells.texts_of(rags).ravel(), labels.RAGS_WORST_FIRST)
     return cells.scalar_or_grid(rag.outcome_rag(flat[None, :], _single(rule))[0])
 
 
@@ -586,9 +714,12 @@ def PIB_OUTCOME_RAG(rags, rule="worst"):
 @xw.arg("month_status", ndim=2, doc="Performance over the past month.")
 @xw.arg("direction", ndim=2, doc='"down" (default) or "up".')
 @_excel_safe
-def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction="down"):
+def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction=DIRECTION_DEFAULT):
     """One-sentence summary of an indicator's performance, in the bulletin's words."""
     a = _broadcast(name=name, position=position, trend_sufficient=trend_sufficient,
                    month_status=month_status, direction=direction)
     texts = _texts(a, "name", "position", "trend_sufficient", "month_status", "direction")
+    for arg, value, allowed in zip(("position", "trend_sufficient", "month_status"), texts[1:4],
+                                   (POSITIONS, TRENDS, MONTH_STATUSES)):
+        _labels(arg, value, allowed)
     return cells.scalar_or_grid(narrative.narrative(*texts))

@@ -165,12 +165,13 @@ CELLWISE = {
     "PIB_TRAJECTORY": [[303, 100], [290, 90], [20, 0], [36, 36]],
     "PIB_LIMITS": [[303, 100], [290, 90], [20, 0], [36, 36], [0.1, 0.2]],
     "PIB_POSITION": [[358, 101.5], [303, 100], [290, 90], [20, 0], [36, 36], [0.1, 0.2]],
-    "PIB_MSG_DISTANCE": [[10, 30], [100, 1000], Fixed([10, 20, 30]), Fixed([100, 100, 200])],
-    "PIB_MSG_POSITION": [[30, 10], [1000, 1000], Fixed([30, 70, 100]), Fixed([1000, 4000, 5000])],
-    "PIB_CI_PROPORTION": [[65, 1045], [100, 5000]],
+    # The group includes every area given (the functions refuse an area missing from its own group).
+    "PIB_MSG_DISTANCE": [[10, 30], [100, 100], Fixed([10, 20, 30]), Fixed([100, 100, 100])],
+    "PIB_MSG_POSITION": [[30, 70], [1000, 1000], Fixed([30, 70, 100]), Fixed([1000, 1000, 5000])],
+    "PIB_CI_PROPORTION": [[65, 45], [100, 5000]],
     "PIB_CI_COUNT": [[5, 65]],
     "PIB_CI_RATE": [[5, 65], [100, 100]],
-    "PIB_SIG_CHANGE": [[56, 226], [70, 1000], [48, 207], [80, 1000]],
+    "PIB_SIG_CHANGE": [[56, 60], [70, 1000], [48, 207], [80, 1000]],
     "PIB_RAG": [["Above Target", "On Target"], ["No", "Yes"], ["down", "up"]],
     "PIB_NARRATIVE": [["Vehicle Crime", "Domestic Burglary"], ["Below Target", "Above Target"], ["Yes", "No"],
                       ["In Line", "Above Expected Level"], ["down", "down"]],
@@ -363,7 +364,8 @@ def test_series_values_match_the_engine():
     assert call("PIB_TREND_SUFFICIENT", SERIES_30, 300, 6) in ("Yes", "No")
     from xl_pib.measures import expected, trend
     assert call("PIB_TREND_SUFFICIENT", SERIES_30, 300, 6) == trend.trend_sufficient(v, 300, 6).item()
-    assert call("PIB_MONTH_STATUS", SERIES_30, "poisson") == expected.month_status(v, "poisson").item()
+    counts = [round(x) for x in SERIES_30]  # the poisson band is for counts
+    assert call("PIB_MONTH_STATUS", counts, "poisson") == expected.month_status(np.array(counts), "poisson").item()
     band = [float(b) for b in expected.expected_band(v, "trend")]
     assert call("PIB_EXPECTED_BAND", SERIES_30, "trend") == [[pytest.approx(b) for b in band]]
 
@@ -514,7 +516,7 @@ def test_boolean_where_a_number_belongs_gives_a_short_message():
 def test_choices_read_loosely_as_analysts_type_them():
     assert call("PIB_TARGET", 303, " Reduction_PCT ", 0.04, "COUNT") == 290
     assert call("PIB_RAG", "Above Target", "No", "Down") == "R"
-    assert call("PIB_CI_COUNT", 65, "95%") == call("PIB_CI_COUNT", 65, 0.95) == call("PIB_CI_COUNT", 65, 95)
+    assert call("PIB_CI_COUNT", 65, "95%") == call("PIB_CI_COUNT", 65, 0.95) == call("PIB_CI_COUNT", 65, " 0.95 ")
     assert call("PIB_MONTH_STATUS", SERIES_30, "XMR") == call("PIB_MONTH_STATUS", SERIES_30)
 
 
