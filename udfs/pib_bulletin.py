@@ -1,13 +1,12 @@
-"""Entry point for the workbook's Refresh button.
+"""The Refresh button of workbooks made before the button called ``pib_macros`` directly.
 
-xlwings' standalone VBA macro ``SampleCall`` (bound to the button) runs
-``import <workbook name>; <workbook name>.main()``, so the workbook
-``pib_bulletin.xlsm`` calls this module. A workbook saved under another name
-needs a module of that name that does the same.
+Those workbooks ran xlwings' quickstart macro ``SampleCall``, which imports the
+module named after the workbook, so ``pib_bulletin.xlsm`` imports this one.
+Workbooks made by ``xl-pib template`` now run ``pib_macros.main()`` under any
+name (:mod:`xl_pib.refresh_button`); rebuild an old one with
+``xl-pib template --input OLD.xlsm -o NEW.xlsm`` to get that button.
 """
 
-from pib_macros import refresh
+from pib_macros import main
 
-
-def main() -> None:
-    refresh()
+__all__ = ["main"]

@@ -1,5 +1,9 @@
 """The Refresh button: recompute the bulletin inside the open workbook.
 
+``main`` is what the workbook's button runs, whatever the workbook is called:
+its macro (:mod:`xl_pib.refresh_button`) calls xlwings'
+``RunPython "import pib_macros; pib_macros.main()"``.
+
 ``refresh`` reads the input sheets through xlwings, runs the same engine as
 ``xl-pib build``, and writes Results, the Executive Summary, the chart data
 and the status cell: the ranges listed in :mod:`xl_pib.bulletin.refresh`.
@@ -10,15 +14,46 @@ leaves the workbook as it was, with the problem named in the status cell.
 
 from __future__ import annotations
 
+import sys
+
 import xlwings as xw
 
-from xl_pib.assess import assess
-from xl_pib.bulletin import refresh as ranges
-from xl_pib.errors import PibError, one_line
-from xl_pib.inputs import parse_sheets
-from xl_pib.inputs.schema import INPUT_SHEETS
+try:  # xl-pib's engine. When it cannot be imported here, main() says so in the workbook, not in a traceback.
+    from xl_pib.assess import assess
+    from xl_pib.bulletin import refresh as ranges
+    from xl_pib.errors import PibError, one_line
+    from xl_pib.inputs import parse_sheets
+    from xl_pib.inputs.schema import INPUT_SHEETS
+except ImportError as error:
+    _ENGINE_MISSING: ImportError | None = error
+else:
+    _ENGINE_MISSING = None
+    _INPUT_NAMES = {sheet.name.lower() for sheet in INPUT_SHEETS}
 
-_INPUT_NAMES = {sheet.name.lower() for sheet in INPUT_SHEETS}
+# The status cell's defined name, as xl_pib.refresh_button.STATUS_NAME (not importable when the engine is not).
+STATUS_NAME = "PIB_STATUS"
+
+
+def main() -> None:
+    """What the workbook's Refresh button runs: ``refresh`` on the workbook that called."""
+    book = xw.Book.caller()
+    if _ENGINE_MISSING is None:
+        refresh(book)
+        return
+    message = engine_missing_text(_ENGINE_MISSING)
+    try:
+        book.names[STATUS_NAME].refers_to_range.value = message
+    except Exception:  # noqa: BLE001 - no status cell (the name was deleted): xlwings shows the message instead
+        raise SystemExit(message) from None
+
+
+def engine_missing_text(error: ImportError) -> str:
+    """The status when this Python has xlwings but not a working xl-pib: which Python, why, and what to do."""
+    python = sys.executable
+    return (f"Refresh could not start: xl-pib is missing or incomplete in the Python that ran it, {python} "
+            f"({error}). Install it there with: \"{python}\" -m pip install xl-pib. Or set Interpreter_Win "
+            f"(Interpreter_Mac on a Mac) on the xlwings.conf sheet to the Python where xl-pib is installed. "
+            f"Nothing was changed.")
 
 
 def read_input_sheets(book) -> dict[str, list[list]]:

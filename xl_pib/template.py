@@ -1,12 +1,12 @@
 """The analysts' macro-enabled workbook (workbook/pib_bulletin.xlsm), generated, never hand-edited.
 
 Built in two steps, each with the library that can do it:
-1. XlsxWriter writes a skeleton .xlsm: the sheets in order, xlwings' own
-   standalone VBA project (taken from the xlwings package's
-   ``quickstart_standalone.xlsm``, so RunPython works without the add-in) and
-   a Refresh form button bound to its ``SampleCall`` macro, which runs
-   ``import pib_bulletin; pib_bulletin.main()`` (the module named after the
-   workbook, as xlwings' quickstart does).
+1. XlsxWriter writes a skeleton .xlsm: the sheets in order, the VBA project
+   of :mod:`xl_pib.refresh_button` (xlwings' own standalone project, so
+   RunPython works without the add-in, with the Refresh macro in Module1) and
+   a Refresh form button bound to that macro, which runs
+   ``import pib_macros; pib_macros.main()`` whatever the workbook is called.
+   Every live workbook made here gets it.
 2. openpyxl (``keep_vba=True``) lays the live bulletin into those sheets:
    the input sheets, the output sheets with =PIB_ formulas, and the
    ``xlwings.conf`` sheet.
@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import io
 import tempfile
-import zipfile
 from pathlib import Path
 
+from . import refresh_button
 from .bulletin import build_workbook, save, sheet_order, summary
 from .bulletin import refresh as refresh_ranges
 from .bulletin.styles import BOLD, SMALL, SUBTITLE, WRAP
 from .xlsx import put
 
 CONF_SHEET = "xlwings.conf"
-REFRESH_MACRO = "SampleCall"
 BUTTON_CELL = "E1"
 
 # xlwings' documented keys, starting in A1 as its VBA reads them (down to the first blank).
@@ -43,20 +42,10 @@ CONF_ROWS = (
 )
 
 
-def vba_project() -> bytes:
-    """xlwings' standalone VBA project (RunPython, ImportPythonUDFs, SampleCall, ...)."""
-    import xlwings
-
-    source = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
-    with zipfile.ZipFile(source) as package:
-        return package.read("xl/vbaProject.bin")
-
-
 def _skeleton(names: list[str], path: Path) -> None:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path))
-    # The VBA project's document modules are ThisWorkbook, Sheet1 and Sheet2.
     # The VBA project's document modules are ThisWorkbook, Sheet1 and Sheet2; every
     # other sheet gets its own unique code name (VBA requires them to differ).
     book.set_vba_name("ThisWorkbook")
@@ -65,13 +54,13 @@ def _skeleton(names: list[str], path: Path) -> None:
         sheet = book.add_worksheet(name)
         if name == summary.SHEET:
             sheet.set_vba_name("Sheet1")
-            sheet.insert_button(BUTTON_CELL, {"macro": REFRESH_MACRO, "caption": "Refresh",
+            sheet.insert_button(BUTTON_CELL, {"macro": refresh_button.MACRO, "caption": "Refresh",
                                               "width": 110, "height": 32})
         elif name == CONF_SHEET:
             sheet.set_vba_name("Sheet2")
         else:
             sheet.set_vba_name(f"Sheet{next(spare)}")
-    book.add_vba_project(io.BytesIO(vba_project()), is_stream=True)
+    book.add_vba_project(io.BytesIO(refresh_button.vba_project()), is_stream=True)
     book.close()
 
 
@@ -94,7 +83,8 @@ def _names(wb, layout) -> None:
 
     status_sheet, status_cell = refresh_ranges.STATUS
     column, row = status_cell[0], status_cell[1:]
-    wb.defined_names["PIB_STATUS"] = DefinedName("PIB_STATUS", attr_text=f"'{status_sheet}'!${column}${row}")
+    wb.defined_names[refresh_button.STATUS_NAME] = DefinedName(  # the Refresh macro writes it before Python starts
+        refresh_button.STATUS_NAME, attr_text=f"'{status_sheet}'!${column}${row}")
     wb.defined_names["PIB_RESULTS"] = DefinedName(
         "PIB_RESULTS", attr_text=f"Results!$A$1:$O${len(layout.blocks) + 1}")
     wb.defined_names["PIB_SERIES_AXIS"] = DefinedName("PIB_SERIES_AXIS", attr_text=layout.series.axis)

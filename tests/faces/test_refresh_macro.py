@@ -6,7 +6,7 @@ Issue 4, "Tests required - Macro level". The book is xlwings' remote engine
 sends for the live template, every sheet's values as rows, dates as ISO strings.
 ``pib_macros.refresh()`` is called with no argument, so it finds the book through
 ``xw.Book.caller()`` (``set_mock_caller``), exactly as the button's
-``RunPython "import pib_bulletin; pib_bulletin.main()"`` does in Excel. The
+``RunPython "import pib_macros; pib_macros.main()"`` does in Excel. The
 actions the book returns are what Excel would apply.
 """
 
@@ -305,10 +305,12 @@ def test_second_refresh_gives_identical_actions(payload, refreshed):
     assert comparable(again) == comparable(refreshed[1])
 
 
-def test_pib_bulletin_main_runs_the_same_refresh(payload, refreshed):
-    """The button runs ``import pib_bulletin; pib_bulletin.main()`` (the module named after the workbook)."""
-    _, actions = run(payload, entry=pib_bulletin.main)
-    assert comparable(actions) == comparable(refreshed[1])
+def test_the_buttons_entry_point_runs_the_same_refresh(payload, refreshed):
+    """The button runs ``import pib_macros; pib_macros.main()``; workbooks made before it ran
+    ``import pib_bulletin; pib_bulletin.main()`` (xlwings' SampleCall, named after the workbook)."""
+    for entry in (pib_macros.main, pib_bulletin.main):
+        _, actions = run(payload, entry=entry)
+        assert comparable(actions) == comparable(refreshed[1]), entry.__module__
 
 
 # --- dates as the client may send them ------------------------------------------------------------

@@ -318,6 +318,23 @@ def test_refresh_script_writes_what_the_refresh_macro_writes(client, workbook_pa
     assert not written & {"Settings", "Targets", "Outcomes", "Data", "MSG"}
 
 
+def test_refresh_script_under_a_name_with_spaces(client, names, tmp_path):
+    """The task pane's Refresh never looks at the workbook's name (issue 20): the workbook saved as
+    'Kettering PIB Dec 2009.xlsm' gets what the refresh macro writes."""
+    import shutil
+
+    from xl_pib.assess import assess
+    from xl_pib.bulletin import refresh as ranges
+    from xl_pib.inputs import read_workbook
+
+    book = tmp_path / "Kettering PIB Dec 2009.xlsm"
+    shutil.copy(WORKBOOK, book)
+    payload = make_payload(read_book(book), book.name)
+    assert payload["book"]["name"] == "Kettering PIB Dec 2009.xlsm"
+    actions = run_script(client, payload)
+    assert comparable(actions) == expected_actions(ranges.writes(assess(read_workbook(book))), names)
+
+
 def test_refresh_script_with_bad_input_writes_only_the_status_message(client, workbook_payload, names):
     import copy
 

@@ -2,7 +2,8 @@
 
 Issue 4, "Tests required - Package level" and deliverables 2 and 4: the template
 is macro-enabled, carries xlwings' standalone VBA with the refresh macro calling
-``RunPython``, a form-control Refresh button bound to that macro, and an
+``RunPython`` (issue 20: on one fixed module, ``pib_macros``, and xlwings' project
+otherwise unchanged), a form-control Refresh button bound to that macro, and an
 ``xlwings.conf`` sheet; ``workbook/pib_bulletin.xlsm`` is what ``xl-pib
 template`` generates; ``xl-pib build BOOK.xlsm`` is the headless twin of the
 Refresh button and keeps formulas, VBA and button; ``--values`` writes a static
@@ -24,6 +25,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from xl_pib import refresh_button
 from xl_pib.assess import RESULTS_COLUMNS, assess
 from xl_pib.bulletin import build_workbook
 from xl_pib.bulletin import refresh as ranges
@@ -36,7 +38,7 @@ COMMITTED = REPO_ROOT / "workbook" / "pib_bulletin.xlsm"
 MACRO_ENABLED = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 INPUT_NAMES = [s.name for s in INPUT_SHEETS]
 BUTTON_SHEET = "Executive Summary"
-MACRO = "SampleCall"
+MACRO = refresh_button.MACRO
 
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -258,22 +260,72 @@ def test_content_type_is_macro_enabled(demo_template):
         overrides.get("/xl/vbaProject.bin") == "application/vnd.ms-office.vbaProject"
 
 
-def test_vba_has_the_refresh_macro_and_xlwings_runpython(demo_template):
+def vba_modules(path) -> dict[str, str]:
+    """Module name -> source, as olevba reads them out of the package."""
     olevba = pytest.importorskip("oletools.olevba")
-    parser = olevba.VBA_Parser(str(demo_template))
+    parser = olevba.VBA_Parser(str(path))
     try:
         assert parser.detect_vba_macros()
-        modules = {name: code for _, _, name, code in parser.extract_macros()}
+        return {name: code for _, _, name, code in parser.extract_macros()}
     finally:
         parser.close()
+
+
+def macro_body(code: str, macro: str = MACRO) -> str:
+    match = re.search(rf"^\s*(Public\s+)?Sub {macro}\s*\(\)(.*?)^End Sub", code, re.M | re.S)
+    assert match, f"no Sub {macro}"
+    return match.group(2)
+
+
+def test_vba_has_the_refresh_macro_and_xlwings_runpython(demo_template):
+    modules = vba_modules(demo_template)
     callers = [name for name, code in modules.items()
-               if re.search(rf"^\s*Sub {MACRO}\s*\(", code, re.M) and "RunPython" in code]
-    assert callers, f"no module has Sub {MACRO} calling RunPython: {sorted(modules)}"
-    body = modules[callers[0]].split(f"Sub {MACRO}", 1)[1].split("End Sub", 1)[0]
-    assert "RunPython" in body and ".main()" in body
+               if re.search(rf"^\s*(Public\s+)?Sub {MACRO}\s*\(", code, re.M) and "RunPython" in code]
+    assert callers == ["Module1.bas"], f"no module has Sub {MACRO} calling RunPython: {sorted(modules)}"
+    body = macro_body(modules["Module1.bas"])
+    runs = re.findall(r'^\s*RunPython "([^"]*)"\s*$', body, re.M)
+    assert runs == ["import pib_macros; pib_macros.main()"] == [refresh_button.PYTHON_COMMAND]
+    # Nothing in it depends on the workbook's name (xlwings' SampleCall built the module name from it).
+    assert not re.search(r"\.(Full)?Name\b", modules["Module1.bas"]) and "SampleCall" not in modules["Module1.bas"]
     assert any(re.search(r"^\s*(Public\s+)?Function RunPython\s*\(", code, re.M) for code in modules.values()), \
         "xlwings' standalone module (Function RunPython) is not embedded"
     assert any("ImportPythonUDFs" in code for code in modules.values())
+
+
+def test_vba_project_is_xlwings_own_but_module1(demo_template):
+    """Every stream of xlwings' standalone project is kept byte for byte except Module1 (the new macro) and dir
+    (Module1's source offset). Module1 holds source only, like xlwings' own module; _VBA_PROJECT is xlwings'
+    7-byte stream with version 0xFFFF and no performance cache, so Excel compiles every module from source."""
+    import io
+
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    def streams(data: bytes) -> dict[str, bytes]:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        return {"/".join(s): ole.openstream(s).read() for s in ole.listdir(streams=True, storages=False)}
+
+    with zipfile.ZipFile(refresh_button.xlwings_template()) as package:
+        xlwings_own = streams(package.read("xl/vbaProject.bin"))
+    ours = streams(vba_bytes(demo_template))
+    assert sorted(ours) == sorted(xlwings_own)
+    assert sorted(n for n in ours if ours[n] != xlwings_own[n]) == ["VBA/Module1", "VBA/dir"]
+    assert ours["VBA/_VBA_PROJECT"] == bytes.fromhex("cc61ffff000100")
+    # Module1's stream is its compressed source from byte 0: no p-code for Excel to prefer over it.
+    source = decompress_stream(bytearray(ours["VBA/Module1"])).decode("cp1252")
+    assert source == refresh_button.module_source()
+    assert not any(n.startswith("VBA/__SRP_") for n in ours)
+
+
+def test_refresh_macro_compiles(demo_template):
+    """pyOpenVBA's VBA compiler (not Excel's) accepts Module1 and refuses a broken copy of it."""
+    from pyopenvba.apps.excel import ExcelApplication
+    from pyopenvba.exceptions import VBACompileError
+
+    source = vba_modules(demo_template)["Module1.bas"]
+    ExcelApplication().add_module(source, name="Module1", kind="standard")
+    with pytest.raises(VBACompileError):
+        ExcelApplication().add_module(source.replace("End If\r\n#End If", "#End If"), name="Module1")
 
 
 def test_refresh_button_is_a_form_control_bound_to_the_macro(demo_template):
