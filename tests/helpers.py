@@ -18,6 +18,19 @@ if str(TOOLS) not in sys.path:
 from udf_reference import registered_udfs  # noqa: E402  (re-exported for the face tests)
 
 
+def docs_nav_pages() -> set[str]:
+    """Every page the documentation site's navigation (mkdocs.yml) lists."""
+    import yaml
+
+    def walk(entries):
+        for entry in entries:
+            for value in (entry.values() if isinstance(entry, dict) else [entry]):
+                yield from (walk(value) if isinstance(value, list) else [value])
+
+    config = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+    return set(walk(yaml.safe_load(config.read_text())["nav"]))
+
+
 def assert_results_equal_engine(rows, assessment) -> None:
     header, *body = rows
     assert header[:len(RESULTS_COLUMNS)] == list(RESULTS_COLUMNS)
