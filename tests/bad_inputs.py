@@ -11,7 +11,7 @@ thing changed, written to a real file. Each has one defined outcome, which
 - ``accepted``: the bulletin is built with no warning; with ``same_results`` its
   Results sheet equals the demo's (the input meant the same thing).
 
-The README's "Bad input" table documents these decisions; this file is the
+The "Bad input" table of docs/hardening.md documents these decisions; this file is the
 executable version of it. Row numbers are spreadsheet rows (headers are row 1).
 The cases complement, and do not repeat, the 19 in ``tests/cli/test_cli_bad_input.py``.
 """

@@ -20,6 +20,9 @@ import csv
 import json
 import math
 import os
+
+# As xl_pib/__init__.py sets it, for test modules that import openpyxl before xl_pib.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 from pathlib import Path
 
 import numpy as np

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 import math
+import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from xl_pib.assess import RESULTS_COLUMNS
+
+# tools/ holds the one reading of xlwings' registration of the =PIB_ functions, which the
+# documentation build uses too (tools/udf_reference.py).
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+
+from udf_reference import registered_udfs  # noqa: E402  (re-exported for the face tests)
+
+
+def docs_nav_pages() -> set[str]:
+    """Every page the documentation site's navigation (mkdocs.yml) lists."""
+    import yaml
+
+    def walk(entries):
+        for entry in entries:
+            for value in (entry.values() if isinstance(entry, dict) else [entry]):
+                yield from (walk(value) if isinstance(value, list) else [value])
+
+    config = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+    return set(walk(yaml.safe_load(config.read_text())["nav"]))
 
 
 def assert_results_equal_engine(rows, assessment) -> None:
@@ -33,48 +56,6 @@ def assert_figures_equal(a, b) -> None:
         assert (x is None) == (y is None), field.name
         if x is not None:
             np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=field.name)
-
-
-def registered_udfs():
-    """(xlwings.udfs, pib_udfs as xlwings' Windows decorators register it).
-
-    On Windows ``@xw.func``/``@xw.arg`` record each function's arguments,
-    conversions (``ndim``) and help text; that code lives in ``xlwings.udfs``,
-    which imports the Windows COM libraries at the top. Those imports are
-    satisfied with empty modules (nothing of them is called) so xlwings' real
-    decorators run over a private copy of ``pib_udfs``; the imported modules
-    are restored afterwards.
-    """
-    import importlib
-    import importlib.util
-    import sys
-    import types
-
-    import xlwings
-
-    import pib_udfs
-
-    stubs = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
-    stubs["win32com.client"].Dispatch = None
-    stubs["pythoncom"].CoInitialize = lambda: None  # only named as a thread initializer
-    saved = {name: sys.modules.get(name) for name in [*stubs, "xlwings.udfs"]}
-    originals = xlwings.func, xlwings.arg, xlwings.ret
-    try:
-        sys.modules.update(stubs)
-        sys.modules.pop("xlwings.udfs", None)
-        udfs = importlib.import_module("xlwings.udfs")
-        xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
-        spec = importlib.util.spec_from_file_location("pib_udfs_as_registered", pib_udfs.__file__)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return udfs, module
-    finally:
-        xlwings.func, xlwings.arg, xlwings.ret = originals
-        for name, old in saved.items():
-            if old is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = old
 
 
 @contextmanager

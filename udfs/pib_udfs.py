@@ -195,7 +195,7 @@ _trajectory_args = _shared_args("baseline", "target", "months_elapsed", "months_
 @xw.arg("values", ndim=2, doc="Monthly values, oldest first, down a column (several columns = several series).")
 @_excel_safe
 def PIB_ROLLING12(values):
-    """Rolling 12-month totals of monthly values: the bulletin's count for each month. The first 11 months are blank."""
+    """Rolling 12-month totals of monthly values: the bulletin's count for each month. The first 11 months are blank. Example: =PIB_ROLLING12({5;5;5;5;5;5;5;5;5;5;5;5;6}) → 11 blanks, 60, 61"""
     s, from_columns = cells.series_of("values", values)
     totals = rolling.rolling12(check("values", s, NON_NEGATIVE))
     return cells.scalar_or_grid(totals.T if from_columns else totals, blank_nan=True)
@@ -206,7 +206,7 @@ def PIB_ROLLING12(values):
 @xw.arg("denominators", ndim=2, doc="Optional monthly denominators (percentage measures): compares pooled percentages.")
 @_excel_safe
 def PIB_COMPARATIVE_12M(values, denominators=None):
-    """Comparative performance over the past 12 months: total of the last 12 months / total of the 12 before - 1."""
+    """Comparative performance over the past 12 months: total of the last 12 months / total of the 12 before - 1. Example: =PIB_COMPARATIVE_12M({1;1;1;1;1;1;1;1;1;1;1;1;2;2;2;2;2;2;2;2;2;2;2;2}) → 100%"""
     s, from_columns = cells.series_of("values", values)
     aligned, shift = series.align_right(check("values", s, NON_NEGATIVE))
     d = _denominators(denominators, aligned, shift)
@@ -218,7 +218,7 @@ def PIB_COMPARATIVE_12M(values, denominators=None):
 @_shared_args("measure", "denominators", "population", "per")
 @_excel_safe
 def PIB_CURRENT(values, measure=MEASURE_DEFAULT, denominators=None, population=None, per=PER_DEFAULT):
-    """The current position: the rolling 12-month figure at the last month with data, for each series."""
+    """The current position: the rolling 12-month figure at the last month with data, for each series. Example: =PIB_CURRENT({1;2;3;4;5;6;7;8;9;10;11;12}) → 78"""
     s, from_columns = cells.series_of("values", values)
     aligned, shift = series.align_right(check("values", s, NON_NEGATIVE))
     n = len(s)
@@ -258,7 +258,7 @@ def _denominators(denominators, values, shift):
 @xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage" (percentage gives points).')
 @_excel_safe
 def PIB_CHANGE_FROM_BASELINE(current, baseline, measure=MEASURE_DEFAULT):
-    """Change from the baseline: current / baseline - 1; for percentages, current - baseline in percentage points."""
+    """Change from the baseline: current / baseline - 1; for percentages, current - baseline in percentage points. Example: =PIB_CHANGE_FROM_BASELINE(0.22,0.207,"percentage") → 1.3%"""
     a = _broadcast(current=current, baseline=baseline, measure=measure)
     cur, base = (check(n, v, NON_NEGATIVE) for n, v in zip(("current", "baseline"), _numbers(a, "current", "baseline")))
     (kind,) = _texts(a, "measure")
@@ -284,7 +284,7 @@ def _months_of(name: str, value) -> np.ndarray:
 @xw.arg("latest_month", doc="Optional last month to include (the Latest month setting); later months stay blank.")
 @_excel_safe
 def PIB_SERIES(months, data_months, data_indicators, data_values, indicator, latest_month=None):
-    """Monthly values from the long Data sheet laid along a month axis: one column per indicator id, blank where there is no data."""
+    """Monthly values from the long Data sheet laid along a month axis: one column per indicator id, blank where there is no data. Example: =PIB_SERIES({"2009-10";"2009-11"},{"2009-11"},{"VEH"},{41},"VEH") → blank, 41"""
     axis = _months_of("months", months)
     ids = cells.texts_of(data_indicators).ravel()
     data_m = _months_of("data_months", data_months).ravel()
@@ -310,7 +310,7 @@ def _axis_and_series(months, values) -> tuple[np.ndarray, np.ndarray, bool]:
 @_shared_args("months", "values")
 @_excel_safe
 def PIB_LAST_MONTH(months, values):
-    """The last month with a value: the month an indicator is assessed at, for each series. Format as a date."""
+    """The last month with a value: the month an indicator is assessed at, for each series. Format as a date. Example: =PIB_LAST_MONTH({"2009-10";"2009-11";"2009-12"},{41;38;""}) → 40118"""
     axis, s, from_columns = _axis_and_series(months, values)
     last = series.last_valid_index(s)
     found = np.where(last >= 0, axis[np.clip(last, 0, None)], np.nan) if axis.size else np.full(last.shape, np.nan)
@@ -322,7 +322,7 @@ def PIB_LAST_MONTH(months, values):
 @xw.arg("end_month", ndim=2, doc="The later month (e.g. the month assessed, or the target date), or a column of them.")
 @_excel_safe
 def PIB_MONTHS_BETWEEN(start_month, end_month):
-    """Whole calendar months from one month to another: m or N of the target trajectory."""
+    """Whole calendar months from one month to another: m or N of the target trajectory. Example: =PIB_MONTHS_BETWEEN("2008-03","2009-11") → 20"""
     a = _broadcast(start_month=start_month, end_month=end_month)
     start, end = _months_of("start_month", a["start_month"]), _months_of("end_month", a["end_month"])
     return cells.scalar_or_grid(calendar.between(start, end).reshape(np.shape(a["start_month"])))
@@ -356,7 +356,7 @@ def PIB_ROLLING_AT(months, values, month, measure=MEASURE_DEFAULT, denominators=
 @xw.arg("measure", ndim=2, doc='Optional. "count" holds the target to whole crimes (303 less 4% gives 290); blank applies the formula exactly.')
 @_excel_safe
 def PIB_TARGET(baseline, target_type, amount, measure=None):
-    """The target value: baseline x (1 - amount) for a reduction, x (1 + amount) for an increase, the amount for a level, the baseline for maintenance."""
+    """The target value: baseline x (1 - amount) for a reduction, x (1 + amount) for an increase, the amount for a level, the baseline for maintenance. Example: =PIB_TARGET(303,"reduction_pct",0.04,"count") → 290"""
     a = _broadcast(baseline=baseline, target_type=target_type, amount=amount, measure=measure)
     base, amt = _numbers(a, "baseline", "amount")
     kind, meas = _texts(a, "target_type", "measure")
@@ -374,7 +374,7 @@ def PIB_TARGET(baseline, target_type, amount, measure=None):
 @xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
 @_excel_safe
 def PIB_REDUCTION_REQUIRED(current, target, measure=MEASURE_DEFAULT, direction=DIRECTION_DEFAULT):
-    """Reduction required from the current position to meet the target, as a share of the current position. N/A if the target is met."""
+    """Reduction required from the current position to meet the target, as a share of the current position. N/A if the target is met. Examples: =PIB_REDUCTION_REQUIRED(358,290) → 19.0%; =PIB_REDUCTION_REQUIRED(18,10) → 44.4%"""
     a = _broadcast(current=current, target=target, measure=measure, direction=direction)
     cur, tgt = (check(n, v, NON_NEGATIVE) for n, v in zip(("current", "target"), _numbers(a, "current", "target")))
     kind, way = _texts(a, "measure", "direction")
@@ -389,7 +389,7 @@ def PIB_REDUCTION_REQUIRED(current, target, measure=MEASURE_DEFAULT, direction=D
 @_trajectory_args
 @_excel_safe
 def PIB_TRAJECTORY(baseline, target, months_elapsed, months_total):
-    """The target trajectory at month m: baseline + (target - baseline) x m / N, with m held between 0 and N."""
+    """The target trajectory at month m: baseline + (target - baseline) x m / N, with m held between 0 and N. Example: =PIB_TRAJECTORY(303,290,20,36) → 295.8"""
     a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total)
     base, tgt, m, n = _trajectory_numbers(a)
     return cells.scalar_or_grid(trajectory.trajectory(base, tgt, m, n))
@@ -408,7 +408,7 @@ def _trajectory_numbers(a: dict) -> list:
 @_shared_args("band")
 @_excel_safe
 def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction):
-    """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper."""
+    """Lower and upper limits around the trajectory, narrowing to zero at the target date. Returns two cells: lower, upper. Example: =PIB_LIMITS(303,290,20,36) → 295.2, 296.4"""
     a = _broadcast(baseline=baseline, target=target, months_elapsed=months_elapsed, months_total=months_total, band=band)
     base, tgt, m, n = _trajectory_numbers(a)
     (width,) = _numbers(a, "band")
@@ -422,7 +422,7 @@ def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=DEFAULT.band
 @_shared_args("band")
 @_excel_safe
 def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction):
-    """Position against the target trajectory: "Above Target", "On Target" or "Below Target"."""
+    """Position against the target trajectory: "Above Target", "On Target" or "Below Target". Example: =PIB_POSITION(358,303,290,20,36) → Above Target"""
     a = _broadcast(value=value, baseline=baseline, target=target, months_elapsed=months_elapsed,
                    months_total=months_total, band=band)
     base, tgt, m, n = _trajectory_numbers(a)
@@ -448,7 +448,7 @@ _METHOD_HELP = (f'Expected level method: "xmr" (NHS Making Data Count), "poisson
 @_excel_safe
 def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure=MEASURE_DEFAULT, direction=DIRECTION_DEFAULT,
                          window=DEFAULT.trend_window):
-    """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target."""
+    """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target. Example: =PIB_TREND_SUFFICIENT({30;29;28;27;26;25;24;23;22;21;20;19},200,12,"count","down",12) → Yes"""
     s, from_columns = cells.series_of("values", values)
     aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
     tgt = check("target", cells.numbers_of("target", target).ravel(), NON_NEGATIVE)
@@ -465,7 +465,7 @@ def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure=MEASURE_DEFAU
 @xw.arg("method", doc=_METHOD_HELP)
 @_excel_safe
 def PIB_EXPECTED_BAND(values, method=DEFAULT.expected_method):
-    """Expected band for the last month from the 12 months before it. Returns three cells: lower, expected, upper."""
+    """Expected band for the last month from the 12 months before it. Returns three cells: lower, expected, upper. Example: =PIB_EXPECTED_BAND({9;11;9;11;9;11;9;11;9;11;9;11;30}) → 4.68, 10, 15.32"""
     s, _ = cells.series_of("values", values)
     aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
     kind = _method(method)
@@ -479,7 +479,7 @@ def PIB_EXPECTED_BAND(values, method=DEFAULT.expected_method):
 @xw.arg("method", doc=_METHOD_HELP)
 @_excel_safe
 def PIB_MONTH_STATUS(values, method=DEFAULT.expected_method):
-    """Performance over the past month: "Above Expected Level", "In Line" or "Below Expected Level"."""
+    """Performance over the past month: "Above Expected Level", "In Line" or "Below Expected Level". Example: =PIB_MONTH_STATUS({9;11;9;11;9;11;9;11;9;11;9;11;30}) → Above Expected Level"""
     s, from_columns = cells.series_of("values", values)
     aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
     kind = _method(method)
@@ -497,7 +497,7 @@ def PIB_MONTH_STATUS(values, method=DEFAULT.expected_method):
 @xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
 @_excel_safe
 def PIB_MSG_DISTANCE(count, population, group_counts, group_populations):
-    """Distance from the most similar group average: own rate / pooled group rate - 1."""
+    """Distance from the most similar group average: own rate / pooled group rate - 1. Example: =PIB_MSG_DISTANCE(100,1000,{100,200},{1000,1000}) → -33.3%"""
     own, pop, gc, gp = _msg_arguments(count, population, group_counts, group_populations)
     return cells.scalar_or_grid(msg.msg_distance(own, pop, gc, gp))
 
@@ -530,7 +530,7 @@ def _msg_arguments(count, population, group_counts, group_populations):
 @xw.arg("conf", doc=f"Confidence level (default {DEFAULT.confidence}; 0.998 for 3-sigma limits).")
 @_excel_safe
 def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=DEFAULT.confidence):
-    """Position against the most similar group average: "Significantly Above", "In Line" or "Significantly Below"."""
+    """Position against the most similar group average: "Significantly Above", "In Line" or "Significantly Below". Example: =PIB_MSG_POSITION(150,1000,{150,100,110},{1000,1000,1000}) → Significantly Above"""
     own, pop, gc, gp = _msg_arguments(count, population, group_counts, group_populations)
     return cells.scalar_or_grid(msg.msg_position(own, pop, gc, gp, _conf(conf)))
 
@@ -547,7 +547,7 @@ _CONF_HELP = f"Confidence level (default {DEFAULT.confidence}; 0.998 for 3-sigma
 @xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
 def PIB_CI_PROPORTION(numerator, denominator, conf=DEFAULT.confidence):
-    """Wilson score confidence interval of a proportion. Returns two cells: lower, upper (as fractions)."""
+    """Wilson score confidence interval of a proportion. Returns two cells: lower, upper (as fractions). Example: =PIB_CI_PROPORTION(65,100) → 0.553, 0.736"""
     a = _broadcast(numerator=numerator, denominator=denominator)
     x, n = _proportion("numerator", "denominator", *_numbers(a, "numerator", "denominator"))
     lower, upper = intervals.wilson(x, n, _conf(conf))
@@ -566,7 +566,7 @@ def _proportion(x_name: str, n_name: str, x, n):
 @xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
 def PIB_CI_COUNT(count, conf=DEFAULT.confidence):
-    """Confidence interval of a count: exact Poisson below 10 events, Byar's method from 10. Returns two cells: lower, upper."""
+    """Confidence interval of a count: exact Poisson below 10 events, Byar's method from 10. Returns two cells: lower, upper. Example: =PIB_CI_COUNT(65) → 50.16, 82.85"""
     a = _broadcast(count=count)
     (x,) = _numbers(a, "count")
     lower, upper = intervals.count_interval(check("count", x, NON_NEGATIVE), _conf(conf))
@@ -580,7 +580,7 @@ def PIB_CI_COUNT(count, conf=DEFAULT.confidence):
 @xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
 def PIB_CI_RATE(count, population, per=PER_DEFAULT, conf=DEFAULT.confidence):
-    """Confidence interval of a rate: the count's interval / population x per. Returns two cells: lower, upper."""
+    """Confidence interval of a rate: the count's interval / population x per. Returns two cells: lower, upper. Example: =PIB_CI_RATE(5,100,100) → 1.62, 11.67"""
     a = _broadcast(count=count, population=population)
     x, pop = _numbers(a, "count", "population")
     check("count", x, NON_NEGATIVE), check("population", pop, POPULATION)
@@ -597,7 +597,7 @@ def PIB_CI_RATE(count, population, per=PER_DEFAULT, conf=DEFAULT.confidence):
 @xw.arg("conf", doc=_CONF_HELP)
 @_excel_safe
 def PIB_SIG_CHANGE(x1, n1, x2, n2, conf=DEFAULT.confidence):
-    """Significant change between two proportions: "Yes" if Newcombe's interval for the difference excludes zero."""
+    """Significant change between two proportions: "Yes" if Newcombe's interval for the difference excludes zero. Example: =PIB_SIG_CHANGE(163,1000,230,1000) → Yes"""
     a = _broadcast(x1=x1, n1=n1, x2=x2, n2=n2)
     x1, n1, x2, n2 = _numbers(a, "x1", "n1", "x2", "n2")
     _proportion("x1", "n1", x1, n1), _proportion("x2", "n2", x2, n2)
@@ -690,7 +690,7 @@ def _labels(name: str, values, allowed: tuple[str, ...]):
 @xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
 @_excel_safe
 def PIB_RAG(position, trend_sufficient, direction=DIRECTION_DEFAULT):
-    """RAG rating of an indicator: G if on course and the trend is sufficient, R if off course and it is not, A otherwise."""
+    """RAG rating of an indicator: G if on course and the trend is sufficient, R if off course and it is not, A otherwise. Example: =PIB_RAG("Above Target","No") → R"""
     a = _broadcast(position=position, trend_sufficient=trend_sufficient, direction=direction)
     pos, trend_, way = _texts(a, "position", "trend_sufficient", "direction")
     _labels("position", pos, POSITIONS), _labels("trend_sufficient", trend_, TRENDS)
@@ -702,7 +702,7 @@ def PIB_RAG(position, trend_sufficient, direction=DIRECTION_DEFAULT):
 @xw.arg("rule", doc=f'"worst" (R before A before G) or "majority" (ties go to the worse); default "{DEFAULT.outcome_rule}".')
 @_excel_safe
 def PIB_OUTCOME_RAG(rags, rule=DEFAULT.outcome_rule):
-    """RAG rating of an outcome from its indicators' ratings."""
+    """RAG rating of an outcome from its indicators' ratings. Examples: =PIB_OUTCOME_RAG({"G","R",""}) → R; =PIB_OUTCOME_RAG({"G","A","A"},"majority") → A"""
     flat = _labels("rags", cells.texts_of(rags).ravel(), labels.RAGS_WORST_FIRST)
     return cells.scalar_or_grid(rag.outcome_rag(flat[None, :], _single(rule))[0])
 

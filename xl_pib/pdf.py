@@ -38,14 +38,20 @@ def soffice() -> str:
         "'apt-get install -y --no-install-recommends libreoffice-calc-nogui' and try again")
 
 
-def convert(sources: list[Path], target_format: str, outdir: Path, timeout: float = 180) -> list[Path]:
-    """Convert files with one LibreOffice start; returns the written paths."""
+def convert(sources: list[Path], target_format: str, outdir: Path, timeout: float = 180,
+            recalculate: bool = True) -> list[Path]:
+    """Convert files with one LibreOffice start; returns the written paths.
+
+    ``recalculate=False`` keeps the results stored in the file (LibreOffice's own
+    default), for pictures of a live workbook whose =PIB_ cells it cannot compute.
+    """
     binary = soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xl-pib-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS)
+        if recalculate:
+            (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS)
         command = [binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)

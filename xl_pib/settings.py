@@ -105,15 +105,19 @@ class Settings:
     publisher: str = setting("Publisher", "", _text, "printed on the Metadata page")
     security_marking: str = setting("Security marking", "", _text, "printed in the footer and on the Metadata page")
     band_fraction: float = setting("Band fraction", 0.1, _fraction,
-                                   "starting width of the trajectory limits, as a share of the required change")
+                                   "starting width of the trajectory limits, as a share of the change the target requires "
+                                   "(0.1 is 10%; at least 0 and below 1)")
     expected_method: str = setting("Expected level method", "xmr", _choice(*options.EXPECTED_METHODS),
-                                   "how the past month's expected band is set: xmr, poisson or trend")
+                                   "how the past month's expected band is set: xmr (XmR limits of the previous 12 months), "
+                                   "poisson (counts only) or trend")
     trend_window: int = setting("Trend window", 24, _whole(12, options.MAX_WINDOW),
-                                "months the long-term trend is fitted to (at least 12)")
+                                "months the long-term trend is fitted to (a whole number from 12 to 600)")
     confidence: float = setting("Confidence", 0.95, _confidence,
-                                "confidence level for MSG position, survey intervals and significance")
+                                "confidence level for the MSG position, the survey intervals and significance: a fraction "
+                                "strictly between 0 and 1 (0.95; '95%' typed as text is read as 0.95)")
     outcome_rule: str = setting("Outcome RAG rule", "worst", _choice(*options.OUTCOME_RULES),
-                                "how an outcome's RAG comes from its indicators': worst or majority")
+                                "how an outcome's RAG comes from its indicators': worst (R before A before G) or majority "
+                                    "(the most common, ties to the worse)")
 
     @staticmethod
     def specs() -> tuple[SettingSpec, ...]:

@@ -384,7 +384,7 @@ def test_layout_change_stops_the_refresh_and_says_how_to_rebuild(payload, names)
 
 
 def test_next_month_refreshes_without_a_rebuild(payload, names):
-    """A new month of data is the day-to-day use: README lists only indicator, section, outcome and target-date
+    """A new month of data is the day-to-day use: docs/excel.md lists only indicator, section, outcome and target-date
     changes as layout changes, and chart_data says block ranges never move from month to month."""
     changed = copy.deepcopy(payload)
     settings = sheet_values(changed, "Settings")

@@ -44,7 +44,8 @@ from xl_pib.cli import main  # noqa: E402
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text()
+# The server's page of the documentation site.
+PAGE = (ROOT / "docs" / "excel-without-python.md").read_text()
 WORKBOOK = ROOT / "workbook" / "pib_bulletin.xlsm"
 TOKEN = "test-token-for-loopback-only"
 UPLOAD_LIMIT_MB = 2
@@ -386,7 +387,7 @@ def test_rebuild_bad_input_is_400_with_the_cli_message(client, demo_sheets, tmp_
     assert main(["build", str(bad), "-o", str(tmp_path / "never.xlsx")]) == 2
     assert capsys.readouterr().err.strip() == f"xl-pib: {message}"
     assert message.startswith("Targets row 5, column 'Measure': expected one of") and "'cnt'" in message
-    assert f'{{"error": "{message}"}}' in README  # the README's example is the real answer
+    assert f'{{"error": "{message}"}}' in PAGE  # the documented example is the real answer
 
 
 def test_rebuild_of_something_that_is_not_a_workbook_is_400(client):
@@ -454,11 +455,11 @@ def test_serve_without_a_licence_key_is_one_line_exit_2(tmp_path):
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_readme_documents_every_setting_and_runs_the_same_routes():
-    section = README.split("## Excel without local Python (xlwings Server)")[1].split("\n## ")[0]
-    assert all(f"`{name}`" in section for name in serve.SETTINGS)
-    assert serve.BUILD_PATH in section and "/xlwings/custom-functions-call" in section
-    assert "pip install 'xl-pib[server]'" in section and "PolyForm Noncommercial" in section
+def test_the_docs_document_every_setting_and_run_the_same_routes():
+    # The settings table is generated from serve.SETTINGS (docs/hooks/generate.py; tests/cli/test_docs.py).
+    assert "<!-- generate: server-settings -->" in PAGE
+    assert serve.BUILD_PATH in PAGE and "/xlwings/custom-functions-call" in PAGE
+    assert "pip install 'xl-pib[server]'" in PAGE and "PolyForm Noncommercial" in PAGE
 
 
 def test_serve_module_imports_neither_xlwings_nor_the_server():

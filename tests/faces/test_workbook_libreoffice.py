@@ -4,7 +4,7 @@ Issue 4, "Tests required - LibreOffice". Both .xlsm files go through one headles
 LibreOffice start (``xl_pib.pdf.convert``, which recalculates on load) to PDF;
 the template also goes to .xlsx, and the Results sheet, written as values by the
 refresh, must survive the round trip. (LibreOffice cannot run the =PIB_ Python
-functions, so those cells show #NAME? there; the README says so.)
+functions, so those cells show #NAME? there; docs/excel.md says so.)
 """
 
 from __future__ import annotations

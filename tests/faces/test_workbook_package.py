@@ -474,7 +474,7 @@ def test_build_twice_gives_identical_cells(rebuilt):
 
 
 def test_build_in_place_keeps_the_book(edited, rebuilt, tmp_path):
-    """The README's server command, ``xl-pib build pib_bulletin.xlsm -o pib_bulletin.xlsm``."""
+    """The server command of docs/excel.md, ``xl-pib build pib_bulletin.xlsm -o pib_bulletin.xlsm``."""
     book, _ = edited
     out, _ = rebuilt
     in_place = tmp_path / "pib_bulletin.xlsm"

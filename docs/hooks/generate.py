@@ -1,0 +1,284 @@
+"""MkDocs hook: the parts of the documentation that the code declares, generated at build time.
+
+Pages hold a marker where a generated part goes:
+
+``<!-- generate: functions -->``
+    the =PIB_ function reference, from xlwings' registration of ``udfs/pib_udfs.py``
+    (``tools/udf_reference.py``: docstrings, argument help and examples).
+``<!-- generate: settings -->`` ... ``<!-- end -->``
+    a table of settings and their meaning, written in the page; the build adds
+    *required* and *default* from the settings declaration and stops if the
+    page misses a setting or names one the code does not have.
+``<!-- generate: columns SHEET -->`` ... ``<!-- end -->``
+    the same for the columns of an input sheet (``xl_pib/inputs/schema.py``).
+``<!-- generate: performance-table -->``
+    the Performance Table's rows as the bulletin prints them, each linked to its
+    section of the page, which must exist (``{#key}`` after its heading); the page
+    must also have a section for every Results column.
+``<!-- generate: server-settings -->``, ``<!-- generate: mappings -->``
+    the environment variables ``xl-pib serve`` reads (``xl_pib/serve.py``), and what
+    the shipped ingest mappings build each indicator from (``xl_pib/ingest/mappings``).
+``<!-- generate: benchmarks -->``
+    ``benchmarks/RESULTS.md`` (written by ``benchmarks/run.py``) when it exists,
+    otherwise how to produce it.
+
+A page that drifts from the code stops the build (``mkdocs build --strict``
+runs in the test suite). The build always documents the checkout it runs in:
+the repository's own folders go first on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+_BLOCK = re.compile(r"<!-- generate: (columns [^>]+?) -->\n(.*?)<!-- end -->\n?", flags=re.S)
+_MARKER = re.compile(r"<!-- generate: ([\w-]+)(?: ([\w]+))? -->")
+
+
+# --- what the code declares (one small function each, so a registry can replace it) -------------
+
+
+def settings_declaration() -> list[tuple[str, object, str]]:
+    """(label, default, help) of every setting, in declaration order (xl_pib/settings.py); None = required."""
+    from xl_pib.settings import Settings
+
+    return [(spec.label, None if spec.required else spec.default, spec.help) for spec in Settings.specs()]
+
+
+def sheet_columns(sheet: str) -> list[tuple[str, bool]]:
+    """(header, required) of every column of an input sheet."""
+    from xl_pib.inputs import schema
+
+    (found,) = [s for s in schema.INPUT_SHEETS if s.name.lower() == sheet.lower()] or [None]
+    if found is None:
+        raise PluginError(f"generate: no input sheet called {sheet!r} in xl_pib/inputs/schema.py")
+    return [(c.header, c.required) for c in found.columns]
+
+
+def performance_table() -> list[tuple[str, str]]:
+    """(key, label) of every Performance Table row, in the bulletin's order (xl_pib/figures.py)."""
+    from xl_pib.figures import PERFORMANCE_TABLE
+
+    return [(spec.key, spec.label) for spec in PERFORMANCE_TABLE]
+
+
+def results_columns() -> list[str]:
+    """The Results sheet's figure columns: every figure with a Results column that the engine computes
+    (the identity columns Indicator, Name and Section come straight from the Targets sheet)."""
+    from xl_pib.figures import RESULTS
+
+    return [spec.column for spec in RESULTS if spec.compute is not None]
+
+
+def figure_facts(key: str, where: str) -> str:
+    """What the registry declares of one figure, under its section of the measures page."""
+    from xl_pib.bulletin.appendices import words
+    from xl_pib.figures import BY_KEY
+    from xl_pib.formats import BY_MEASURE
+    from xl_pib.settings import DEFAULT
+
+    spec = BY_KEY.get(key)
+    if spec is None or spec.compute is None:
+        raise PluginError(f"generate: {where}: no computed figure '{key}' in xl_pib/figures.py")
+    shown = [f"Results column *{spec.column}*" if spec.column else "",
+             f"Performance Table row *{spec.label}*" if spec.label else "",
+             f"Workings column *{spec.workings}*" if spec.workings else ""]
+    needs = spec.months_needed(DEFAULT)
+    facts = [f"**Engine:** `xl_pib.{spec.compute.method}`",
+             f"**needs** {needs} months of unbroken data" + (" (the *Trend window* setting)"
+                                                            if isinstance(spec.needs, str) else "") if needs else "",
+             "**shown as** " + ", ".join(filter(None, shown)),
+             "**format** " + ("in the measure's own units" if spec.number_format == BY_MEASURE else
+                              f"`{spec.number_format}`" if spec.number_format else "a label")]
+    text = spec.doc.format(**words(DEFAULT)) if spec.doc else ""
+    return (f"> {text[:1].upper()}{text[1:]}\n>\n" if text else "") + "> " + " · ".join(filter(None, facts)) + "\n"
+
+
+def server_settings() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) of every environment variable xl-pib's server reads."""
+    from xl_pib.serve import SETTINGS
+
+    return [(name, default, meaning) for name, (default, meaning) in SETTINGS.items()]
+
+
+def mappings() -> dict[str, list[dict[str, str]]]:
+    """The shipped ingest mappings: source -> rows (category, indicator, name, note)."""
+    import csv
+
+    folder = ROOT / "xl_pib" / "ingest" / "mappings"
+    out = {}
+    for source, (name, category) in {"police.uk crime types": ("police_uk_mapping.csv", "Crime type"),
+                                     "Home Office offence codes": ("offence_code_mapping.csv", "Offence code")}.items():
+        with open(folder / name, newline="", encoding="utf-8") as handle:
+            out[source] = [{"category": r[category].strip(), "indicator": r["Indicator"].strip(),
+                            "name": r["Name"].strip(), "note": r["Note"].strip()} for r in csv.DictReader(handle)]
+    return out
+
+
+# --- tables written in the page, checked and completed from the declaration ------------------------
+
+
+def _rows(table: str, where: str) -> list[tuple[list[str], str]]:
+    """([names], meaning) of each body row of a two-column Markdown table."""
+    lines = [line.strip() for line in table.strip().splitlines() if line.strip()]
+    if len(lines) < 3 or not re.fullmatch(r"\|[-| :]+\|", lines[1]):
+        raise PluginError(f"generate: {where}: expected a Markdown table | name | meaning |")
+    out = []
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|", 1)]
+        if len(cells) != 2:
+            raise PluginError(f"generate: {where}: a row needs two cells: {line}")
+        out.append(([n.strip() for n in cells[0].split(",")], cells[1].strip()))
+    return out
+
+
+def _complete(rows, declared: dict[str, str], where: str, what: str) -> list[tuple[str, str, str]]:
+    """(names, declared value, meaning) per row; every declared name documented exactly once."""
+    seen, out = [], []
+    for names, meaning in rows:
+        unknown = [n for n in names if n.lower() not in declared]
+        if unknown:
+            raise PluginError(f"generate: {where}: {', '.join(unknown)} is not a {what} the code declares")
+        values = {declared[n.lower()] for n in names}
+        if len(values) > 1:
+            raise PluginError(f"generate: {where}: {', '.join(names)} differ in the code; give each its own row")
+        seen += [n.lower() for n in names]
+        out.append((", ".join(names), values.pop(), meaning))
+    missing = [n for n in declared if n not in seen]
+    twice = sorted({n for n in seen if seen.count(n) > 1})
+    if missing or twice:
+        raise PluginError(f"generate: {where}: {what}s not documented: {', '.join(missing) or '-'}; "
+                          f"documented twice: {', '.join(twice) or '-'}")
+    return out
+
+
+def _default_text(default) -> str:
+    if default is None:
+        return ""
+    return "blank" if default == "" else f"`{default}`"
+
+
+def settings_table() -> str:
+    """Every setting, generated from its declaration: label, required, default and help."""
+    lines = ["| setting | required | default | meaning |", "|---|---|---|---|"]
+    for label, default, help_text in settings_declaration():
+        lines.append(f"| {label} | {'yes' if default is None else ''} | {_default_text(default)} | "
+                     f"{_cell_text(help_text)} |")
+    return "\n".join(lines) + "\n"
+
+
+def columns_table(sheet: str, table: str, where: str) -> str:
+    declared = {header.lower(): required for header, required in sheet_columns(sheet)}
+    rows = _complete(_rows(table, where), declared, where, f"{sheet} column")
+    lines = ["| column | required | values |", "|---|---|---|"]
+    for names, required, meaning in rows:
+        lines.append(f"| {names} | {'yes' if required else ''} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+def _replace_block(match: re.Match, where: str) -> str:
+    kind, table = match.group(1), match.group(2)
+    return columns_table(kind.split(" ", 1)[1].strip(), table, where)
+
+
+# --- generated parts ------------------------------------------------------------------------------
+
+
+def performance_table_markdown(markdown: str, where: str) -> str:
+    anchors = set(re.findall(r"^#+ .*\{#([\w-]+)\}\s*$", markdown, flags=re.M))
+    headings = {re.sub(r"\s*\{#[\w-]+\}\s*$", "", h).strip().lower()
+                for h in re.findall(r"^#+ (.+)$", markdown, flags=re.M)}
+    rows = performance_table()
+    missing = [key for key, _ in rows if key not in anchors]
+    missing += [f"'{c}'" for c in results_columns() if c.lower() not in headings]
+    described = set(re.findall(r"<!-- generate: figure (\w+) -->", markdown))
+    missing += [f"facts of {key}" for key, _ in rows if key not in described]
+    if missing:
+        raise PluginError(f"generate: {where}: no section for {', '.join(missing)} "
+                          "(a Performance Table row needs a heading ending {#key}, a Results column a heading)")
+    lines = ["| | Performance Table row |", "|---|---|"]
+    lines += [f"| {n} | [{label}](#{key}) |" for n, (key, label) in enumerate(rows, start=1)]
+    return "\n".join(lines) + "\n"
+
+
+def server_settings_markdown() -> str:
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{name}` | {f'`{default}`' if default else 'unset'} | {meaning} |"
+              for name, default, meaning in server_settings()]
+    return "\n".join(lines) + "\n"
+
+
+def mappings_markdown() -> str:
+    """One row per indicator: what each source builds it from, or why it cannot."""
+    sources = mappings()
+    indicators: dict[str, dict[str, list[str]]] = {}
+    names: dict[str, str] = {}
+    for source, rows in sources.items():
+        for r in rows:
+            if not r["indicator"]:
+                continue  # a category known and deliberately counted in nothing
+            names.setdefault(r["indicator"], r["name"])
+            cell = indicators.setdefault(r["indicator"], {s: [] for s in sources})[source]
+            cell.append(r["category"] or f"*not built*: {r['note']}")
+    lines = ["| indicator | " + " | ".join(sources) + " |", "|---|" + "---|" * len(sources)]
+    for indicator, by_source in indicators.items():
+        cells = [_cell_text(", ".join(by_source[s])) for s in sources]
+        lines.append(f"| {names[indicator]} `{indicator}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell_text(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def benchmarks_markdown() -> str:
+    if RESULTS.is_file():
+        text = RESULTS.read_text(encoding="utf-8")
+        # Nested under the page's own headings.
+        return re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", text, flags=re.M)
+    return ('!!! note "No results file yet"\n'
+            "    `benchmarks/RESULTS.md` is not in this checkout. Produce it with\n"
+            "    `python benchmarks/run.py --write` (the full run takes several minutes) and build the\n"
+            "    documentation again; the table then appears here.\n")
+
+
+def on_config(config):
+    """This checkout's code first on the path (MkDocs restores sys.path after loading a hook file)."""
+    for folder in (ROOT / "tools", ROOT / "udfs", ROOT):
+        if str(folder) in sys.path:
+            sys.path.remove(str(folder))
+        sys.path.insert(0, str(folder))
+    return config
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    where = page.file.src_uri
+    markdown = _BLOCK.sub(lambda m: _replace_block(m, where), markdown)
+
+    def marker(match: re.Match) -> str:
+        name, argument = match.group(1), match.group(2)
+        if name == "figure":
+            return figure_facts(argument, where)
+        if name == "settings":
+            return settings_table()
+        if name == "functions":
+            import udf_reference
+
+            return udf_reference.reference_markdown(level=2)
+        if name == "performance-table":
+            return performance_table_markdown(markdown, where)
+        if name == "benchmarks":
+            return benchmarks_markdown()
+        if name == "server-settings":
+            return server_settings_markdown()
+        if name == "mappings":
+            return mappings_markdown()
+        raise PluginError(f"generate: {where}: unknown marker '{name}'")
+
+    return _MARKER.sub(marker, markdown)
