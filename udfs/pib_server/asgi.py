@@ -15,11 +15,21 @@ other route. A larger body is answered 413 before it is read whole:
 from __future__ import annotations
 
 import json
+import sys
 
-from xlwings_server.config import settings as xlwings_settings
-from xlwings_server.main import main_app
+# xlwings 0.37 asks of every cell of every function argument whether it is Pyodide's JsNull, by
+# trying ``from pyodide.ffi import JsNull`` (xlwings.utils.is_jsnull). On a server that import
+# fails every time, and a failed import searches sys.path: a 150,000-cell argument spent 10.6 s
+# in xlwings' conversion, on the event loop and outside any time limit, against 2.3 s with
+# Pyodide marked absent, which makes each of those imports fail at once. A server has no
+# Pyodide, so nothing else changes.
+for _name in ("pyodide", "pyodide.ffi"):
+    sys.modules.setdefault(_name, None)
 
-from xl_pib import serve_settings as settings
+from xlwings_server.config import settings as xlwings_settings  # noqa: E402
+from xlwings_server.main import main_app  # noqa: E402
+
+from xl_pib import serve_settings as settings  # noqa: E402
 
 
 class BodyLimit:

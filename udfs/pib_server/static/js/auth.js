@@ -41,15 +41,18 @@
     }
   }
 
-  async function askForToken() {
+  function askForToken() {
     try {
-      await Office.addin.showAsTaskpane(); // SharedRuntime 1.1: the pane with the token form
+      Office.addin.showAsTaskpane(); // SharedRuntime 1.1: the pane with the token form
     } catch {
       // No Office (or an older host): the analyst opens the task pane themselves.
     }
     return new Promise((resolve) => {
-      waiting.push(resolve);
-      setTimeout(() => resolve(storedToken()), TOKEN_WAIT_MS);
+      const timer = setTimeout(() => resolve(storedToken()), TOKEN_WAIT_MS);
+      waiting.push((token) => {
+        clearTimeout(timer);
+        resolve(token);
+      });
     });
   }
 
