@@ -119,7 +119,7 @@ def cmd_serve(args, timer: Timer) -> int:
 def cmd_health(args, timer: Timer) -> int:
     from .serve import health
 
-    return health(args.url)
+    return health(args.url, args.wait)
 
 
 def cmd_ingest(args, timer: Timer) -> int:
@@ -178,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
     h = sub.add_parser("health", help="check that 'xl-pib serve' on this machine answers (exit 0), for container "
                                       "and service health checks")
     h.add_argument("--url", help="address to check (default: http(s)://127.0.0.1:$XL_PIB_PORT/)")
+    h.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="keep checking for up to SECONDS (a server that is starting)")
     h.set_defaults(run=cmd_health)
     _ingest_parser(sub)
     return p

@@ -120,13 +120,19 @@ def answers(url: str, timeout: float = 5) -> bool:
         return False
 
 
-def health(url: str | None = None) -> int:
-    """``xl-pib health``: 0 if the server answers, else 1 with one line (for Docker's and systemd's checks)."""
+def health(url: str | None = None, wait: float = 0) -> int:
+    """``xl-pib health``: 0 if the server answers, else 1 with one line (for Docker's and systemd's checks).
+
+    ``wait`` seconds: keep asking until it answers or the time is up (a service that is starting).
+    """
     url = url or health_url()
-    if answers(url):
-        return 0
-    print(f"xl-pib: no healthy server at {url}", file=sys.stderr)
-    return 1
+    deadline = time.monotonic() + wait
+    while not answers(url):
+        if time.monotonic() >= deadline:
+            print(f"xl-pib: no healthy server at {url}", file=sys.stderr)
+            return 1
+        time.sleep(0.5)
+    return 0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
