@@ -3,11 +3,15 @@
     python benchmarks/server.py [--quick]
 
 Starts ``xl-pib serve`` in a child process on a free 127.0.0.1 port (``XLWINGS_LICENSE_KEY``
-defaults to ``noncommercial`` here, as in the tests), then for 1 and 10 concurrent clients, each
-sending its requests one after another, reports the p50 and p99 latency of:
+defaults to ``noncommercial`` here, as in the tests), with token sign-in (``XL_PIB_AUTH=token``),
+so every request carries the token as the add-in sends it. Then for 1 and 10 concurrent clients,
+each sending its requests one after another, reports the p50 and p99 latency of:
 
 - ``POST /xlwings/custom-functions-call`` with the body Office.js sends for ``=PIB_RAG(...)``;
-- ``POST /pib/build`` with the Kettering demo input workbook (the bulletin comes back).
+- ``POST /pib/build`` with the Kettering demo input workbook (the bulletin comes back);
+
+and, from one client, the latency of one call over a 50,000-cell range (``=PIB_RAG`` on a column),
+where xlwings Server's conversion of the cells dominates.
 
 The issue sets no target for these; they are reported. ``bench_server(row, quick)`` adds the rows to
 ``benchmarks/run.py``'s table.
@@ -63,13 +67,19 @@ def bench_server(row, quick: bool) -> None:
     from xl_pib.serve import BUILD_PATH, ServerProcess
 
     token = secrets.token_urlsafe(16)
-    env = {"XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"), "XL_PIB_TOKEN": token}
+    env = {"XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial"), "XL_PIB_AUTH": "token",
+           "XL_PIB_TOKEN": token}
     with tempfile.TemporaryDirectory() as folder:
         workbook = write_demo_input(Path(folder) / "demo_input.xlsx").read_bytes()
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}", "Auth-Provider": "token"}
+    cells = 50_000
+    column_call = {**RAG_CALL, "args": [[["Above Target"], ["On Target"]] * (cells // 2), [["No"]], None]}
 
     def rag(http):
-        return http.post("/xlwings/custom-functions-call", json=RAG_CALL)
+        return http.post("/xlwings/custom-functions-call", json=RAG_CALL, headers=headers)
+
+    def column(http):
+        return http.post("/xlwings/custom-functions-call", json=column_call, headers=headers)
 
     def rebuild(http):
         return http.post(BUILD_PATH, content=workbook, headers=headers)
@@ -84,6 +94,9 @@ def bench_server(row, quick: bool) -> None:
             row(f"server: PIB_RAG call, {clients} concurrent client{'s' * (clients > 1)} "
                 f"({len(times)} calls), p50 / p99",
                 f"{statistics.median(times) * 1000:.1f} / {percentile(times, 0.99) * 1000:.1f} ms", "", None)
+        times = asyncio.run(_latencies(server.url, column, 1, 3 if quick else 10))
+        row(f"server: PIB_RAG over a {cells:,}-cell column, 1 client ({len(times)} calls), p50 / p99",
+            f"{statistics.median(times) * 1000:.0f} / {percentile(times, 0.99) * 1000:.0f} ms", "", None)
         for clients in (1, 10):
             times = asyncio.run(_latencies(server.url, rebuild, clients, builds[clients]))
             row(f"server: demo rebuild POST {BUILD_PATH}, {clients} concurrent client{'s' * (clients > 1)} "

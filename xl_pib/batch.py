@@ -19,8 +19,6 @@ The parent process only schedules and reports; it never imports the engine.
 
 from __future__ import annotations
 
-import csv
-import io
 import multiprocessing
 import os
 import re
@@ -34,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from .atomic import replacing
+from .csvfile import write_csv
 from .errors import UsageError
 
 REPORT = "batch_report.csv"
@@ -244,17 +242,13 @@ class Progress:
 
 
 def write_report(path: Path, rows: list[Row]) -> Path:
-    """batch_report.csv, replaced atomically (temporary file in the same folder, then renamed)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([f.name for f in fields(Row)])
+    """batch_report.csv, formula-safe (a file named '=...' stays text) and replaced atomically."""
+    lines = [[f.name for f in fields(Row)]]
     for row in rows:
         values = list(astuple(row))
         values[3] = f"{row.seconds:.3f}"
-        writer.writerow(values)
-    with replacing(path) as temporary:
-        temporary.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    return path
+        lines.append(values)
+    return write_csv(path, lines)
 
 
 def _remove_leftovers(outdir: Path, sources: list[Path]) -> None:

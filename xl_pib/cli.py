@@ -113,7 +113,13 @@ def _positive_int(text: str) -> int:
 def cmd_serve(args, timer: Timer) -> int:
     from .serve import serve
 
-    return serve(args.host, args.port)
+    return serve(args.host, args.port, args.insecure)
+
+
+def cmd_health(args, timer: Timer) -> int:
+    from .serve import health
+
+    return health(args.url, args.wait)
 
 
 def cmd_ingest(args, timer: Timer) -> int:
@@ -165,7 +171,16 @@ def parser() -> argparse.ArgumentParser:
                                      "to Office.js (xlwings Server; pip install 'xl-pib[server]')")
     s.add_argument("--host", help="address to listen on (default: $XL_PIB_HOST or 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default: $XL_PIB_PORT or 8000)")
+    s.add_argument("--insecure", action="store_true",
+                   help="listen beyond loopback without sign-in (XL_PIB_AUTH unset): anyone who can reach the port "
+                        "can call the functions")
     s.set_defaults(run=cmd_serve)
+    h = sub.add_parser("health", help="check that 'xl-pib serve' on this machine answers (exit 0), for container "
+                                      "and service health checks")
+    h.add_argument("--url", help="address to check (default: http(s)://127.0.0.1:$XL_PIB_PORT/)")
+    h.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="keep checking for up to SECONDS (a server that is starting)")
+    h.set_defaults(run=cmd_health)
     _ingest_parser(sub)
     return p
 

@@ -9,8 +9,8 @@ xlwings Server is an optional extra (``pip install 'xl-pib[server]'``) under the
 Noncommercial licence or a commercial licence, so this module imports neither it nor xlwings
 at import time: the engine stays importable without them.
 
-Configuration comes from environment variables (see :data:`SETTINGS`); xlwings Server's own
-``XLWINGS_*`` settings apply as well.
+Configuration comes from environment variables, read and checked in :mod:`xl_pib.serve_settings`
+(sign-in, limits, roles); xlwings Server's own ``XLWINGS_*`` settings apply as well.
 """
 
 from __future__ import annotations
@@ -26,47 +26,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from . import serve_settings as settings
 from .errors import UsageError
-
-# Environment variables read by xl-pib's server, with their defaults (documented in the README).
-SETTINGS = {
-    "XLWINGS_LICENSE_KEY": ("", "required: 'noncommercial' (PolyForm Noncommercial) or a commercial key"),
-    "XL_PIB_TOKEN": ("", "bearer token for POST /pib/build; unset: the endpoint refuses every request"),
-    "XL_PIB_MAX_UPLOAD_MB": ("20", "largest input workbook POST /pib/build accepts, in MB"),
-    "XL_PIB_HOST": ("127.0.0.1", "default for --host"),
-    "XL_PIB_PORT": ("8000", "default for --port"),
-    "XL_PIB_WORKERS": ("1", "server processes: more serve concurrent rebuilds on more cores"),
-    "XL_PIB_SSL_CERTFILE": ("", "certificate (PEM) to serve HTTPS, as Office requires"),
-    "XL_PIB_SSL_KEYFILE": ("", "its private key (PEM)"),
-}
-
-BUILD_PATH = "/pib/build"
-
-
-def setting(name: str) -> str:
-    return os.environ.get(name, SETTINGS[name][0])
-
-
-def rebuild_token() -> str:
-    return setting("XL_PIB_TOKEN")
-
-
-def max_upload_bytes() -> int:
-    text = setting("XL_PIB_MAX_UPLOAD_MB")
-    try:
-        megabytes = float(text)
-    except ValueError:
-        raise UsageError(f"XL_PIB_MAX_UPLOAD_MB: expected a number of megabytes; got {text!r}") from None
-    if megabytes <= 0:
-        raise UsageError(f"XL_PIB_MAX_UPLOAD_MB: expected a positive number of megabytes; got {text!r}")
-    return int(megabytes * 1_000_000)
-
-
-def workers() -> int:
-    text = setting("XL_PIB_WORKERS")
-    if not text.isdigit() or int(text) < 1:
-        raise UsageError(f"XL_PIB_WORKERS: expected a whole number of processes, at least 1; got {text!r}")
-    return int(text)
+from .serve_settings import BUILD_PATH, SETTINGS  # noqa: F401 - the names tests, benchmarks and docs use
 
 
 def project_dir() -> Path:
@@ -97,39 +59,79 @@ def server_environment() -> dict[str, str]:
     return environ
 
 
-def serve(host: str | None = None, port: int | None = None) -> int:
-    """Run xlwings Server with the xl-pib project in this process until interrupted."""
+def serve(host: str | None = None, port: int | None = None, insecure: bool = False) -> int:
+    """Run xlwings Server with the xl-pib project in this process until interrupted.
+
+    Everything is checked first (licence, sign-in, limits, certificates), so a bad setting is one
+    line before anything listens. Without sign-in the server stays on loopback unless ``insecure``.
+    """
     import importlib.util
 
-    host = host or setting("XL_PIB_HOST")
-    if port is None:
-        text = setting("XL_PIB_PORT")
-        if not text.isdigit():
-            raise UsageError(f"XL_PIB_PORT: expected a port number; got {text!r}")
-        port = int(text)
-
+    host = host or settings.setting("XL_PIB_HOST")
+    port = settings.port() if port is None else port
     if importlib.util.find_spec("xlwings_server") is None:
         raise UsageError("xlwings Server is not installed: pip install 'xl-pib[server]'")
-    max_upload_bytes()  # a bad limit fails now, not at the first upload
-    processes = workers()
-    certfile, keyfile = setting("XL_PIB_SSL_CERTFILE"), setting("XL_PIB_SSL_KEYFILE")
+    names = settings.checked_access(host, insecure)
+    settings.max_upload_bytes(), settings.max_call_bytes(), settings.function_timeout()  # bad limits fail now
+    processes = settings.workers()
+    certfile, keyfile = settings.setting("XL_PIB_SSL_CERTFILE"), settings.setting("XL_PIB_SSL_KEYFILE")
     if bool(certfile) != bool(keyfile):
         raise UsageError("set both XL_PIB_SSL_CERTFILE and XL_PIB_SSL_KEYFILE to serve HTTPS, or neither")
     for path in filter(None, (certfile, keyfile)):
         if not Path(path).is_file():
             raise UsageError(f"{path}: no such certificate file")
     os.environ.update(server_environment())
-    if processes > 1:
-        # xlwings Server's socket.io (streaming functions, unused here) needs a message queue
-        # across processes; plain HTTP calls, scripts and rebuilds do not.
-        os.environ.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")
+    os.environ.update(settings.xlwings_auth_environment(names))
     import uvicorn  # after the environment: uvicorn imports the app, which imports xlwings
 
     scheme = "https" if certfile else "http"
-    print(f"xl-pib: serving the PIB add-in on {scheme}://{host}:{port} (manifest: {scheme}://{host}:{port}/manifest.xml)"
-          + ("" if rebuild_token() else f"; {BUILD_PATH} is off until XL_PIB_TOKEN is set"), file=sys.stderr)
-    uvicorn.run("xlwings_server.main:main_app", host=host, port=port, workers=processes,
+    sign_in = f"sign-in: {', '.join(names)}" if names else (
+        "NO SIGN-IN: anyone who can reach the port can call every function (--insecure)"
+        if not settings.is_loopback(host) else "no sign-in (loopback only)")
+    print(f"xl-pib: serving the PIB add-in on {scheme}://{host}:{port} "
+          f"(manifest: {scheme}://{host}:{port}/manifest.xml); {sign_in}", file=sys.stderr)
+    uvicorn.run("pib_server.asgi:app", host=host, port=port, workers=processes,
                 ssl_certfile=certfile or None, ssl_keyfile=keyfile or None)
+    return 0
+
+
+def health_url() -> str:
+    """The health check's address on this machine: the port and scheme ``xl-pib serve`` would use."""
+    scheme = "https" if settings.setting("XL_PIB_SSL_CERTFILE") else "http"
+    return f"{scheme}://127.0.0.1:{settings.port()}/"
+
+
+def answers(url: str, timeout: float = 5) -> bool:
+    """Whether the server at ``url`` answers its health check (``GET /``: 200 ``{"status": "ok"}``).
+
+    Never through a proxy (it is this machine), and over HTTPS without checking the certificate,
+    which names the server's public host name, not 127.0.0.1.
+    """
+    import json
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
+    try:
+        with direct.open(url, timeout=timeout) as answer:
+            return answer.status == 200 and json.loads(answer.read()) == {"status": "ok"}
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        return False
+
+
+def health(url: str | None = None, wait: float = 0) -> int:
+    """``xl-pib health``: 0 if the server answers, else 1 with one line (for Docker's and systemd's checks).
+
+    ``wait`` seconds: keep asking until it answers or the time is up (a service that is starting).
+    """
+    url = url or health_url()
+    deadline = time.monotonic() + wait
+    while not answers(url):
+        if time.monotonic() >= deadline:
+            print(f"xl-pib: no healthy server at {url}", file=sys.stderr)
+            return 1
+        time.sleep(0.5)
     return 0
 
 
@@ -147,26 +149,24 @@ class ServerProcess(contextlib.AbstractContextManager):
     error if it does not come up.
     """
 
-    def __init__(self, env: dict[str, str] | None = None, host: str = "127.0.0.1", timeout: float = 120):
+    def __init__(self, env: dict[str, str] | None = None, host: str = "127.0.0.1", timeout: float = 120,
+                 args: tuple[str, ...] = ()):
         self.env = {**os.environ, **(env or {})}
-        self.host, self.port, self.timeout = host, free_port(host), timeout
-        self.url = f"http://{host}:{self.port}"
+        self.host, self.port, self.timeout, self.args = host, free_port(host), timeout, tuple(args)
+        # A server listening on every address is still reached (by tests) through loopback.
+        self.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> ServerProcess:
         self.log = tempfile.NamedTemporaryFile(prefix="xl-pib-serve-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "xl_pib", "serve", "--host", self.host, "--port", str(self.port)],
+            [sys.executable, "-m", "xl_pib", "serve", "--host", self.host, "--port", str(self.port), *self.args],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with direct.open(self.url + "/", timeout=2) as answer:
-                    if answer.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+            if answers(self.url + "/", timeout=2):
+                return self
+            time.sleep(0.2)
         output = self.output()
         self.__exit__(None, None, None)
         raise RuntimeError(f"xl-pib serve did not start on {self.url}; its output:\n{output[-4000:]}")

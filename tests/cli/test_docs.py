@@ -213,7 +213,7 @@ def test_server_settings_and_mappings_are_generated_from_the_code(hook):
 
     from xl_pib import serve
 
-    page = _generate(hook, "excel-without-python.md", (DOCS / "excel-without-python.md").read_text())
+    page = _generate(hook, "server-deployment.md", (DOCS / "server-deployment.md").read_text())
     assert all(f"| `{name}` | {f'`{default}`' if default else 'unset'} | {meaning} |" in page
                for name, (default, meaning) in serve.SETTINGS.items())
     page = _generate(hook, "ingest.md", (DOCS / "ingest.md").read_text())

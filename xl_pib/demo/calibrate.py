@@ -37,8 +37,6 @@ nearest achievable figure is reproduced instead.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import sys
 import time
@@ -48,6 +46,7 @@ import numpy as np
 
 from .. import labels, months
 from ..assess import assess
+from ..csvfile import csv_text
 from ..engine import evaluate
 from ..inputs import parse_sheets
 from ..measures import msg
@@ -592,11 +591,7 @@ def msg_rows(ind: str, own_area: str, own_population: int, own_count: int, dista
 
 
 def _csv_text(header, rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text([header, *rows], lineterminator="\n")
 
 
 def _number_text(x) -> str:

@@ -4,18 +4,17 @@ Data has the input workbook's columns (``Month``, ``Indicator``, ``Value``),
 with ``Area`` when the counts cover several areas. Months are written as real
 dates shown ``yyyy-mm`` (as the demo input does) and text always as text.
 A CSV output holds the Data rows; each other sheet goes beside it as
-``<name>_<sheet>.csv``. Every file is written under a temporary name and
-renamed, so a failed run leaves any earlier output untouched.
+``<name>_<sheet>.csv``, formula-safe (:mod:`xl_pib.csvfile`). Every file is written under a
+temporary name and renamed, so a failed run leaves any earlier output untouched.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 from .. import months
-from ..atomic import replacing
+from ..csvfile import write_csv as write_csv_file
 from ..xlsx import save, write_rows
 from .result import Ingested
 
@@ -64,18 +63,12 @@ def write_workbook(ingested: Ingested, path: str | Path) -> Path:
     return save(book, path)
 
 
-def _write_csv_atomic(rows: list[list], path: Path) -> Path:
-    with replacing(path) as temporary, open(temporary, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows([["" if v is None else v for v in row] for row in rows])
-    return path
-
-
 def write_csv(ingested: Ingested, path: str | Path) -> list[Path]:
     path = Path(path)
     sheets = all_sheets(ingested, months.iso)
-    written = [_write_csv_atomic(_dates_as_months(sheets.pop(ingested.data_sheet)), path)]
+    written = [write_csv_file(path, _dates_as_months(sheets.pop(ingested.data_sheet)))]
     for name, rows in sheets.items():
-        written.append(_write_csv_atomic(_dates_as_months(rows), path.with_name(f"{path.stem}_{_sheet_slug(name)}.csv")))
+        written.append(write_csv_file(path.with_name(f"{path.stem}_{_sheet_slug(name)}.csv"), _dates_as_months(rows)))
     return written
 
 
