@@ -420,16 +420,23 @@ def PIB_LIMITS(baseline, target, months_elapsed, months_total, band=DEFAULT.band
 @xw.arg("value", ndim=2, doc="The figure to assess (e.g. the current rolling 12-month count).")
 @_trajectory_args
 @_shared_args("band")
+@xw.arg("low", ndim=2, doc="Optional: the lower end of the figure's confidence interval (noise-aware: the whole interval is judged).")
+@xw.arg("high", ndim=2, doc="Optional: the upper end of the figure's confidence interval.")
 @_excel_safe
-def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction):
-    """Position against the target trajectory: "Above Target", "On Target" or "Below Target". Example: =PIB_POSITION(358,303,290,20,36) → Above Target"""
+def PIB_POSITION(value, baseline, target, months_elapsed, months_total, band=DEFAULT.band_fraction, low=None,
+                 high=None):
+    """Position against the target trajectory: "Above Target", "On Target" or "Below Target". With the figure's interval (low, high), Above or Below only when the whole interval is. Example: =PIB_POSITION(358,303,290,20,36) → Above Target"""
     a = _broadcast(value=value, baseline=baseline, target=target, months_elapsed=months_elapsed,
-                   months_total=months_total, band=band)
+                   months_total=months_total, band=band, low=low, high=high)
     base, tgt, m, n = _trajectory_numbers(a)
-    val, width = _numbers(a, "value", "band")
+    val, width, lo, hi = _numbers(a, "value", "band", "low", "high")
     check("value", val, NON_NEGATIVE)
     width = check("band", _default(width, DEFAULT.band_fraction), BAND)
-    return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, width))
+    if _blank(low) and _blank(high):
+        return cells.scalar_or_grid(trajectory.position(val, base, tgt, m, n, width))
+    check("low", lo, NON_NEGATIVE), check("high", hi, NON_NEGATIVE)
+    check_not_above("low", lo, "value", val), check_not_above("value", val, "high", hi)
+    return cells.scalar_or_grid(trajectory.judged_position(val, lo, hi, base, tgt, m, n, width, options.NOISE_AWARE))
 
 
 # --- long-term trend and the past month -------------------------------------------
@@ -528,11 +535,39 @@ def _msg_arguments(count, population, group_counts, group_populations):
 @xw.arg("group_counts", ndim=2, doc="Counts of every area in the most similar group, the partnership included.")
 @xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
 @xw.arg("conf", doc=f"Confidence level (default {DEFAULT.confidence}; 0.998 for 3-sigma limits).")
+@xw.arg("method", doc='"poisson" (default: the count\'s own interval, as PHE) or "overdispersed" (a funnel widened by how much the group\'s areas differ, Spiegelhalter 2005).')
 @_excel_safe
-def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=DEFAULT.confidence):
+def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=DEFAULT.confidence,
+                     method=options.MSG_METHODS[0]):
     """Position against the most similar group average: "Significantly Above", "In Line" or "Significantly Below". Example: =PIB_MSG_POSITION(150,1000,{150,100,110},{1000,1000,1000}) → Significantly Above"""
     own, pop, gc, gp = _msg_arguments(count, population, group_counts, group_populations)
-    return cells.scalar_or_grid(msg.msg_position(own, pop, gc, gp, _conf(conf)))
+    kind = options.choice("method", _single(method), options.MSG_METHODS, options.MSG_METHODS[0])
+    if kind == options.MSG_METHODS[0]:
+        return cells.scalar_or_grid(msg.msg_position(own, pop, gc, gp, _conf(conf)))
+    tau2 = msg.between_area_variance(gc[None, :], gp[None, :])[0]
+    return cells.scalar_or_grid(msg.overdispersed_position(own, pop, np.nansum(gc), np.nansum(gp), tau2, _conf(conf)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("group_counts", ndim=2, doc="Counts of every area in the most similar group (or of every group: the MSG sheet's Count column).")
+@xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
+@xw.arg("group_indicators", ndim=2, doc="Optional: the indicator of each row (the MSG sheet's Indicator column), to pick out one group.")
+@xw.arg("indicator", ndim=2, doc="With group_indicators: the indicator whose group to use.")
+@_excel_safe
+def PIB_MSG_TAU2(group_counts, group_populations, group_indicators=None, indicator=None):
+    """Between-area variance (tau squared) of a most similar group: how much its areas differ beyond chance (Spiegelhalter 2005), which widens the overdispersed funnel. Example: =PIB_MSG_TAU2({100,150,80,120},{1000,1000,1000,1000}) → 0.0092"""
+    gc = check("group_counts", cells.numbers_of("group_counts", group_counts).ravel(), NON_NEGATIVE)
+    gp = check("group_populations", cells.numbers_of("group_populations", group_populations).ravel(), POPULATION)
+    if gc.shape != gp.shape:
+        raise ValueError(f"group_counts and group_populations must be the same size ({gc.size} and {gp.size} cells)")
+    if not _blank(group_indicators):
+        ids = np.char.strip(cells.texts_of(group_indicators).ravel().astype(str))
+        if ids.size != gc.size:
+            raise ValueError(f"group_indicators must be as long as group_counts ({ids.size} and {gc.size} cells)")
+        chosen = ids == str(cells.cell_text(_single(indicator)))
+        gc, gp = gc[chosen], gp[chosen]  # none: the indicator has no group, and τ² is N/A
+    keep = ~(np.isnan(gc) | np.isnan(gp))
+    return cells.scalar_or_grid(msg.between_area_variance(gc[keep][None, :], gp[keep][None, :])[0])
 
 
 # --- confidence intervals ---------------------------------------------------------
@@ -631,10 +666,12 @@ def _workings_value(key: str, value):
 @xw.arg("window", doc=f"Months the long-term trend is fitted to (default {DEFAULT.trend_window}).")
 @xw.arg("conf", doc=f"Confidence level for the MSG position and significance (default {DEFAULT.confidence}).")
 @xw.arg("rows", ndim=2, doc="Optional: which rows, e.g. \"reduction_required,trend_sufficient,rag\" (default: the bulletin's table).")
+@xw.arg("judgements", doc='"classic" (default: the 2009 bulletin\'s methods) or "noise-aware" (intervals, overdispersed MSG funnels, no RAG on small numbers).')
+@xw.arg("minimum_events", doc=f"Noise-aware: fewer events than this in 12 months gives no RAG (default {DEFAULT.minimum_events}).")
 @_excel_safe
 def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFAULT.band_fraction,
                           method=DEFAULT.expected_method, window=DEFAULT.trend_window, conf=DEFAULT.confidence,
-                          rows=None):
+                          rows=None, judgements=options.CLASSIC, minimum_events=DEFAULT.minimum_events):
     """An indicator's whole Performance Table in one call, down a column: reduction required, trend, past month, comparative 12 months, MSG distance and position, position and RAG."""
     names = [str(h).strip().lower() for h in cells.grid(headers).ravel()]
     found = dict(zip(names, cells.grid(figures).ravel()))
@@ -643,14 +680,18 @@ def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFA
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         raise ValueError(f"headers must be the Workings sheet's header row: no {', '.join(missing[:3])}{more}")
-    known = {key: np.array([_workings_value(key, v)], dtype=object if BY_KEY[key].number_format is None else float)
-             for key, v in given.items()}
+    # Workings figures the headers lack are unknown, never recomputed here: the row is all this call knows.
+    known = {spec.key: np.array([np.nan]) for spec in WORKINGS}
+    known |= {key: np.array([_workings_value(key, v)], dtype=object if BY_KEY[key].number_format is None else float)
+              for key, v in given.items()}
     s, _ = cells.series_of("values", values)
     aligned, shift = series.align_right(check("values", s[:1], NON_NEGATIVE))
     known[FIGURE.aligned.key] = aligned
     known[FIGURE.aligned_denominators.key] = _denominators(denominators, aligned, shift)
-    settings = types.SimpleNamespace(band_fraction=_band(band), expected_method=_method(method),
-                                     trend_window=_window(window), confidence=_conf(conf))
+    settings = types.SimpleNamespace(
+        band_fraction=_band(band), expected_method=_method(method), trend_window=_window(window), confidence=_conf(conf),
+        judgements=options.choice("judgements", _single(judgements), options.JUDGEMENTS, options.CLASSIC),
+        minimum_events=SPEC.minimum_events.read(_single(minimum_events)))
     if options.choice("measure", known[FIGURE.measure.key][0], options.MEASURES) != "percentage":
         _poisson_needs_counts(settings.expected_method, aligned)
     wanted = _TABLE_ROWS

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import months
 from .figures import BY_KEY, INPUTS, MONTHLY, PER_INDICATOR, REGISTRY, SPEC, Figures
+from .settings import DEFAULT
 
 
 _BASELINE_END, _OWN_AREA = "baseline_end", "own_area"  # inputs the reasons name (see figures.INPUTS)
@@ -79,14 +80,19 @@ class Evaluation:
                 out[i].append(f"{spec.reason} needs {needs} months; {int(available[i])} available")
         for spec in REGISTRY:
             for why in spec.why_missing:
-                for i in np.flatnonzero(np.asarray(self.run(why.when), dtype=bool)):
+                mask = self.value(why.when) if isinstance(why.when, str) else self.run(why.when)
+                for i in np.flatnonzero(np.broadcast_to(np.asarray(mask, dtype=bool), (count,))):
                     out[i].append(why.text.format(**self._reason_fields(i)))
         return out
 
     def _reason_fields(self, i: int) -> dict[str, str]:
         end, area = self.value(_BASELINE_END), self.value(_OWN_AREA)
-        return {"area": "" if area is None else area[i],
-                "baseline_end": months.iso(end[i]) if end is not None and end[i] == end[i] else ""}
+        assessed = self.value(SPEC.assessed_month.key)
+        fields = {name: getattr(self.settings, name) for name in vars(DEFAULT) if hasattr(self.settings, name)}
+        return fields | {"area": "" if area is None else area[i],
+                         "baseline_end": months.iso(end[i]) if end is not None and end[i] == end[i] else "",
+                         "assessed": months.label(assessed[i]) if assessed is not None and assessed[i] == assessed[i]
+                         else ""}
 
 
 def evaluate(known: Mapping[str, Any], settings, wanted: Iterable[str] | None = None) -> Figures:

@@ -74,10 +74,10 @@ class Step:
 
 @dataclass(frozen=True)
 class Why:
-    """A reason a figure shows N/A: ``when`` is a step giving a mask of indicators; ``text`` may name
-    {needs}, {available}, {area} and {baseline_end}."""
+    """A reason a figure shows N/A: ``when`` is a step (or the name of a figure) giving a mask of indicators;
+    ``text`` may name {area}, {baseline_end}, {assessed} and any setting ({minimum_events})."""
 
-    when: Step
+    when: Step | str
     text: str
 
 
@@ -98,6 +98,7 @@ class Figure:
     why_missing: tuple[Why, ...]
     live: str | None              # live-workbook array formula over all indicators (see bulletin.live)
     live_cell: str | None         # live-workbook formula per indicator cell
+    significance: str | None      # the figure saying whether this change is significant ("Yes"/"No")
     doc: str                      # what the figure means, for the docs and Appendix E
 
     def months_needed(self, settings) -> int | None:
@@ -108,11 +109,11 @@ def figure(*, compute: Step | None = None, kind: str = PER_INDICATOR, column: st
            label: str | None = None, workings: str | None = None, number_format: str | None = None,
            needs: int | str | None = None, needed_when: Step | None = None, reason: str | None = None,
            why_missing: tuple[Why, ...] = (), live: str | None = None, live_cell: str | None = None,
-           doc: str = ""):
+           significance: str | None = None, doc: str = ""):
     """A :class:`Figures` field carrying its :class:`Figure` declaration."""
     spec = dict(compute=compute, kind=kind, column=column, label=label, workings=workings,
                 number_format=number_format, needs=needs, needed_when=needed_when, reason=reason or column,
-                why_missing=why_missing, live=live, live_cell=live_cell, doc=doc)
+                why_missing=why_missing, live=live, live_cell=live_cell, significance=significance, doc=doc)
     return field(default=None, metadata={"figure": spec})
 
 
@@ -127,8 +128,6 @@ INPUTS: dict[str, tuple[str | None, str]] = {
     "target_amount": ("target_amount", "Target amount"),
     "published_target": ("target_value", "Target value, where typed"),
     "target_date": ("target_date", "Target date (month index)"),
-    "rate_per": ("rate_per", "Rate per"),
-    "population": ("population", "Population"),
     "current_override": ("current_override", "Current override"),
     "given_current_denominator": ("current_denominator", "Current denominator, where typed"),
     "given_baseline_denominator": ("baseline_denominator", "Baseline denominator, where typed"),
@@ -138,6 +137,8 @@ INPUTS: dict[str, tuple[str | None, str]] = {
 }
 
 _HAS_TARGET = Step(targets.has_target, target_type="target_type")
+_OVERLAP_REASON = ("Significance of the change from baseline needs baseline and current 12-month windows that do "
+                   "not overlap (they share months)")
 _NO_OVERRIDE = Step(rolling_measure.not_given, given="current_override")
 
 
@@ -156,6 +157,13 @@ class Figures:
     measure: np.ndarray = figure(workings="Measure", live="LOWER(TRIM({t.measure}))")
     direction: np.ndarray = figure(workings="Direction",
                                    live='IF(TRIM({t.direction})="","{d.direction}",LOWER(TRIM({t.direction})))')
+    population: np.ndarray = figure(workings="Population", number_format="#,##0",
+                                    live='IF({t.population}="","N/A",{t.population})')
+    rate_per: np.ndarray = figure(workings="Rate per", number_format="#,##0", live="{per}")
+    design_effect: np.ndarray = figure(workings="Design effect", number_format="0.0#",
+                                       live='IF({t.design_effect}="",{d.design_effect},{t.design_effect})',
+                                       doc="A survey's design effect: its intervals use the effective sample size "
+                                           "n / design effect.")
 
     # --- where each series stands -------------------------------------------------------------
     last_index: np.ndarray = figure(kind=STEP, compute=Step(series.last_valid_index, values="values"))
@@ -222,9 +230,29 @@ class Figures:
         live='IF({t.current_override}<>"",{t.current_override},'
              'TRANSPOSE(PIB_CURRENT({values},{w.measure},{denominators},{t.population},{per})))',
         doc="The rolling 12-month figure at the month assessed, unless a Current override is typed.")
+    current_count: np.ndarray = figure(
+        compute=Step(intervals.events, figure="current", measure="measure", population="population", per="rate_per",
+                     denominator="current_denominator"),
+        workings="Current events", number_format="#,##0.##",
+        live='IF({w.measure}="rate",{w.current}*{w.population}/{w.rate_per},'
+             'IF({w.measure}="percentage",{w.current}*{w.current_denominator},{w.current}))',
+        doc="The events behind the current figure: the count itself, a rate's count, a percentage's numerator.")
+    current_interval: tuple = figure(kind=STEP, compute=Step(
+        intervals.figure_interval, count="current_count", measure="measure", population="population", per="rate_per",
+        denominator="current_denominator", design_effect="design_effect", conf="confidence"))
+    current_low: np.ndarray = figure(compute=Step(intervals.lower, interval="current_interval"),
+                                     column="Current low", number_format=BY_MEASURE,
+                                     doc="The lower end of the current figure's confidence interval.")
+    current_high: np.ndarray = figure(compute=Step(intervals.upper, interval="current_interval"),
+                                      column="Current high", number_format=BY_MEASURE,
+                                      doc="The upper end of the current figure's confidence interval.")
+    baseline_count: np.ndarray = figure(
+        kind=STEP, compute=Step(intervals.events, figure="baseline", measure="measure", population="population",
+                                per="rate_per", denominator="baseline_denominator"))
     change_from_baseline: np.ndarray = figure(
         compute=Step(rolling_measure.change_from_baseline, current="current", baseline="baseline", measure="measure"),
         column="Change from baseline", workings="Change from baseline", number_format=SIGNED_PERCENT,
+        significance="change_from_baseline_significant",
         why_missing=(Why(Step(rolling_measure.zero_baseline, baseline="baseline", measure="measure"),
                          "Change from baseline needs a baseline above 0"),),
         live="PIB_CHANGE_FROM_BASELINE({w.current},{w.baseline},{w.measure})",
@@ -248,6 +276,12 @@ class Figures:
                                               workings="MSG group population", number_format="#,##0",
                                               live_cell='=IF(COUNTIFS({group})=0,"N/A",'
                                                         'SUMIFS({population},{group}))')
+    msg_tau2: np.ndarray = figure(
+        compute=Step(msg.between_area_variance, group_counts="group_counts", group_populations="group_populations"),
+        workings="MSG between-area variance", number_format="0.000000",
+        live_cell='=IF(COUNTIFS({group})=0,"N/A",PIB_MSG_TAU2({count},{population},{ids},{indicator}))',
+        doc="τ², the spread of the group's areas beyond Poisson noise (Spiegelhalter 2005), which widens the "
+            "noise-aware MSG funnel.")
 
     # --- surveys ------------------------------------------------------------------------------
     rolling_denominators: np.ndarray = figure(kind=STEP, compute=Step(rolling_measure.rolling_denominators,
@@ -267,14 +301,35 @@ class Figures:
         live='IF({w.measure}<>"percentage","N/A",IF({t.baseline_denominator}<>"",{t.baseline_denominator},'
              'TRANSPOSE(PIB_ROLLING_AT({axis},{denominators},{t.baseline_end}))))',
         doc="A percentage's pooled denominator over the baseline 12 months.")
+    windows_overlap: np.ndarray = figure(kind=STEP, compute=Step(
+        intervals.windows_overlap, months_elapsed="months_elapsed", current_override="current_override",
+        judgements="judgements"))
+    change_from_baseline_interval: tuple = figure(kind=STEP, compute=Step(
+        intervals.change_interval, current_count="current_count", baseline_count="baseline_count", current="current",
+        baseline="baseline", current_denominator="current_denominator", baseline_denominator="baseline_denominator",
+        design_effect="design_effect", measure="measure", windows_overlap="windows_overlap", conf="confidence"))
+    change_from_baseline_low: np.ndarray = figure(
+        compute=Step(intervals.lower, interval="change_from_baseline_interval"), column="Change from baseline low",
+        number_format=SIGNED_PERCENT,
+        doc="The lower end of the change's confidence interval: the exact interval of the ratio of the two "
+            "12-month counts (Clopper–Pearson on a/(a + b)), less 1; for percentages Newcombe's interval in points.")
+    change_from_baseline_high: np.ndarray = figure(
+        compute=Step(intervals.upper, interval="change_from_baseline_interval"), column="Change from baseline high",
+        number_format=SIGNED_PERCENT, doc="The upper end of the change's confidence interval.")
+    change_from_baseline_significant: np.ndarray = figure(
+        compute=Step(intervals.significance, interval="change_from_baseline_interval"),
+        column="Change from baseline significant",
+        why_missing=(Why("windows_overlap", _OVERLAP_REASON),),
+        doc="Yes when the change's confidence interval excludes no change.")
     significant_change: np.ndarray = figure(
-        compute=Step(intervals.survey_change, current="current", current_denominator="current_denominator",
-                     baseline="baseline", baseline_denominator="baseline_denominator", measure="measure",
-                     conf="confidence"),
+        compute=Step(intervals.survey_change, change_interval="change_from_baseline_interval", measure="measure"),
         workings="Significant change",
-        live='IF({w.measure}<>"percentage","N/A",PIB_SIG_CHANGE({w.current}*{w.current_denominator},'
-             '{w.current_denominator},{w.baseline}*{w.baseline_denominator},{w.baseline_denominator},{s.confidence}))',
-        doc="Yes when Newcombe's interval for the change in a survey percentage excludes zero.")
+        live='IF({w.measure}<>"percentage","N/A",IF(({s.judgements}="{noise_aware}")*({w.months_elapsed}<12)*'
+             '({t.current_override}=""),"N/A",PIB_SIG_CHANGE({w.current}*{w.current_denominator}/{w.design_effect},'
+             '{w.current_denominator}/{w.design_effect},{w.baseline}*{w.baseline_denominator}/{w.design_effect},'
+             '{w.baseline_denominator}/{w.design_effect},{s.confidence})))',
+        doc="A survey measure's change from baseline is significant: Newcombe's interval for the change in its "
+            "percentage excludes zero.")
 
     # --- the Performance Table ----------------------------------------------------------------
     reduction_required: np.ndarray = figure(
@@ -303,8 +358,22 @@ class Figures:
                      measure="measure"),
         column="Comparative 12 months",
         label="Comparative performance over the past 12 months ending in current month",
-        number_format=SIGNED_PERCENT, needs=2 * rolling_measure.WINDOW,
+        number_format=SIGNED_PERCENT, needs=2 * rolling_measure.WINDOW, significance="comparative_12m_significant",
         doc="the latest twelve months against the twelve before.")
+    comparative_12m_interval: tuple = figure(kind=STEP, compute=Step(
+        intervals.comparative_interval, aligned="aligned", aligned_denominators="aligned_denominators",
+        measure="measure", design_effect="design_effect", conf="confidence"))
+    comparative_12m_low: np.ndarray = figure(
+        compute=Step(intervals.lower, interval="comparative_12m_interval"), column="Comparative 12 months low",
+        number_format=SIGNED_PERCENT,
+        doc="The lower end of the comparison's confidence interval: the exact interval of the ratio of the two "
+            "12-month counts, less 1; for percentages Newcombe's interval relative to the previous 12 months.")
+    comparative_12m_high: np.ndarray = figure(
+        compute=Step(intervals.upper, interval="comparative_12m_interval"), column="Comparative 12 months high",
+        number_format=SIGNED_PERCENT, doc="The upper end of the comparison's confidence interval.")
+    comparative_12m_significant: np.ndarray = figure(
+        compute=Step(intervals.significance, interval="comparative_12m_interval"),
+        column="Comparative 12 months significant", doc="Yes when the comparison's interval excludes no change.")
     msg_distance: np.ndarray = figure(
         compute=Step(msg.distance, count="msg_count", population="msg_population", group_count="msg_group_count",
                      group_population="msg_group_population"),
@@ -313,26 +382,35 @@ class Figures:
                          "MSG distance needs the MSG sheet to have a row for its own area '{area}'"),),
         doc="how far the partnership's rate is from the pooled rate of its most similar group (the group includes "
             "the partnership).")
+    msg_side: np.ndarray = figure(
+        compute=Step(msg.side, distance="msg_distance"), column="MSG side", label="Side of MS group average",
+        doc="whether the partnership's rate is above or below its most similar group's (the seed bulletin's "
+            "'Above MSG average' or 'Below MSG average'), whatever its significance.")
     msg_position: np.ndarray = figure(
-        compute=Step(msg.position, count="msg_count", population="msg_population", group_count="msg_group_count",
-                     group_population="msg_group_population", conf="confidence"),
+        compute=Step(msg.judged_position, count="msg_count", population="msg_population", group_count="msg_group_count",
+                     group_population="msg_group_population", tau2="msg_tau2", conf="confidence",
+                     judgements="judgements"),
         column="MSG position", label="Position against MS group average",
-        doc="'Significantly Above' (red) or 'Significantly Below' (dark green) when the {confidence_percent} "
-            "confidence interval of the partnership's count (exact Poisson below 10 events, Byar's method from 10) "
-            "lies wholly above or below the count expected at the group rate; otherwise 'In Line'.")
+        doc="'Significantly Above' (red) or 'Significantly Below' (dark green) {msg_rule}; otherwise 'In Line'.")
     position: np.ndarray = figure(
-        compute=Step(trajectory_measure.position, value="current", baseline="baseline", target="target",
-                     months_elapsed="months_elapsed", months_total="months_total", band="band_fraction"),
+        compute=Step(trajectory_measure.judged_position, value="current", low="current_low", high="current_high",
+                     baseline="baseline", target="target", months_elapsed="months_elapsed",
+                     months_total="months_total", band="band_fraction", judgements="judgements"),
         column="Position", label="Position against the target trajectory",
-        doc="'Above Target' above the upper limit, 'Below Target' below the lower limit and 'On Target' between "
-            "them (see Appendix D).")
+        doc="'Above Target' when {position_rule} above the upper limit, 'Below Target' when it is below the lower "
+            "limit, and 'On Target' otherwise (see Appendix D).")
+    small_numbers: np.ndarray = figure(
+        kind=STEP, compute=Step(rag_measure.too_few_events, events="current_count", minimum_events="minimum_events",
+                                judgements="judgements"))
     rag: np.ndarray = figure(
-        compute=Step(rag_measure.indicator_rag, position="position", trend_sufficient="trend_sufficient",
-                     direction="direction"),
+        compute=Step(rag_measure.judged_rag, position="position", trend_sufficient="trend_sufficient",
+                     direction="direction", small_numbers="small_numbers"),
         column="RAG", label="RAG rating",
+        why_missing=(Why("small_numbers", "RAG: fewer than {minimum_events} events in the 12 months to {assessed}: "
+                                          "too few to judge (small numbers)"),),
         doc="green when the position is not above target and the trend is sufficient, red when it is above target "
-            "and the trend is not sufficient, amber otherwise. An outcome takes the {outcome_rule_words} rating of "
-            "its indicators unless the analyst has set an override.")
+            "and the trend is not sufficient, amber otherwise{small_numbers_rule}. An outcome takes the "
+            "{outcome_rule_words} rating of its indicators unless the analyst has set an override.")
 
     narrative: np.ndarray = figure(
         compute=Step(narrative_measure.summary, name="name", position="position", trend_sufficient="trend_sufficient",
@@ -356,10 +434,15 @@ class Figures:
                                                          limits_by_month="limits_by_month"))
     upper: np.ndarray = figure(kind=MONTHLY, compute=Step(trajectory_measure.upper_limit,
                                                          limits_by_month="limits_by_month"))
+    rolling_interval: tuple = figure(kind=STEP, compute=Step(
+        intervals.rolling_interval, values="values", denominators="denominators", measure="measure",
+        population="population", per="rate_per", design_effect="design_effect", judgements="judgements",
+        conf="confidence"))
     monthly_position: np.ndarray = figure(kind=MONTHLY, compute=Step(trajectory_measure.monthly_position,
                                                                     rolled="rolling",
                                                                     limits_by_month="limits_by_month",
-                                                                    elapsed="elapsed_by_month"))
+                                                                    elapsed="elapsed_by_month",
+                                                                    rolling_interval="rolling_interval"))
     monthly_percentage: np.ndarray = figure(kind=MONTHLY, compute=Step(intervals.monthly_percentage,
                                                                       values="values", denominators="denominators",
                                                                       measure="measure"))

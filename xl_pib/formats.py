@@ -20,3 +20,8 @@ def for_measure(number_format: str | None, measure: str) -> str | None:
     if number_format == BY_MEASURE:
         return _MEASURE_FORMATS.get(measure, COUNT)
     return number_format
+
+
+def not_significant(number_format: str) -> str:
+    """The format marking a change that is not significant: its value followed by "(ns)" in every section."""
+    return ";".join(f'{part}" (ns)"' for part in number_format.split(";"))

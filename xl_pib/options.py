@@ -25,6 +25,11 @@ DIRECTIONS = ("down", "up")
 TARGET_TYPES = ("reduction_pct", "increase_pct", "level", "maintenance", "none")
 EXPECTED_METHODS = ("xmr", "poisson", "trend")
 OUTCOME_RULES = ("worst", "majority")
+# The sets of judgement methods (issue 14): the 2009 bulletin's own, or one that tells signal from noise.
+CLASSIC, NOISE_AWARE = "classic", "noise-aware"
+JUDGEMENTS = (CLASSIC, NOISE_AWARE)
+# How the most similar group's funnel is drawn: Poisson limits (PHE) or overdispersed (Spiegelhalter 2005).
+MSG_METHODS = ("poisson", "overdispersed")
 
 # The longest trend window accepted (months): the engine holds series × window arrays, and a
 # typing slip (24000 for 24) must be refused, not allocated. Month counts (m, N) share the bound.

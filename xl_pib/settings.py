@@ -118,6 +118,13 @@ class Settings:
     outcome_rule: str = setting("Outcome RAG rule", "worst", _choice(*options.OUTCOME_RULES),
                                 "how an outcome's RAG comes from its indicators': worst (R before A before G) or majority "
                                     "(the most common, ties to the worse)")
+    judgements: str = setting("Judgements", options.NOISE_AWARE, _choice(*options.JUDGEMENTS),
+                              "the methods the judgements use: noise-aware (a position off the trajectory only when "
+                              "the figure's whole confidence interval is; overdispersed MSG funnels; no RAG on "
+                              "small numbers) or classic (the 2009 bulletin's methods, exactly)")
+    minimum_events: int = setting("Minimum events", 10, _whole(0, 10**6),
+                                  "noise-aware only: an indicator with fewer events than this in its 12 months gets "
+                                  "no RAG (too few to judge); its figures are still shown")
 
     @staticmethod
     def specs() -> tuple[SettingSpec, ...]:

@@ -87,6 +87,13 @@ _TARGET_FIGURES = tuple(spec.key for spec in REGISTRY
                         if spec.compute is None and spec.key in {column.key for column in TARGETS.columns})
 
 
+def target_inputs(targets: pd.DataFrame) -> dict[str, np.ndarray]:
+    """What the engine reads from the Targets sheet, one value per indicator: its inputs
+    (``figures.INPUTS`` with a Targets column) and the figures the sheet gives directly."""
+    known = {name: targets[column].to_numpy() for name, (column, _) in INPUTS.items() if column is not None}
+    return known | {key: targets[key].to_numpy() for key in _TARGET_FIGURES}
+
+
 @dataclass(frozen=True)
 class Part:
     """Where one bulletin sits in a stacked pass."""
@@ -102,12 +109,8 @@ def stacked(bulletins: list[Inputs]) -> tuple[dict, list[Part]]:
     common = months.axis(min(int(a[0]) for a in axes), max(int(a[-1]) for a in axes))
     width = max(group_width(inputs) for inputs in bulletins)
     stack = lambda parts: np.concatenate(parts) if parts else np.array([])  # noqa: E731
-    known: dict = {}
-    for name, (column, _) in INPUTS.items():
-        if column is not None:
-            known[name] = stack([inputs.targets[column].to_numpy() for inputs in bulletins])
-    for key in _TARGET_FIGURES:
-        known[key] = stack([inputs.targets[key].to_numpy() for inputs in bulletins])
+    per_bulletin = [target_inputs(inputs.targets) for inputs in bulletins]
+    known: dict = {name: stack([part[name] for part in per_bulletin]) for name in per_bulletin[0]}
     msg_parts = [msg_arrays(inputs, width) for inputs in bulletins]
     for key in msg_parts[0]:
         known[key] = stack([part[key] for part in msg_parts])

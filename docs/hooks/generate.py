@@ -192,8 +192,9 @@ def _replace_block(match: re.Match, where: str) -> str:
 
 def performance_table_markdown(markdown: str, where: str) -> str:
     anchors = set(re.findall(r"^#+ .*\{#([\w-]+)\}\s*$", markdown, flags=re.M))
-    headings = {re.sub(r"\s*\{#[\w-]+\}\s*$", "", h).strip().lower()
-                for h in re.findall(r"^#+ (.+)$", markdown, flags=re.M)}
+    # A heading may name several Results columns: "Current low, Current high".
+    headings = {name.strip().lower() for h in re.findall(r"^#+ (.+)$", markdown, flags=re.M)
+                for name in re.split(r",| and ", re.sub(r"\s*\{#[\w-]+\}\s*$", "", h))}
     rows = performance_table()
     missing = [key for key, _ in rows if key not in anchors]
     missing += [f"'{c}'" for c in results_columns() if c.lower() not in headings]
@@ -267,6 +268,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return figure_facts(argument, where)
         if name == "settings":
             return settings_table()
+        if name == "judgements-comparison":
+            import compare_judgements
+
+            return compare_judgements.markdown()
         if name == "functions":
             import udf_reference
 

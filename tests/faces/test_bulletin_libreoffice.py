@@ -17,6 +17,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from xl_pib.assess import RESULTS_COLUMNS
 from PIL import Image
 from python_calamine import CalamineWorkbook
 
@@ -160,7 +162,7 @@ def test_libreoffice_recalculation_gives_the_same_results(demo_files, roundtrip)
     theirs = CalamineWorkbook.from_path(str(roundtrip)).get_sheet_by_name("Results").to_python()
     assert len(ours) == len(theirs) == 29
     for r, (a, b) in enumerate(zip(ours, theirs), start=1):
-        assert len(a) == len(b) == 15
+        assert len(a) == len(b) == len(RESULTS_COLUMNS)
         for c, (x, y) in enumerate(zip(a, b), start=1):
             if isinstance(x, float) and isinstance(y, float):
                 # LibreOffice writes 15 significant digits.

@@ -46,6 +46,7 @@ TABLE_LABELS = (
     "Distance away from MS group average",
     "Position against MS group average",
 )
+SIDE_LABEL = "Side of MS group average"
 RAG_COLOURS = {"R": "E0301E", "A": "FFC000", "G": "00A651"}
 NUMERIC_COLUMNS = ("Baseline", "Target", "Current", "Change from baseline", "Reduction required",
                    "Comparative 12 months", "MSG distance")
@@ -209,7 +210,7 @@ def test_input_sheets_are_copied_unchanged(calamine_book, demo_files):
 
 def test_results_headers_and_one_row_per_target(results_rows, demo_sheets):
     assert tuple(results_rows[0]) == RESULTS_COLUMNS
-    assert len(RESULTS_COLUMNS) == 15
+    assert len(RESULTS_COLUMNS) == 24  # the seed's 15 columns, the changes' intervals and the MSG side
     assert [r[0] for r in results_rows[1:]] == [t["Indicator"] for t in targets_table(demo_sheets)]
 
 
@@ -217,7 +218,7 @@ def test_results_equal_the_engine_cell_by_cell(results_rows, demo_assessment):
     engine = demo_assessment.results.astype(object).values.tolist()
     assert len(results_rows) - 1 == len(engine)
     for r, (got, want) in enumerate(zip(results_rows[1:], engine), start=2):
-        assert len(got) == len(want) == 15
+        assert len(got) == len(want) == len(RESULTS_COLUMNS)
         for c, (g, w) in enumerate(zip(got, want)):
             assert same_cell(g, w), f"Results row {r}, column {RESULTS_COLUMNS[c]}: file {g!r}, engine {w!r}"
 
@@ -457,7 +458,7 @@ def test_performance_table_row_labels_are_the_seeds(book, demo_sheets, results_r
     results = {r[0]: dict(zip(header, r)) for r in rows}
     targets = targets_table(demo_sheets)
     columns = ("Reduction required", "Trend sufficient", "Past month", "Comparative 12 months",
-               "MSG distance", "MSG position")
+               "MSG distance", "MSG side", "MSG position")
     blocks = 0
     for section in ("County Targets", "CDRP Targets"):
         ws = book[section]
@@ -468,7 +469,9 @@ def test_performance_table_row_labels_are_the_seeds(book, demo_sheets, results_r
         for n, top in enumerate(name_rows):
             end = name_rows[n + 1] if n + 1 < len(name_rows) else len(col_a)
             first = col_a.index(TABLE_LABELS[0], top, end)
-            assert tuple(col_a[first:first + 6]) == TABLE_LABELS, (section, col_a[top])
+            # The seed's rows, in its order, with the side of the MSG average before the position against it.
+            assert tuple(col_a[first:first + 7]) == (*TABLE_LABELS[:5], SIDE_LABEL, TABLE_LABELS[5]), \
+                (section, col_a[top])
             indicator = names[col_a[top]]
             for offset, column in enumerate(columns):
                 value = ws.cell(first + 1 + offset, 2).value

@@ -20,8 +20,8 @@ DEN = [100] * 30
 MONTHS = [months.iso(months.parse("2007-06") + i) for i in range(30)]
 WORKINGS = ([["Measure", "Direction", "Current", "Baseline", "Target", "Trend target", "Months since baseline end (m)",
               "Months in target period (N)", "Months to target", "MSG own count", "MSG own population",
-              "MSG group count", "MSG group population"]],
-            [["count", "down", 358, 303, 290, 290, 20, 36, 16, 358, 90000, 4000, 1000000]])
+              "MSG group count", "MSG group population", "MSG between-area variance"]],
+            [["count", "down", 358, 303, 290, 290, 20, 36, 16, 358, 90000, 4000, 1000000, 0.004]])
 
 EXPECTED_MONTH = "is not a month: write it as"
 
@@ -115,6 +115,14 @@ INVALID = [
     ("PIB_MSG_POSITION", (30, 1000, [30, 70], [1000, 4000], 95), "conf must be between 0 and 1, such as 0.95"),
     ("PIB_MSG_POSITION", (31, 1000, [30, 70], [1000, 4000]), "the group must include the area itself"),
     ("PIB_MSG_POSITION", (30, -1000, [30, 70], [-1000, 4000]), "population: expected a population above 0"),
+    ("PIB_MSG_POSITION", (30, 1000, [30, 70], [1000, 4000], 0.95, "funnel"), "method must be one of poisson, "
+                                                                           "overdispersed; got 'funnel'"),
+    ("PIB_MSG_TAU2", ([10, -20], [100, 100]), "group_counts: expected a number of 0 or more; got -20"),
+    ("PIB_MSG_TAU2", ([10, 20], [100, 0]), "group_populations: expected a population above 0; got 0"),
+    ("PIB_MSG_TAU2", ([10, 20], [100, 100, 100]), "group_counts and group_populations must be the same size"),
+    ("PIB_MSG_TAU2", ([10, 20], [100, 100], ["VEH"], "VEH"), "group_indicators must be as long as group_counts"),
+    ("PIB_POSITION", (358, 303, 290, 20, 36, 0.1, 360, 390), "low: expected no more than value; got 360 out of 358"),
+    ("PIB_POSITION", (358, 303, 290, 20, 36, 0.1, 320, 350), "value: expected no more than high; got 358 out of 350"),
     # confidence intervals: numerator above denominator, denominators of 0, confidence outside (0, 1)
     ("PIB_CI_PROPORTION", (11, 10), "numerator: expected no more than denominator; got 11 out of 10"),
     ("PIB_CI_PROPORTION", (5, 0), "denominator: expected a number above 0; got 0"),
@@ -147,6 +155,10 @@ INVALID = [
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "median"), "method must be one of xmr, poisson, trend"),
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, "rag,colour"), "unknown row 'colour'"),
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, NEG), "values: expected a number of 0 or more; got -2"),
+    ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, None, "sensible"),
+     "judgements must be one of classic, noise-aware; got 'sensible'"),
+    ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, None, "noise-aware", -1),
+     "Minimum events must be a whole number from 0"),
     # labels from other =PIB_ cells
     ("PIB_RAG", ("Abov Target", "Yes"), "position must be one of Above Target, On Target, Below Target (or blank, N/A); "
                                         "got 'Abov Target'"),
@@ -183,6 +195,13 @@ VALID = [
     ("PIB_REDUCTION_REQUIRED", (250, 290), lambda r: r == "N/A"),                           # met: does not apply
     ("PIB_MSG_POSITION", (30, 1000, [30, 70], [1000, 4000], 0.998), lambda r: r == "In Line"),
     ("PIB_MSG_DISTANCE", ([10, 20], [100, 100], [10, 20], [100, 100]), lambda r: len(r) == 2),
+    ("PIB_MSG_POSITION", (150, 1000, [150, 100, 110], [1000] * 3, 0.95, "overdispersed"), lambda r: r == "In Line"),
+    ("PIB_MSG_TAU2", ([100, 100, 100], [1000, 1000, 1000]), lambda r: r == 0),               # no spread at all
+    ("PIB_MSG_TAU2", ([10, 20], [100, 100], ["VEH", "VEH"], "DB"), lambda r: r == "N/A"),    # no group
+    ("PIB_POSITION", (358, 303, 290, 20, 36, 0.1, 290, 390), lambda r: r == "On Target"),     # noise-aware
+    ("PIB_POSITION", (358, 303, 290, 20, 36, 0.1, 320, 390), lambda r: r == "Above Target"),  # wholly above
+    ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, "rag", "noise-aware", 0),
+     lambda r: r in ([["R"]], [["A"]], [["G"]])),
     ("PIB_COMPARATIVE_12M", (S, DEN), lambda r: isinstance(r, float)),
     ("PIB_CURRENT", (S, "rate", None, 684000), lambda r: r > 0),                            # Rate per defaults
     ("PIB_RAG", ("N/A", ""), lambda r: r == "N/A"),

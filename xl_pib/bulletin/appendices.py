@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .. import months
+from .. import labels, months
 from ..figures import PERFORMANCE_TABLE
+from ..options import CLASSIC, NOISE_AWARE
 from ..xlsx import put
 from . import styles
 
@@ -19,7 +20,7 @@ _EXPECTED_BANDS = {
 }
 
 
-def _methods(settings) -> dict[str, list[str]]:
+def _methods(settings, tests: tuple[int, float] | None = None) -> dict[str, list[str]]:
     band = f"{settings.band_fraction:.0%}"
     conf = words(settings)["confidence_percent"]
     return {
@@ -57,17 +58,54 @@ def _methods(settings) -> dict[str, list[str]]:
         ],
         "Appendix E: Reading the Performance Tables": [
             "Current performance against each target is assessed using a Performance Table. Its rows are explained "
-            "below.",
+            "below. " + _JUDGEMENTS_WORDS[settings.judgements],
             *(f"{spec.label}: {spec.doc.format(**words(settings))}" for spec in PERFORMANCE_TABLE),
+            *([] if tests is None else [
+                f"Chance alone: {tests[0]} indicators are tested at {conf} confidence, so about {tests[1]:.1f} of them "
+                "would show a significant result even if nothing had changed. A single flag is a prompt to look, "
+                "not proof."]),
         ],
     }
 
 
+def _percent(level: float) -> str:
+    return f"{level:.1%}".replace(".0%", "%")
+
+
 def words(settings) -> dict[str, str]:
     """The settings-dependent words of the figures' descriptions (``doc`` in xl_pib.figures)."""
+    conf = _percent(settings.confidence)
+    classic = settings.judgements == CLASSIC
     return {"trend_window": str(settings.trend_window), "expected_band": _EXPECTED_BANDS[settings.expected_method],
-            "confidence_percent": f"{settings.confidence:.1%}".replace(".0%", "%"),
-            "outcome_rule_words": "worst" if settings.outcome_rule == "worst" else "most common"}
+            "confidence_percent": conf,
+            "outcome_rule_words": "worst" if settings.outcome_rule == "worst" else "most common",
+            "position_rule": "the current figure is" if classic else
+                             f"the whole {conf} confidence interval of the current figure is",
+            "msg_rule": (f"when the {conf} confidence interval of the partnership's count (exact Poisson below 10 "
+                         "events, Byar's method from 10) lies wholly above or below the count expected at the group "
+                         "rate") if classic else
+                        (f"when the partnership's ratio to the count expected at the group rate lies outside the "
+                         f"{conf} limits of an overdispersed funnel, widened by how much the group's areas differ "
+                         "beyond chance (Spiegelhalter 2005)"),
+            "small_numbers_rule": "" if classic else
+                                  (f"; an indicator with fewer than {settings.minimum_events} events in its 12 months "
+                                   "has no RAG (too few to judge)")}
+
+
+_JUDGEMENTS_WORDS = {
+    CLASSIC: "This bulletin uses the classic judgements: the methods of the 2009 bulletin, exactly.",
+    NOISE_AWARE: "This bulletin uses noise-aware judgements: a figure is off its trajectory only when its whole "
+                 "confidence interval is, the most similar group comparison allows for areas that differ beyond "
+                 "chance, and indicators with too few events to judge get no RAG.",
+}
+
+
+def chance_flags(assessment) -> tuple[int, float]:
+    """How many indicators carry a significance test, and how many of them would be flagged by chance alone."""
+    f = assessment.figures
+    tested = sum(1 for i in range(len(f.indicator)) if any(
+        v not in (labels.NA, None) for v in (f.position[i], f.msg_position[i], f.comparative_12m_significant[i])))
+    return tested, tested * (1 - assessment.inputs.settings.confidence)
 
 
 def appendix_f(assessment) -> list[tuple[str, str, str]]:
@@ -88,7 +126,7 @@ def appendix_f(assessment) -> list[tuple[str, str, str]]:
 def cells(assessment) -> list[tuple[int, int, str, str]]:
     """(row, column, text, kind) for the whole sheet; kind: heading, paragraph, header, theme, row."""
     out, r = [], 1
-    for heading, paragraphs in _methods(assessment.inputs.settings).items():
+    for heading, paragraphs in _methods(assessment.inputs.settings, chance_flags(assessment)).items():
         out.append((r, 1, heading, "heading"))
         r += 1
         for paragraph in paragraphs:

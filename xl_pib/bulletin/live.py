@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from .. import labels
 from ..errors import PibError
 from ..figures import BY_KEY, SPEC
+from ..options import NOISE_AWARE
 from ..inputs.schema import TARGETS, column
 from ..settings import SPEC as SPEC_SETTING
 from ..settings import Settings
@@ -31,6 +32,8 @@ PER_DEFAULT = column(TARGETS, "rate_per").default
 # The settings =PIB_PERFORMANCE_TABLE takes after its series, in its argument order.
 TABLE_SETTINGS = (SPEC_SETTING.band_fraction.name, SPEC_SETTING.expected_method.name, SPEC_SETTING.trend_window.name,
                   SPEC_SETTING.confidence.name)
+# ... and after its rows argument (added later, so formulas typed before keep their meaning).
+TABLE_SETTINGS_AFTER_ROWS = (SPEC_SETTING.judgements.name, SPEC_SETTING.minimum_events.name)
 
 
 def _quote(sheet: str) -> str:
@@ -155,7 +158,7 @@ class LiveFormulas:
         return "=" + template.format(
             t=t, w=_Columns(lambda k: workings_column_ref(k, self.count)), s=_Columns(self.setting),
             d=_Columns(lambda k: column(TARGETS, k).default), axis=self.series.axis, values=self.series.block_ref(0),
-            denominators=self.series.block_ref(1), per=per)
+            denominators=self.series.block_ref(1), per=per, noise_aware=NOISE_AWARE)
 
     def workings_cell(self, index: int, key: str) -> str | None:
         """Per-cell native formulas (the MSG totals: SUMIFS over the MSG sheet, no Python call)."""
@@ -169,7 +172,7 @@ class LiveFormulas:
         ids, areas = self.refs.msg("Indicator"), self.refs.msg("Area")
         area = f'IF({t("Area")}<>"",{t("Area")},{self.setting(SPEC_SETTING.partnership.name)})'
         return template.format(own=f'{ids},{t("Indicator")},{areas},{area}', group=f'{ids},{t("Indicator")}',
-                               count=count, population=population)
+                               count=count, population=population, ids=ids, indicator=t("Indicator"))
 
     # Block text -------------------------------------------------------------------
 
@@ -192,5 +195,6 @@ class LiveFormulas:
         figures = f"{WORKINGS}!$A${index + 2}:${last}${index + 2}"
         denominators = self.series.range(1, index) if self.measures[index] == "percentage" else '""'
         settings = ",".join(self.setting(name) for name in TABLE_SETTINGS)
+        later = ",".join(self.setting(name) for name in TABLE_SETTINGS_AFTER_ROWS)
         return (f'=PIB_PERFORMANCE_TABLE({headers},{figures},{self.series.range(0, index)},{denominators},'
-                f'{settings},"{",".join(rows)}")')
+                f'{settings},"{",".join(rows)}",{later})')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import months
+from ..options import CLASSIC
 from ..xlsx import put
 from . import styles
 
@@ -27,6 +28,9 @@ def rows(assessment) -> list[tuple[str, str]]:
         ("Security marking", s.security_marking),
         ("Publisher", s.publisher),
         ("Source", "Figures computed by xl-pib from the input sheets in this workbook"),
+        ("Judgements", f"{s.judgements}: " + ("the 2009 bulletin's methods" if s.judgements == CLASSIC else
+                                              "confidence intervals, overdispersed MSG funnels, no RAG on small "
+                                              "numbers")),
         ("Status", "Final"),
     ]
 

@@ -18,7 +18,9 @@ import numpy as np
 from .. import months
 from openpyxl.utils import get_column_letter
 
+from ..figures import PERFORMANCE_TABLE
 from . import appendices, chart_data, metadata, perception, results, section, summary, workings
+from .workings import WORKINGS_COLUMNS
 
 STATUS = (summary.SHEET, "E5")
 STATUS_LABEL = (summary.SHEET, "E4")
@@ -59,6 +61,8 @@ def fingerprint(assessment) -> str:
         "chart_windows": [[b.months[0], b.months[-1]] for b in blocks],
         "series_axis": [int(assessment.month_axis[0]), int(assessment.month_axis[-1])],
         "outcomes": [[o["theme"], o["outcome"]] for _, o in inputs.outcomes.iterrows()],
+        # The live formulas' own layout: a workbook made by another version of xl-pib is rebuilt, not refreshed.
+        "table_rows": [spec.key for spec in PERFORMANCE_TABLE], "workings": [key for key, _, _ in WORKINGS_COLUMNS],
     }
     return "pib-layout-" + hashlib.sha1(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 

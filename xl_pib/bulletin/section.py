@@ -67,10 +67,15 @@ def value_format(measure: str) -> str:
     return formats.for_measure(formats.BY_MEASURE, measure)
 
 
-def write_value(cell, value, row: Row, measure: str, direction: str, live: bool) -> None:
-    """A Performance Table value, coloured; in the live workbook the table's array formula fills it."""
+def write_value(cell, value, row: Row, measure: str, direction: str, live: bool, significant=None) -> None:
+    """A Performance Table value, coloured; in the live workbook the table's array formula fills it.
+
+    A change whose significance is "No" is marked "(ns)" by its number format (static bulletins; the live
+    workbook's block notes give the interval)."""
     shown = labels.NA if isinstance(value, float) and np.isnan(value) else value
     number_format = row.number_format(measure)
+    if significant == labels.NO and number_format and not live:
+        number_format = formats.not_significant(number_format)
     if live:
         cell.number_format = number_format or "General"
     else:
@@ -100,7 +105,8 @@ def write_table(ws, top: int, block: IndicatorBlock, figures, measure: str, dire
             ws.row_dimensions[r].height = 26
         coordinate = f"B{r}"
         block.cells[row.key] = coordinate
-        write_value(ws[coordinate], getattr(figures, row.key), row, measure, direction, live is not None)
+        significant = getattr(figures, row.figure.significance) if row.figure.significance else None
+        write_value(ws[coordinate], getattr(figures, row.key), row, measure, direction, live is not None, significant)
         if row.number_format(measure) is None:
             block.label_cells.append(coordinate)
     if live is not None:
@@ -153,7 +159,8 @@ def block_texts(assessment, index: int) -> dict[int, str]:
     """The block's data-dependent sentences by row offset: headline, description, data note, notes."""
     target = assessment.inputs.targets.iloc[index]
     figures = assessment.figures.at(index)
-    notes = " ".join(filter(None, [target.get("commentary", ""), text.not_yet_assessable(assessment.reasons[index])]))
+    notes = " ".join(filter(None, [target.get("commentary", ""), text.intervals(figures, assessment.inputs.settings, target["measure"]),
+                                   text.not_yet_assessable(assessment.reasons[index])]))
     return {1: text.headline(figures.change_from_baseline, target["measure"]),
             2: text.description(target, figures),
             3: text.data_note(figures, assessment.inputs.settings.latest_month),

@@ -35,6 +35,32 @@ def headline(change, measure: str) -> str:
     return f"A {change:.1%} {kind} has been recorded from the baseline"
 
 
+def _change(value, points: bool = False) -> str:
+    """A change as printed: +4.7%, or +6.1 points for a percentage's change in percentage points."""
+    return f"{value * 100:+.1f} points" if points else f"{value:+.1%}"
+
+
+def intervals(figures, settings, measure: str) -> str:
+    """The confidence intervals of the block's changes, in one sentence ("" when none can be computed)."""
+    conf = f"{settings.confidence:.1%}".replace(".0%", "%")
+    points = measure == "percentage"
+    parts = []
+    for name, value, low, high, significant, in_points in (
+            ("Change from baseline", figures.change_from_baseline, figures.change_from_baseline_low,
+             figures.change_from_baseline_high, figures.change_from_baseline_significant, points),
+            ("comparative 12 months", figures.comparative_12m, figures.comparative_12m_low,
+             figures.comparative_12m_high, figures.comparative_12m_significant, False)):
+        if any(_missing(x) for x in (value, low, high)) or significant not in ("Yes", "No"):
+            continue
+        verdict = "significant" if significant == "Yes" else "not significant"
+        parts.append(f"{name} {_change(value, in_points)} ({conf} interval {_change(low, in_points)} to "
+                     f"{_change(high, in_points)}, {verdict})")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
 def not_yet_assessable(reasons) -> str:
     """The note under a block when some of its figures need more data (blank when none do)."""
     return ("Not yet assessable: " + "; ".join(reasons) + ".") if reasons else ""

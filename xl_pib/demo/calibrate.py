@@ -510,17 +510,14 @@ def survey_candidates(ind: str, plan: Plan, axis: np.ndarray, grid: Grid):
 
 
 def _assess_rows(row, values, dens, first: int):
-    """The engine's own figures for candidate series of one indicator (one row each)."""
-    from ..figures import INPUTS, PER_INDICATOR_FIGURES
-    from ..settings import DEFAULT
+    """The engine's own figures for candidate series of one indicator (one row each), under the demo's settings."""
+    from ..figures import PER_INDICATOR_FIGURES
+    from ..stack import target_inputs
 
     count = len(values)
-    known = {name: np.full(count, row[column], dtype=object if isinstance(row[column], str) else float)
-             for name, (column, _) in INPUTS.items() if column is not None}
-    known |= {"measure": np.full(count, row["measure"], dtype=object),
-              "direction": np.full(count, row["direction"], dtype=object),
-              "values": values, "denominators": dens, "first_month": first}
-    return evaluate(known, DEFAULT, [spec.key for spec in PER_INDICATOR_FIGURES if spec.compute is not None])
+    known = {name: np.repeat(value, count) for name, value in target_inputs(row.to_frame().T).items()}
+    known |= {"values": values, "denominators": dens, "first_month": first}
+    return evaluate(known, _settings(), [spec.key for spec in PER_INDICATOR_FIGURES if spec.compute is not None])
 
 
 def choose_series(ind: str, row, plan: Plan, totals: dict) -> tuple[np.ndarray, np.ndarray | None]:
@@ -600,10 +597,19 @@ def _number_text(x) -> str:
     return str(int(round(x))) if float(x).is_integer() else repr(float(x))
 
 
+def _parsed_static():
+    sheets = static_sheets() | {"Data": [["Month", "Indicator", "Value", "Denominator"]]}
+    return parse_sheets(sheets)
+
+
 def _targets():
     """The Targets sheet, parsed by the engine's own reader (for months and numbers as it sees them)."""
-    sheets = static_sheets() | {"Data": [["Month", "Indicator", "Value", "Denominator"]]}
-    return parse_sheets(sheets).targets.set_index("indicator", drop=False)
+    return _parsed_static().targets.set_index("indicator", drop=False)
+
+
+def _settings():
+    """The demo's Settings (its classic judgements), as the engine reads them."""
+    return _parsed_static().settings
 
 
 def generate() -> dict[str, str]:

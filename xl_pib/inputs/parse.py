@@ -267,10 +267,14 @@ def _targets(sheets, notes: list[str]) -> pd.DataFrame:
     _fail(name, frame, early, "Target date", "a month on or after the baseline end", "target_date")
     numeric = {"baseline": "Baseline", "target_amount": "Target amount", "target_value": "Target value",
                "rate_per": "Rate per", "population": "Population", "current_override": "Current override",
-               "current_denominator": "Current denominator", "baseline_denominator": "Baseline denominator"}
+               "current_denominator": "Current denominator", "baseline_denominator": "Baseline denominator",
+               "design_effect": "Design effect"}
     for key, header in numeric.items():
         out[key] = _numbers(name, frame, key, header)
     out["rate_per"] = out["rate_per"].fillna(schema_column(TARGETS, "rate_per").default)
+    out["design_effect"] = out["design_effect"].fillna(schema_column(TARGETS, "design_effect").default)
+    _fail(name, frame, options.POSITIVE.bad(out["design_effect"]), "Design effect",
+          f"{options.POSITIVE.what} (1 for a simple random sample)", "design_effect")
     for key, header in numeric.items():
         _fail(name, frame, options.NON_NEGATIVE.bad(out[key]), header, options.NON_NEGATIVE.what, key)
     share = out["target_type"].isin(["reduction_pct", "increase_pct"]) & options.SHARE.bad(out["target_amount"])

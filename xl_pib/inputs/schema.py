@@ -37,6 +37,8 @@ TARGETS = Sheet("Targets", (
     Column("Target amount"), Column("Target value", False), Column("Target date"),
     Column("Rate per", False, default=100000), Column("Population", False), Column("Current override", False),
     Column("Current denominator", False), Column("Baseline denominator", False),
+    # Surveys: the design effect of the sample (1 for a simple random sample); intervals use n / design effect.
+    Column("Design effect", False, default=1),
     # Which row of the MSG sheet is this indicator's own (default: the partnership).
     Column("Area", False),
     # Presentation only: "recorded crimes"; survey labels for the Perception table;

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
-from ..options import DIRECTIONS, OUTCOME_RULES, choice, choices, normalise
+from ..options import CLASSIC, DIRECTIONS, JUDGEMENTS, OUTCOME_RULES, choice, choices, normalise
 from ..settings import DEFAULT
 
 
@@ -32,6 +32,21 @@ def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
     rag = np.select([~bad & yes, bad & no], [labels.GREEN, labels.RED], default=labels.AMBER).astype(object)
     rag[~known_pos | ~(yes | no)] = labels.NA
     return rag
+
+
+def judged_rag(position, trend_sufficient, direction, small_numbers) -> np.ndarray:
+    """:func:`indicator_rag`, but N/A for an indicator with too few events to judge (noise-aware)."""
+    rag = indicator_rag(position, trend_sufficient, direction)
+    return np.where(np.asarray(small_numbers, dtype=bool), labels.NA, rag).astype(object)
+
+
+def too_few_events(events, minimum_events, judgements) -> np.ndarray:
+    """Noise-aware only: fewer events in the 12 months than the *Minimum events* setting (a count of 3 in
+    684,000 people cannot show whether a target is met). Unknown counts are not small numbers."""
+    if choice("judgements", judgements, JUDGEMENTS) == CLASSIC:
+        return np.zeros(np.shape(events), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(events, dtype=float) < minimum_events
 
 
 def outcome_rag(rags, rule=DEFAULT.outcome_rule) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
+from ..options import CLASSIC, JUDGEMENTS, choice
 from ..settings import DEFAULT
 
 
@@ -64,6 +65,31 @@ def position(value, baseline, target, months_elapsed, months_total, band=DEFAULT
     return labels_of(position_code(value, baseline, target, months_elapsed, months_total, band))
 
 
+def interval_code(value, low, high, lower, upper) -> np.ndarray:
+    """Position codes judged on a figure's confidence interval (low, high) against the limits (lower, upper):
+    ABOVE only when the whole interval is above the upper limit, BELOW only when it is wholly below the
+    lower limit, ON otherwise. Where the interval is unknown (no sample size), the figure itself is judged."""
+    val = np.asarray(value, dtype=float)
+    lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    lo, hi = np.where(np.isnan(lo), val, lo), np.where(np.isnan(hi), val, hi)
+    code = np.where(lo > upper, ABOVE, np.where(hi < lower, BELOW, ON)).astype(np.int8)
+    code[np.isnan(val) | np.isnan(lower) | np.isnan(upper)] = UNKNOWN
+    return code
+
+
+def judged_position(value, low, high, baseline, target, months_elapsed, months_total, band, judgements) -> np.ndarray:
+    """Position against the target trajectory under a set of judgements.
+
+    ``classic`` (the 2009 bulletin, Appendix D): the figure against the limits. ``noise-aware``: the
+    figure's confidence interval against them (:func:`interval_code`), so a figure a handful of events off
+    the trajectory, within its own noise, is On Target.
+    """
+    if choice("judgements", judgements, JUDGEMENTS) == CLASSIC:
+        return position(value, baseline, target, months_elapsed, months_total, band)
+    lower, upper = limits(baseline, target, months_elapsed, months_total, band)
+    return labels_of(interval_code(value, low, high, lower, upper))
+
+
 # --- the chart: every month of each series ------------------------------------------------------
 
 
@@ -95,12 +121,17 @@ def upper_limit(limits_by_month) -> np.ndarray:
     return limits_by_month[1]
 
 
-def monthly_position(rolled, limits_by_month, elapsed) -> np.ndarray:
-    """Position codes of every month's rolling figure against its limits (int8: the chart's markers);
-    UNKNOWN before the baseline ends, where there is no trajectory to be on or off."""
+def monthly_position(rolled, limits_by_month, elapsed, rolling_interval=None) -> np.ndarray:
+    """Position codes of every month's rolling figure against its limits (int8: the chart's markers), by the
+    same rule as the position (its interval when ``rolling_interval`` is given: noise-aware); UNKNOWN before
+    the baseline ends, where there is no trajectory to be on or off."""
     # Codes, not labels: 10,000 series × 120 months of strings would dominate the run.
     lower, upper = limits_by_month
     val = np.asarray(rolled, dtype=float)
-    code = np.where(val > upper, ABOVE, np.where(val < lower, BELOW, ON)).astype(np.int8)
-    code[np.isnan(val) | np.isnan(lower) | np.isnan(upper) | (elapsed < 0)] = UNKNOWN
+    if rolling_interval is None:
+        code = np.where(val > upper, ABOVE, np.where(val < lower, BELOW, ON)).astype(np.int8)
+        code[np.isnan(val) | np.isnan(lower) | np.isnan(upper)] = UNKNOWN
+    else:
+        code = interval_code(val, rolling_interval[0], rolling_interval[1], lower, upper)
+    code[np.broadcast_to(elapsed < 0, code.shape)] = UNKNOWN
     return code
