@@ -15,7 +15,7 @@ therefore invented: integer monthly counts with mild seasonality and noise,
 drawn with fixed random seeds, and held to the rolling 12-month totals that
 make the engine reproduce every figure the bulletin prints when rounded as it
 rounds (0.1% or 0.1 percentage points). The printed figures are read from their
-one transcription in ``tests/data`` by :mod:`tools.seed_figures`.
+one transcription in ``tests/data`` by :mod:`seed_figures` (``tools/seed_figures.py``).
 
 1. **Rolling totals** (:func:`solve_totals`). Each printed figure constrains a
    rolling 12-month total: the current total (the indicator's last month), the
@@ -36,7 +36,7 @@ one transcription in ``tests/data`` by :mod:`tools.seed_figures`.
 4. **Verification** (:func:`verify`): the written files are read back through
    :func:`xl_pib.demo.demo_sheets`, :func:`xl_pib.inputs.parse_sheets` and
    :func:`xl_pib.assess.assess`, and every printed figure is compared by
-   :func:`tools.seed_figures.miss`.
+   :func:`seed_figures.miss`.
 
 Two printed figures cannot be reproduced by any data
 (``tests/data/kettering_dec2009_inconsistencies.csv`` says why); the nearest
@@ -56,15 +56,15 @@ from pathlib import Path
 
 import numpy as np
 
-# This checkout's xl_pib and tools, also when run as ``python tools/calibrate_demo.py`` (where
-# Python puts tools/ first on the path) or while another checkout is pip-installed.
+# This checkout's xl_pib, also while another checkout is pip-installed. (Run as a script, Python puts
+# tools/ first on the path, so seed_figures is found beside this file; the tests put tools/ there too.)
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools import seed_figures
-from tools.seed_figures import (BASELINE, CHANGE, COMPARATIVE, HALF, MONTH, MSG_DISTANCE, MSG_SIDE, POSITION,
-                                REQUIRED, SHORTFALL, TREND)
+import seed_figures
+from seed_figures import (BASELINE, CHANGE, COMPARATIVE, HALF, MONTH, MSG_DISTANCE, MSG_SIDE, POSITION, REQUIRED,
+                          SHORTFALL, TREND)
 from xl_pib import labels, months
 from xl_pib.assess import assess
 from xl_pib.demo import FILES, HERE, demo_sheets, read_sheet
@@ -82,7 +82,7 @@ ABOVE, IN_LINE = labels.ABOVE_EXPECTED, labels.IN_LINE
 
 
 # What the seed prints, by indicator and figure key, with the nearest achievable figure where the seed
-# contradicts itself: read from tests/data by tools.seed_figures, the one reader of those files. Figures
+# contradicts itself: read from tests/data by tools/seed_figures.py, the one reader of those files. Figures
 # the Targets sheet types in (a given Baseline, a survey's Current override) are inputs, not data to
 # calibrate: solve_totals leaves them alone, and verify checks that they come through.
 PRINTED: dict[str, dict] = seed_figures.expected()
@@ -350,7 +350,8 @@ def solve_totals(ind: str, row, plan: Plan) -> dict[int, tuple[int, int | None]]
     current = _value(currents[0], measure, per)
 
     if prev_m != base_m or given_base:
-        interval = previous_for_comparative(current, printed[COMPARATIVE]) if COMPARATIVE in printed else _anything(measure)
+        interval = (previous_for_comparative(current, printed[COMPARATIVE]) if COMPARATIVE in printed
+                    else _anything(measure))
         if "p" in plan.pin:
             interval = _intersect(interval, (plan.p * scale,) * 2)
         previous = realise(interval, plan.p * scale, measure, d_p, per)
