@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -36,3 +37,24 @@ def test_engine_never_imports_xlwings():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_the_package_ships_the_demo_data_and_no_development_tool(tmp_path):
+    """What setuptools installs (its build_py step, which fills the wheel): the demo's CSVs byte for byte
+    beside demo/__init__.py, and nothing from tools/ (the calibration tool and the seed's reader)."""
+    from xl_pib.demo import FILES
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", "__pycache__", "*.egg-info", "build", "dist", "out", ".pytest_cache", ".hypothesis"))
+    lib = tmp_path / "lib"
+    done = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
+                           "--build-lib", str(lib)], cwd=source, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    shipped = sorted(path.relative_to(lib).as_posix() for path in lib.rglob("*") if path.is_file())
+    assert "xl_pib/cli.py" in shipped and "pib_udfs.py" in shipped
+    assert [path for path in shipped if "calibrat" in path or "seed_figures" in path or path.startswith("tools/")] == []
+    demo = [path for path in shipped if path.startswith("xl_pib/demo/")]
+    assert demo == sorted(["xl_pib/demo/__init__.py", *(f"xl_pib/demo/{name}" for name in FILES.values())])
+    for path in demo:
+        assert (lib / path).read_bytes() == (ROOT / path).read_bytes(), path

@@ -2,83 +2,27 @@
 the seed's published figures").
 
 The published figures are transcribed in tests/data/kettering_dec2009_figures.csv (one row per
-indicator block of the seed) and kettering_dec2009_outcomes.csv (the executive summary's RAGs).
-Every figure printed there is compared with the engine's Results for the demo input, rounded as
-the seed rounds: percentages to 0.1% and percentage-point figures to 0.1 points.
+indicator block of the seed), kettering_dec2009_outcomes.csv (the executive summary's RAGs) and
+kettering_dec2009_inconsistencies.csv (the two figures no data can give). ``tools/seed_figures.py``
+is their one reader, shared with the calibration tool (``tools/calibrate_demo.py``). Every figure
+printed there is compared with the engine's Results for the demo input, rounded as the seed rounds:
+percentages to 0.1% and percentage-point figures to 0.1 points.
 """
 
 from __future__ import annotations
 
-import csv
-import re
-from pathlib import Path
+import hashlib
 
 import pytest
 
-from xl_pib import labels
+import seed_figures as seed  # tools/seed_figures.py (pytest puts tools/ on the path)
 from xl_pib.assess import assess
-from xl_pib.demo import HERE, demo_sheets, write_demo_input
+from xl_pib.demo import FILES, HERE, demo_sheets, write_demo_input
 from xl_pib.inputs import parse_sheets, read_workbook
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-# Our indicator ids, in the order of the rows of the figures CSV (and of the Targets sheet).
-IDS = [
-    "NI16", "NI19", "NI20", "NI30", "NI32", "NI47", "NI49_1", "NI49_2", "NI49_3", "RDC_COUNTY", "POLICE_COUNCIL",
-    "ALL_CRIME", "BCS", "SAC", "VEH", "DB", "VAP", "AWI", "VAP_TC", "COM_BURG", "RDB", "SCHOOL", "RDC", "CD",
-    "SEC_FIRES", "ASB", "NI17", "TEEN",
-]
-
-# Figures of the figures CSV -> Results columns.
-COLUMNS = {
-    "change_from_baseline": "Change from baseline",
-    "reduction_required": "Reduction required",
-    "trend_sufficient": "Trend sufficient",
-    "past_month": "Past month",
-    "comparative_12m": "Comparative 12 months",
-    "msg_distance": "MSG distance",
-}
-LABEL_COLUMNS = {"trend_sufficient", "past_month"}
-
-# Known seed inconsistencies: printed figures that no data can give, with the nearest figure
-# that can be printed (in % or percentage points). The demo must reproduce that one exactly.
-KNOWN_INCONSISTENCIES = {
-    # County Repeat Domestic Crime prints a baseline of 23.0% (so >= 22.95%), a target of 18.0%
-    # and a reduction required of 9.4 points (so current - 18.0% < 9.45 points: current < 27.45%).
-    # The change, current - baseline, is then < 27.45 - 22.95 = 4.50 points and prints 4.5 at
-    # most, never +4.6. (Reading the target as anything in [17.95%, 18.05%) still leaves the
-    # change < 4.55.) The reduction required is reproduced; the change is the nearest, 4.5.
-    ("RDC_COUNTY", "change_from_baseline"): 4.5,
-    # NI49(3) prints "N/A" for the reduction required, i.e. the current rate is within the 6.5 per
-    # 100,000 target: at most floor(6.5 * 684,000 / 100,000) = 44 casualties in 12 months. The
-    # comparison is of whole counts, current/previous - 1, and prints -37.4% only for ratios in
-    # [0.6255, 0.6265); the fractions there with the smallest numerator are 57/91 (the convergent
-    # after 5/8 = 0.625 of 0.626's continued fraction; the intermediate fractions (5j+2)/(8j+3)
-    # up to 52/83 = 0.62651 all lie above 0.6265). No numerator <= 44 works; the nearest is
-    # 42/67 = 0.62687, printed -37.3%.
-    ("NI49_3", "comparative_12m"): -37.3,
-}
-
-
-def _rows(name: str) -> list[dict]:
-    with open(DATA / name, newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
-
-
-FIGURES = _rows("kettering_dec2009_figures.csv")
-PUBLISHED_OUTCOMES = _rows("kettering_dec2009_outcomes.csv")
-
-
-def printed_number(text: str) -> float:
-    """The first signed number of a printed figure: "-11.2%" -> -11.2, "+6.1 percentage points" -> 6.1."""
-    match = re.match(r"\s*([+-]?\d+(?:\.\d+)?)", text)
-    assert match, f"no number in {text!r}"
-    return float(match.group(1))
-
-
-def rounds_to(value, printed: float) -> bool:
-    """A fraction that the seed would print as ``printed`` (in % or percentage points, 1 dp)."""
-    return isinstance(value, float) and abs(value * 100 - printed) < 0.05
+ROWS = seed.figure_rows()
+EXPECTED = seed.expected()
+NEAREST = seed.nearest()
 
 
 @pytest.fixture(scope="module")
@@ -92,71 +36,78 @@ def results(assessment):
 
 
 def _cases():
-    for ind, row in zip(IDS, FIGURES):
-        for column in COLUMNS:
-            if row[column].strip():
-                yield pytest.param(ind, column, row[column].strip(), id=f"{ind}-{column}")
+    for ind, figures in EXPECTED.items():
+        for key, want in figures.items():
+            yield pytest.param(ind, key, want, id=f"{ind}-{key}")
 
 
 def test_one_indicator_per_row_of_the_figures_csv(results):
-    assert len(FIGURES) == len(IDS) == 28
-    assert list(results.index) == IDS
+    assert len(ROWS) == 28
+    assert list(results.index) == list(ROWS)
 
 
-@pytest.mark.parametrize("ind, column, printed", list(_cases()))
-def test_printed_figure(results, ind, column, printed):
-    got = results.loc[ind, COLUMNS[column]]
-    if printed == labels.NA:
-        assert got == labels.NA
-    elif column in LABEL_COLUMNS:
-        assert got == printed
-    else:
-        number = printed_number(printed)
-        if (ind, column) in KNOWN_INCONSISTENCIES:
-            nearest = KNOWN_INCONSISTENCIES[(ind, column)]
-            assert abs(nearest - number) <= 0.1 + 1e-9
-            number = nearest
-        assert rounds_to(got, number), f"{ind} {column}: printed {printed!r}, engine {got!r}"
+@pytest.mark.parametrize("ind, key, want", list(_cases()))
+def test_printed_figure(assessment, ind, key, want):
+    """Labels and N/A as printed; numbers as the seed rounds them; an MSG side by the distance's sign and
+    a position on that side (or In Line); NI30's shortfall exactly; the nearest figure where the seed is
+    inconsistent."""
+    assert seed.miss(assessment, ind, key, want) is None, seed.miss(assessment, ind, key, want)
+
+
+def test_every_printed_figure_is_checked():
+    """Each non-blank figure cell of the CSV yields a figure (the cohort NI19 prints as its baseline aside)."""
+    figure_columns = (seed.BASELINE, *seed.NUMBERS, *seed.LABELS, seed.MSG_SIDE)
+    for ind, row in ROWS.items():
+        printed = {key for key in figure_columns if row[key]}
+        assert printed - set(EXPECTED[ind]) == ({seed.BASELINE} if ind == "NI19" else set()), ind
+    # 100 figures of the change, reduction, trend, past-month, comparative and MSG distance columns, 8 MSG
+    # sides, 21 baselines, 2 survey currents and 2 significances, NI30's shortfall.
+    assert sum(map(len, EXPECTED.values())) == 134
 
 
 def test_known_inconsistencies_are_real_rows():
-    by_id = dict(zip(IDS, FIGURES))
-    for ind, column in KNOWN_INCONSISTENCIES:
-        assert by_id[ind][column].strip(), (ind, column)
+    """Each names a printed number, lies one printed unit (0.1) from it, and says why."""
+    for (ind, key), row in seed.inconsistencies().items():
+        assert ROWS[ind][key], (ind, key)
+        printed = seed.fraction(ROWS[ind][key])
+        assert abs(NEAREST[(ind, key)] - printed) <= 0.001 + 1e-12, (ind, key)
+        assert EXPECTED[ind][key] == NEAREST[(ind, key)]
+        assert len(row["reason"]) > 100, (ind, key)
 
 
-@pytest.mark.parametrize("ind", [i for i, row in zip(IDS, FIGURES) if row["msg_position"].strip()])
-def test_msg_position_direction(results, ind):
-    printed = dict(zip(IDS, FIGURES))[ind]["msg_position"]
-    distance, position = results.loc[ind, "MSG distance"], results.loc[ind, "MSG position"]
-    if printed.startswith("Above"):
-        assert distance > 0 and position in (labels.SIG_ABOVE, labels.IN_LINE)
-    else:
-        assert printed.startswith("Below")
-        assert distance < 0 and position in (labels.SIG_BELOW, labels.IN_LINE)
+@pytest.mark.parametrize("text, fraction", [("-11.2%", -0.112), ("+200.0%", 2.0), ("+6.1 percentage points", 0.061),
+                                            ("7.0 (percentage point increase required)", 0.07), ("0.1%", 0.001)])
+def test_printed_numbers_become_the_engines_fractions(text, fraction):
+    assert seed.fraction(text) == fraction
 
 
-@pytest.mark.parametrize("ind", ["NI17", "TEEN"])
-def test_survey_current_position_and_significance(assessment, results, ind):
-    text = dict(zip(IDS, FIGURES))[ind]["change_from_baseline"]
-    current = float(re.search(r"current (\d+\.\d)%", text).group(1))
-    significant = re.search(r"significant: (\w+)", text).group(1)
-    assert rounds_to(results.loc[ind, "Current"], current)
-    f = assessment.figures
-    assert dict(zip(f.indicator, f.significant_change))[ind] == significant
+def test_figures_printed_inside_other_columns():
+    """A survey's current position and significance are in its change text; NI30's shortfall in the note;
+    a baseline only where one is printed as a number."""
+    assert EXPECTED["NI17"][seed.CHANGE] == -0.067 and EXPECTED["NI17"][seed.CURRENT] == 0.163
+    assert EXPECTED["TEEN"][seed.SIGNIFICANT] == "Yes" and EXPECTED["TEEN"][seed.CURRENT] == 0.414
+    assert EXPECTED["NI30"][seed.SHORTFALL] == 14
+    assert EXPECTED["NI16"][seed.BASELINE] == 12604 and EXPECTED["RDC_COUNTY"][seed.BASELINE] == 0.23
+    assert seed.BASELINE not in EXPECTED["NI19"] and EXPECTED["COM_BURG"] == {}
+
+
+def test_a_wrong_figure_is_a_miss(assessment):
+    assert seed.miss(assessment, "NI16", seed.CHANGE, -0.111) == "NI16 change_from_baseline: printed -0.111, got " \
+        f"{assessment.results.set_index('Indicator').loc['NI16', 'Change from baseline']!r}"
+    assert seed.miss(assessment, "NI16", seed.MSG_SIDE, "Below") is not None
+    assert seed.miss(assessment, "NI30", seed.SHORTFALL, 15) is not None
+    assert seed.miss(assessment, "NI17", seed.SIGNIFICANT, "No") is not None
 
 
 def test_outcome_rags_equal_the_published_ones(assessment):
     shown = dict(zip(assessment.outcomes["outcome"], assessment.outcomes["rag"]))
-    published = {row["outcome"]: row["rag"].strip() or labels.NA for row in PUBLISHED_OUTCOMES}
-    assert shown == published
+    assert shown == seed.published_rags()
 
 
 def test_rag_override_only_where_the_computed_rag_differs(assessment):
     overrides = dict(zip(assessment.inputs.outcomes["outcome"], assessment.inputs.outcomes["rag_override"]))
     computed = dict(zip(assessment.outcomes["outcome"], assessment.outcomes["computed_rag"]))
-    for row in PUBLISHED_OUTCOMES:
-        code, published = row["outcome"], row["rag"].strip() or labels.NA
+    for code, published in seed.published_rags().items():
         if computed[code] == published:
             assert overrides[code] == "", f"{code}: override {overrides[code]!r} where the rules give {published!r}"
         else:
@@ -165,7 +116,7 @@ def test_rag_override_only_where_the_computed_rag_differs(assessment):
 
 def test_outcome_themes_as_printed(assessment):
     got = list(zip(assessment.outcomes["theme"], assessment.outcomes["outcome"]))
-    assert got == [(row["theme"], row["outcome"]) for row in PUBLISHED_OUTCOMES]
+    assert got == [(row["theme"], row["outcome"]) for row in seed.outcome_rows()]
 
 
 def test_each_indicator_is_assessed_at_its_own_last_month(assessment):
@@ -194,16 +145,47 @@ def test_written_workbook_reads_back_to_the_same_results(tmp_path, results):
 
 
 def test_calibrate_reproduces_the_committed_csvs():
-    """``python -m xl_pib.demo.calibrate`` is deterministic: it regenerates the committed files."""
-    from xl_pib.demo import calibrate
+    """``python tools/calibrate_demo.py`` is deterministic: it regenerates the committed files."""
+    import calibrate_demo
 
-    generated = calibrate.generate()
+    generated = calibrate_demo.generate()
     assert set(generated) == {"kettering_data.csv", "kettering_msg.csv"}
     for name, text in generated.items():
-        assert (HERE / name).read_bytes() == text.encode("utf-8"), f"{name} differs from calibrate's output"
+        assert (HERE / name).read_bytes() == text.encode("utf-8"), f"{name} differs from calibrate_demo's output"
 
 
 def test_calibrate_verification_finds_no_miss():
-    from xl_pib.demo import calibrate
+    import calibrate_demo
 
-    assert calibrate.verify() == []
+    assert calibrate_demo.verify() == []
+
+
+def test_calibrate_verification_finds_a_changed_month():
+    """The check is not vacuous: 300 more crimes in NI16's last month move its printed figures."""
+    import calibrate_demo
+
+    sheets = demo_sheets()
+    header, rows = sheets["Data"][0], sheets["Data"][1:]
+    indicator, value = header.index("Indicator"), header.index("Value")
+    last = max(i for i, row in enumerate(rows) if row[indicator] == "NI16")
+    rows[last][value] += 300
+    misses = calibrate_demo.verify(sheets)
+    assert misses and all(m.startswith(("NI16 ", "outcome ")) for m in misses), misses
+    assert any(m.startswith("NI16 change_from_baseline") for m in misses), misses
+
+
+# The demo data as released: `python -m xl_pib demo` builds from these bytes alone, so a change to any of
+# them changes what every analyst's first run shows. Rerun tools/calibrate_demo.py and update the digests
+# only for a change that is meant.
+DEMO_DIGESTS = HERE.parents[1] / "tests" / "data" / "kettering_demo.sha256"
+
+
+def test_demo_data_are_the_released_bytes():
+    listed = {}
+    for line in DEMO_DIGESTS.read_text().splitlines():
+        digest, path = line.split(maxsplit=1)
+        listed[path.lstrip("*")] = digest
+    assert sorted(listed) == sorted(f"xl_pib/demo/{name}" for name in FILES.values())
+    for path, digest in listed.items():
+        got = hashlib.sha256((HERE.parents[1] / path).read_bytes()).hexdigest()
+        assert got == digest, f"{path} changed (sha256 {got}); if meant, update {DEMO_DIGESTS.name}"

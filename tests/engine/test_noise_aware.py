@@ -185,9 +185,9 @@ def test_ni49_2_has_too_few_events_for_a_rag(classic, aware):
 
 
 def test_msg_side_is_the_seed_s_words_under_both_sets(classic, aware):
-    from test_demo_seed import FIGURES, IDS
+    import seed_figures
 
-    printed = {i: r["msg_position"].strip() for i, r in zip(IDS, FIGURES) if r["msg_position"].strip()}
+    printed = {i: r[seed_figures.MSG_SIDE] for i, r in seed_figures.figure_rows().items() if r[seed_figures.MSG_SIDE]}
     assert len(printed) == 8
     for assessment in (classic, aware):
         for indicator, words in printed.items():

@@ -61,7 +61,9 @@ from xl_pib.inputs.schema import INPUT_SHEETS  # noqa: E402
 from xl_pib.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.joinpath("xl_pib").rglob("*.py"), *ROOT.joinpath("udfs").rglob("*.py")])
+# The package, the faces and the development tools (tools/calibrate_demo.py reads the seed's figures by key too).
+SOURCES = sorted([*ROOT.joinpath("xl_pib").rglob("*.py"), *ROOT.joinpath("udfs").rglob("*.py"),
+                  *ROOT.joinpath("tools").rglob("*.py")])
 REGISTRY_MODULE = ROOT / "xl_pib" / "figures.py"
 # An outcome's rag and summary, and the input sheets' columns (a typed Baseline, the Measure column), are
 # spelled like some figures but are not figures; every other figure key means only its figure.

@@ -1,6 +1,12 @@
 """Calibrate the Kettering demo's monthly data to the December 2009 bulletin.
 
-    python -m xl_pib.demo.calibrate
+    python tools/calibrate_demo.py
+
+A development tool, not part of the installed package: it writes
+``xl_pib/demo/kettering_data.csv`` and ``kettering_msg.csv`` of the checkout it
+lives in, then verifies them, and exits with status 1 and the list of misses if
+any printed figure is not reproduced. ``tests/engine/test_demo_seed.py`` checks
+that it regenerates the committed files byte for byte.
 
 THE DATA THIS WRITES ARE SYNTHETIC. The Kettering CDRP Performance Improvement
 Bulletin of December 2009 (SCB 091204D) prints its results, not the monthly
@@ -8,7 +14,8 @@ figures behind them. ``kettering_data.csv`` and ``kettering_msg.csv`` are
 therefore invented: integer monthly counts with mild seasonality and noise,
 drawn with fixed random seeds, and held to the rolling 12-month totals that
 make the engine reproduce every figure the bulletin prints when rounded as it
-rounds (0.1% or 0.1 percentage points).
+rounds (0.1% or 0.1 percentage points). The printed figures are read from their
+one transcription in ``tests/data`` by :mod:`seed_figures` (``tools/seed_figures.py``).
 
 1. **Rolling totals** (:func:`solve_totals`). Each printed figure constrains a
    rolling 12-month total: the current total (the indicator's last month), the
@@ -21,117 +28,83 @@ rounds (0.1% or 0.1 percentage points).
    a spike in the last month) gets Poisson or binomial noise and is then
    nudged to the exact totals. A small grid of seeds, seasonal phases, tilts
    and spikes is searched, vectorised, and each candidate is assessed by the
-   engine's own :func:`xl_pib.assess.assess_series`: the first (least tilted,
-   most natural) one whose trend, past-month and position labels match wins.
+   engine's own evaluator (:func:`xl_pib.engine.evaluate`): the first (least
+   tilted, most natural) one whose trend, past-month and position labels match wins.
 3. **MSG rows** (:func:`msg_rows`): 14 similar areas around the partnership's
    own row, scaled so that the distance from the group average is the printed
    one.
 4. **Verification** (:func:`verify`): the written files are read back through
    :func:`xl_pib.demo.demo_sheets`, :func:`xl_pib.inputs.parse_sheets` and
-   :func:`xl_pib.assess.assess`; any figure that misses stops the run with
-   exit status 1 and a list of the misses.
+   :func:`xl_pib.assess.assess`, and every printed figure is compared by
+   :func:`seed_figures.miss`.
 
-Two printed figures cannot be reproduced by any data (see ``NEAREST``); the
-nearest achievable figure is reproduced instead.
+Two printed figures cannot be reproduced by any data
+(``tests/data/kettering_dec2009_inconsistencies.csv`` says why); the nearest
+achievable figure is reproduced instead.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .. import labels, months
-from ..assess import assess
-from ..csvfile import csv_text
-from ..engine import evaluate
-from ..inputs import parse_sheets
-from ..measures import msg
-from ..measures import targets as target_rules
-from . import FILES, HERE, demo_sheets, static_sheets
+# This checkout's xl_pib, also while another checkout is pip-installed. (Run as a script, Python puts
+# tools/ first on the path, so seed_figures is found beside this file; the tests put tools/ there too.)
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import seed_figures
+from seed_figures import (BASELINE, CHANGE, COMPARATIVE, HALF, MONTH, MSG_DISTANCE, MSG_SIDE, POSITION, REQUIRED,
+                          SHORTFALL, TREND)
+from xl_pib import labels, months
+from xl_pib.assess import assess
+from xl_pib.demo import FILES, HERE, demo_sheets, read_sheet
+from xl_pib.csvfile import csv_text
+from xl_pib.engine import evaluate
+from xl_pib.figures import PER_INDICATOR_FIGURES
+from xl_pib.inputs import parse_sheets
+from xl_pib.measures import msg
+from xl_pib.measures import targets as target_rules
+from xl_pib.stack import target_inputs
 
 NA = labels.NA
+GENERATED = ("Data", "MSG")  # the sheets this tool writes; the others are typed from the seed
+DATA_HEADER = ["Month", "Indicator", "Value", "Denominator"]
 ABOVE, IN_LINE = labels.ABOVE_EXPECTED, labels.IN_LINE
 
-# --- what the seed prints -------------------------------------------------------------------------
-# Fractions (-0.112 is "-11.2%"; for percentage measures 0.013 is "1.3" percentage points); "N/A"
-# where the seed prints N/A; keys missing where it prints nothing. "side" is the MSG position
-# ("Above MSG average" / "Below MSG average"); "baseline" the printed baseline where the engine
-# computes it from the data.
-PRINTED: dict[str, dict] = {
-    "NI16": dict(baseline=12604, change=-0.112, rr=NA, trend="Yes", month=IN_LINE, comp=-0.143, msg=0.213,
-                 side="Above"),
-    "NI19": dict(trend="Yes"),
-    "NI20": dict(baseline=4220, rr=0.094, trend="No", month=IN_LINE, comp=-0.009, msg=-0.097, side="Below"),
-    "NI30": dict(change=-0.152, rr=0.009, trend="No", month=ABOVE, comp=-0.152, shortfall=14),
-    "NI32": dict(rr=NA, trend="Yes"),
-    "NI47": dict(rr=NA, trend="No", month=ABOVE, comp=-0.115),
-    "NI49_1": dict(rr=0.001, trend="No", month=IN_LINE, comp=-0.073),
-    "NI49_2": dict(rr=NA, trend="Yes", month=IN_LINE),
-    "NI49_3": dict(rr=NA, trend="Yes", month=IN_LINE, comp=-0.374),
-    "RDC_COUNTY": dict(baseline=0.230, change=0.046, rr=0.094, trend="No", comp=0.001),
-    "POLICE_COUNCIL": dict(change=0.061, rr=0.070),
-    "ALL_CRIME": dict(change=-0.052, month=IN_LINE, comp=-0.038),
-    "BCS": dict(change=-0.040, month=IN_LINE, comp=-0.044),
-    "SAC": dict(baseline=1290, rr=NA, trend="Yes", month=ABOVE, comp=-0.186, msg=-0.036, side="Below"),
-    "VEH": dict(baseline=913, rr=NA, trend="Yes", month=ABOVE, comp=-0.260, msg=-0.011, side="Below"),
-    "DB": dict(baseline=303, rr=0.190, trend="No", month=ABOVE, comp=0.047, msg=-0.106, side="Below"),
-    "VAP": dict(baseline=1282, rr=0.084, trend="No", month=IN_LINE, comp=0.068, msg=0.094, side="Above"),
-    "AWI": dict(baseline=558, rr=0.166, trend="No", month=IN_LINE, comp=0.038, msg=0.139, side="Above"),
-    "VAP_TC": dict(baseline=269, rr=0.048, trend="Yes", month=IN_LINE, comp=-0.088),
-    "COM_BURG": dict(),
-    "RDB": dict(baseline=10, rr=0.444, trend="No", month=IN_LINE, comp=2.0),
-    "SCHOOL": dict(baseline=176, rr=0.144, trend="Yes", month=IN_LINE, comp=0.050),
-    "RDC": dict(baseline=0.207, change=0.013, rr=0.041, trend="Yes", comp=-0.006),
-    "CD": dict(baseline=1726, rr=0.022, trend="Yes", month=IN_LINE, comp=-0.012, msg=0.169, side="Above"),
-    "SEC_FIRES": dict(baseline=137, rr=NA, trend="Yes", month=IN_LINE, comp=-0.511),
-    "ASB": dict(baseline=7806, change=-0.159, comp=-0.063),
-    "NI17": dict(change=-0.067, significant="Yes"),
-    "TEEN": dict(change=-0.184, significant="Yes"),
-}
 
-# Known seed inconsistencies: (indicator, figure) -> the nearest figure any data can give.
-# - RDC_COUNTY change: the baseline prints as 23.0% (>= 22.95%) and the reduction required to an
-#   18.0% target as 9.4 points (current < 18.0% + 9.45 = 27.45%), so the change is below
-#   27.45 - 22.95 = 4.50 points and prints 4.5 at most, never 4.6.
-# - NI49_3 comparative: a current position within the 6.5 target ("N/A") allows at most
-#   floor(6.5 * 684,000 / 100,000) = 44 casualties, and no ratio c/p with c <= 44 lies in
-#   [0.6255, 0.6265) (the smallest numerator there is 57, as in 57/91); the nearest is 42/67,
-#   -37.31%, which prints -37.3%.
-NEAREST: dict[tuple[str, str], float] = {
-    ("RDC_COUNTY", "change"): 0.045,
-    ("NI49_3", "comp"): -0.373,
-}
+# What the seed prints, by indicator and figure key, with the nearest achievable figure where the seed
+# contradicts itself: read from tests/data by tools/seed_figures.py, the one reader of those files. Figures
+# the Targets sheet types in (a given Baseline, a survey's Current override) are inputs, not data to
+# calibrate: solve_totals leaves them alone, and verify checks that they come through.
+PRINTED: dict[str, dict] = seed_figures.expected()
+
 
 # Not printed for the indicator, but implied by the executive summary or chosen so that
 # outcome RAGs follow the published ones.
 WANT: dict[str, dict] = {
-    "NI19": dict(month=IN_LINE, position=labels.ON_TARGET),          # V1b "currently on target"
-    "NI32": dict(position=labels.BELOW_TARGET),                       # "well below target"
-    "COM_BURG": dict(trend="Yes", month=IN_LINE, position=labels.BELOW_TARGET),  # D3b
-    "RDC": dict(position=labels.ABOVE_TARGET),                        # O1a "above the target trajectory"
-    "CD": dict(position=labels.ON_TARGET),                            # V1c "in line with the trajectory"
-    "SCHOOL": dict(position=labels.ABOVE_TARGET),                     # V2a "far above the trajectory"
-    "VAP_TC": dict(position=labels.ABOVE_TARGET),                     # D1a "above the target trajectory"
-    "DB": dict(position=labels.ABOVE_TARGET),                         # D3a "above the target trajectory"
-    "VEH": dict(position=labels.BELOW_TARGET),                        # D3a "below target"
-    "SEC_FIRES": dict(position=labels.BELOW_TARGET),                  # E2a "remains met"
-    "NI17": dict(trend="Yes", position=labels.BELOW_TARGET),          # V1c, E1a
-    "TEEN": dict(trend="Yes", position=labels.BELOW_TARGET),          # V1e
-    "ASB": dict(month=IN_LINE),
-    "RDB": dict(position=labels.ABOVE_TARGET),
+    "NI19": {MONTH: IN_LINE, POSITION: labels.ON_TARGET},          # V1b "currently on target"
+    "NI32": {POSITION: labels.BELOW_TARGET},                       # "well below target"
+    "COM_BURG": {TREND: "Yes", MONTH: IN_LINE, POSITION: labels.BELOW_TARGET},  # D3b
+    "RDC": {POSITION: labels.ABOVE_TARGET},                        # O1a "above the target trajectory"
+    "CD": {POSITION: labels.ON_TARGET},                            # V1c "in line with the trajectory"
+    "SCHOOL": {POSITION: labels.ABOVE_TARGET},                     # V2a "far above the trajectory"
+    "VAP_TC": {POSITION: labels.ABOVE_TARGET},                     # D1a "above the target trajectory"
+    "DB": {POSITION: labels.ABOVE_TARGET},                         # D3a "above the target trajectory"
+    "VEH": {POSITION: labels.BELOW_TARGET},                        # D3a "below target"
+    "SEC_FIRES": {POSITION: labels.BELOW_TARGET},                  # E2a "remains met"
+    "NI17": {TREND: "Yes", POSITION: labels.BELOW_TARGET},          # V1c, E1a
+    "TEEN": {TREND: "Yes", POSITION: labels.BELOW_TARGET},          # V1e
+    "ASB": {MONTH: IN_LINE},
+    "RDB": {POSITION: labels.ABOVE_TARGET},
 }
-
-# Published outcome RAGs (blank = none published, shown as N/A).
-PUBLISHED_RAG = {
-    "V1a": NA, "V1b": "G", "V1c": "A", "V1d": "A", "V1e": "G", "V2a": "R", "E1a": "G", "E2a": "G",
-    "E3a": NA, "E3b": NA, "C1a": NA, "O1a": "A", "O1b": "A", "O1c": "A/R", "O2a": "G", "O2b": "G",
-    "D1a": "A", "D1c": "R", "D3a": "A", "D3b": "G",
-}
-
 
 # --- the plan: data months and guesses ----------------------------------------------------------
 
@@ -187,7 +160,8 @@ PLANS: dict[str, Plan] = {
     "NI49_1": Plan("2006-04", POLICE, c=1707, p=1841, b=1706, pin=("b",), amp=0.22, peak=6),
     "NI49_2": Plan("2006-04", POLICE, c=3, p=5, amp=0.0, noise=0.0),
     "NI49_3": Plan("2006-04", POLICE, c=42, p=67, pin=("c", "p"), amp=0.15, peak=1),
-    # Change as near the printed +4.6 points as the printed baseline and reduction allow (NEAREST):
+    # Change as near the printed +4.6 points as the printed baseline and reduction allow (the nearest,
+    # +4.5: tests/data/kettering_dec2009_inconsistencies.csv);
     # denominators picked so that 1312/4780 sits just under 27.45% and 1062/4627 just over 22.95%.
     "RDC_COUNTY": Plan("2006-04", POLICE, c=0.2745, p=0.2742, b=0.2295, dens=(4780, 4710, 4627), amp=0.0),
     "POLICE_COUNCIL": Plan("2007-04", SURVEY, survey=(0.42, 0.47)),
@@ -234,7 +208,6 @@ FORCE_GROUP = (
 COUNTY_POPULATION = 684_000
 
 OUTSIDE_TREND = 5.0  # see fit_totals
-HALF = 0.0005     # half of the printed unit (0.1% or 0.1 percentage points), as a fraction
 SAFE = 0.00002    # stay this far inside a rounding interval
 
 
@@ -324,7 +297,7 @@ def _anything(measure: str) -> tuple[float, float]:
 
 def solve_totals(ind: str, row, plan: Plan) -> dict[int, tuple[int, int | None]]:
     """Rolling 12-month totals {month: (numerator, denominator)} reproducing the printed figures."""
-    printed = PRINTED[ind] | {k[1]: v for k, v in NEAREST.items() if k[0] == ind}
+    printed = PRINTED[ind]
     measure, direction = row["measure"], row["direction"]
     per = row["rate_per"] / row["population"] if measure == "rate" else 1.0  # count -> rate
     scale = 1.0 if measure == "percentage" else per  # plan guesses -> the measure's units
@@ -339,9 +312,9 @@ def solve_totals(ind: str, row, plan: Plan) -> dict[int, tuple[int, int | None]]
     given_base = not math.isnan(row["baseline"])
     if given_base:
         bases = [None]
-    elif "baseline" in printed:
-        guess = printed["baseline"] if math.isnan(plan.b) else plan.b
-        bases = realise(baseline_interval(printed["baseline"], measure), guess, measure, d_b, per)
+    elif BASELINE in printed:
+        guess = printed[BASELINE] if math.isnan(plan.b) else plan.b
+        bases = realise(baseline_interval(printed[BASELINE], measure), guess, measure, d_b, per)
     elif "b" in plan.pin:
         bases = [(round(plan.b), None)] if measure != "percentage" else [(round(plan.b * d_b), d_b)]
     else:
@@ -353,21 +326,21 @@ def solve_totals(ind: str, row, plan: Plan) -> dict[int, tuple[int, int | None]]
         if not math.isnan(row["target_value"]):
             target = row["target_value"]
         limits = [_anything(measure)]
-        if "rr" in printed:
-            limits.append(current_for_reduction(target, printed["rr"], measure, direction))
-        if "change" in printed and not (measure == "percentage" and not math.isnan(row["current_override"])):
-            limits.append(current_for_change(base, printed["change"], measure))
-        if "shortfall" in printed:
-            limits.append(current_for_shortfall(target, printed["shortfall"]))
+        if REQUIRED in printed:
+            limits.append(current_for_reduction(target, printed[REQUIRED], measure, direction))
+        if CHANGE in printed and not (measure == "percentage" and not math.isnan(row["current_override"])):
+            limits.append(current_for_change(base, printed[CHANGE], measure))
+        if SHORTFALL in printed:
+            limits.append(current_for_shortfall(target, printed[SHORTFALL]))
         if "c" in plan.pin:
             limits.append((plan.c * scale,) * 2)
-        if prev_m == base_m and "comp" in printed:  # NI30: the previous year is the baseline year
-            limits.append(current_for_change(base, printed["comp"], measure))
+        if prev_m == base_m and COMPARATIVE in printed:  # NI30: the previous year is the baseline year
+            limits.append(current_for_change(base, printed[COMPARATIVE], measure))
         currents = realise(_intersect(*limits), plan.c * scale, measure, d_c, per)
         if currents:
             break
     else:
-        raise SystemExit(f"calibrate: no rolling totals reproduce the printed figures of {ind}")
+        raise SystemExit(f"calibrate_demo: no rolling totals reproduce the printed figures of {ind}")
     if not given_base:
         totals[base_m] = base_total
     if not math.isnan(row["current_override"]):
@@ -376,12 +349,13 @@ def solve_totals(ind: str, row, plan: Plan) -> dict[int, tuple[int, int | None]]
     current = _value(currents[0], measure, per)
 
     if prev_m != base_m or given_base:
-        interval = previous_for_comparative(current, printed["comp"]) if "comp" in printed else _anything(measure)
+        interval = (previous_for_comparative(current, printed[COMPARATIVE]) if COMPARATIVE in printed
+                    else _anything(measure))
         if "p" in plan.pin:
             interval = _intersect(interval, (plan.p * scale,) * 2)
         previous = realise(interval, plan.p * scale, measure, d_p, per)
         if not previous:
-            raise SystemExit(f"calibrate: no previous-year total reproduces the comparison of {ind}")
+            raise SystemExit(f"calibrate_demo: no previous-year total reproduces the comparison of {ind}")
         totals[prev_m] = previous[0]
     return totals
 
@@ -511,9 +485,6 @@ def survey_candidates(ind: str, plan: Plan, axis: np.ndarray, grid: Grid):
 
 def _assess_rows(row, values, dens, first: int):
     """The engine's own figures for candidate series of one indicator (one row each), under the demo's settings."""
-    from ..figures import PER_INDICATOR_FIGURES
-    from ..stack import target_inputs
-
     count = len(values)
     known = {name: np.repeat(value, count) for name, value in target_inputs(row.to_frame().T).items()}
     known |= {"values": values, "denominators": dens, "first_month": first}
@@ -522,9 +493,9 @@ def _assess_rows(row, values, dens, first: int):
 
 def choose_series(ind: str, row, plan: Plan, totals: dict) -> tuple[np.ndarray, np.ndarray | None]:
     """The first grid candidate whose labels (trend, past month, position) match; fail loudly if none."""
-    want = {k: v for k, v in (PRINTED[ind] | WANT.get(ind, {})).items() if k in ("trend", "month", "position")}
+    want = {k: v for k, v in (PRINTED[ind] | WANT.get(ind, {})).items() if k in (TREND, MONTH, POSITION)}
     axis = np.arange(m(plan.start), m(plan.last) + 1)
-    spikes = SPIKES if want.get("month") == ABOVE else (1.0,)
+    spikes = SPIKES if want.get(MONTH) == ABOVE else (1.0,)
     grid = Grid.build(plan, spikes)
     if plan.survey:
         values, dens = survey_candidates(ind, plan, axis, grid)
@@ -543,11 +514,11 @@ def choose_series(ind: str, row, plan: Plan, totals: dict) -> tuple[np.ndarray, 
         goal = np.array([totals[e][0] for e in sorted(totals)], dtype=float)
         ok &= (np.abs(values @ a.T - goal) < 1e-6).all(axis=1)
     out = _assess_rows(row, values, dens_rows, int(axis[0]))
-    names = {"trend": out.trend_sufficient, "month": out.past_month, "position": out.position}
+    names = {TREND: out.trend_sufficient, MONTH: out.past_month, POSITION: out.position}
     for key, label in want.items():
         ok &= names[key] == label
     if not ok.any():
-        raise SystemExit(f"calibrate: no synthetic series for {ind} gives {want}")
+        raise SystemExit(f"calibrate_demo: no synthetic series for {ind} gives {want}")
     best = int(np.argmax(ok))
     return axis, values[best], dens
 
@@ -581,7 +552,7 @@ def msg_rows(ind: str, own_area: str, own_population: int, own_count: int, dista
         lo, hi = printed_interval(distance)
         if lo <= got <= hi and position in allowed:
             return rows
-    raise SystemExit(f"calibrate: no MSG rows reproduce the distance of {ind}")
+    raise SystemExit(f"calibrate_demo: no MSG rows reproduce the distance of {ind}")
 
 
 # --- 4. everything, and verification ------------------------------------------------------------------
@@ -598,7 +569,9 @@ def _number_text(x) -> str:
 
 
 def _parsed_static():
-    sheets = static_sheets() | {"Data": [["Month", "Indicator", "Value", "Denominator"]]}
+    """The typed sheets (Settings, Targets, Outcomes) with an empty Data sheet, as the engine reads them."""
+    sheets = {name: read_sheet(name) for name in FILES if name not in GENERATED}
+    sheets["Data"] = [DATA_HEADER]
     return parse_sheets(sheets)
 
 
@@ -623,63 +596,29 @@ def generate() -> dict[str, str]:
         for i, month in enumerate(axis):
             data_rows.append([months.iso(month), ind, _number_text(values[i]),
                               _number_text(dens[i]) if dens is not None else ""])
-        if "msg" in PRINTED[ind]:
+        if MSG_DISTANCE in PRINTED[ind]:
             county = row["area"] != ""
             own = row["area"] or "Kettering"
             group = FORCE_GROUP if county else CDRP_GROUP
             population = COUNTY_POPULATION if county else KETTERING_POPULATION
             current = int(values[-12:].sum())
-            msg_out += msg_rows(ind, own, population, current, PRINTED[ind]["msg"], PRINTED[ind]["side"], group)
+            msg_out += msg_rows(ind, own, population, current, PRINTED[ind][MSG_DISTANCE], PRINTED[ind][MSG_SIDE],
+                               group)
     return {
-        FILES["Data"]: _csv_text(["Month", "Indicator", "Value", "Denominator"], data_rows),
+        FILES["Data"]: _csv_text(DATA_HEADER, data_rows),
         FILES["MSG"]: _csv_text(["Indicator", "Area", "Count", "Population"],
                                 [[r[0], r[1], _number_text(r[2]), _number_text(r[3])] for r in msg_out]),
     }
 
 
-def _rounds_to(value, printed: float) -> bool:
-    return isinstance(value, (int, float, np.floating)) and abs(float(value) - printed) < HALF
-
-
 def verify(sheets=None) -> list[str]:
-    """Every printed figure against the engine's Results for the demo sheets; returns the misses."""
+    """Every printed figure, and the labels of ``WANT``, against the engine's figures for the demo sheets;
+    then the outcome RAGs against the published ones. Returns the misses."""
     result = assess(parse_sheets(sheets or demo_sheets()))
-    res = result.results.set_index("Indicator")
-    significant = dict(zip(result.figures.indicator, result.figures.significant_change))
-    columns = {"change": "Change from baseline", "rr": "Reduction required", "trend": "Trend sufficient",
-               "month": "Past month", "comp": "Comparative 12 months", "msg": "MSG distance",
-               "baseline": "Baseline"}
-    misses = []
-    for ind, figures in PRINTED.items():
-        expected = figures | {k[1]: v for k, v in NEAREST.items() if k[0] == ind} | WANT.get(ind, {})
-        for key, want in expected.items():
-            if key in columns:
-                got = res.loc[ind, columns[key]]
-            elif key == "position":
-                got = res.loc[ind, "Position"]
-            elif key == "significant":
-                got = significant[ind]
-            elif key == "shortfall":
-                got = res.loc[ind, "Current"] - res.loc[ind, "Target"]
-            elif key == "side":
-                distance, position = res.loc[ind, "MSG distance"], res.loc[ind, "MSG position"]
-                numeric = isinstance(distance, float)
-                good = numeric and ((distance > 0) if want == "Above" else (distance < 0))
-                allowed = (labels.IN_LINE, labels.SIG_ABOVE if want == "Above" else labels.SIG_BELOW)
-                if not (good and position in allowed):
-                    misses.append(f"{ind} MSG: {want} MSG average printed; got {distance} {position}")
-                continue
-            else:
-                continue
-            if isinstance(want, (str, int)):  # labels; whole counts (baselines, NI30's shortfall)
-                ok = got == want
-            else:
-                ok = _rounds_to(got, want)
-            if not ok:
-                misses.append(f"{ind} {key}: printed {want!r}, got {got!r}")
+    misses = seed_figures.misses(result, {ind: figures | WANT.get(ind, {}) for ind, figures in PRINTED.items()})
     outcomes = result.outcomes.set_index("outcome")
     overrides = result.inputs.outcomes.set_index("outcome")["rag_override"]
-    for code, published in PUBLISHED_RAG.items():
+    for code, published in seed_figures.published_rags().items():
         shown, computed = outcomes.loc[code, "rag"], outcomes.loc[code, "computed_rag"]
         if shown != published:
             misses.append(f"outcome {code}: RAG {shown!r}, published {published!r}")
@@ -688,7 +627,13 @@ def verify(sheets=None) -> list[str]:
     return misses
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python tools/calibrate_demo.py", description=__doc__.split("\n\n")[0],
+                            epilog=f"Writes {' and '.join(FILES[s] for s in GENERATED)} into xl_pib/demo/ "
+                                   "and verifies them against the seed.").parse_args(argv)
+    if HERE != ROOT / "xl_pib" / "demo":  # never write into another checkout's package
+        print(f"calibrate_demo: xl_pib is imported from {HERE.parent}, not from {ROOT}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     texts = generate()
     for name, text in texts.items():
@@ -696,10 +641,10 @@ def main() -> int:
     misses = verify()
     elapsed = time.perf_counter() - started
     if misses:
-        print("calibrate: the demo does NOT reproduce the seed:\n  " + "\n  ".join(misses), file=sys.stderr)
+        print("calibrate_demo: the demo does NOT reproduce the seed:\n  " + "\n  ".join(misses), file=sys.stderr)
         return 1
     lines = {name: text.count("\n") - 1 for name, text in texts.items()}
-    print(f"calibrate: wrote {', '.join(f'{n} ({k} rows)' for n, k in lines.items())}; "
+    print(f"calibrate_demo: wrote {', '.join(f'{n} ({k} rows)' for n, k in lines.items())}; "
           f"every printed figure reproduced ({elapsed:.1f} s)")
     return 0
 
