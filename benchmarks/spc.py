@@ -12,7 +12,6 @@ series at a time (a sample, scaled), checked equal. ``bench_spc(row, quick)`` ad
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -41,16 +40,8 @@ def synthetic(partnerships=350, indicators=30, months=120, seed=15):
     return values, rebase, denominators, measure
 
 
-def _median(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench_spc(row, quick: bool) -> None:
+    from run import median_time
     from xl_pib.measures import spc
 
     partnerships = 20 if quick else 350
@@ -63,7 +54,7 @@ def bench_spc(row, quick: bool) -> None:
 
     everything()  # warm
     repeat = 3 if quick else 9
-    one_pass = _median(everything, repeat)
+    one_pass = median_time(everything, repeat)
     cpu = time.process_time()
     for _ in range(repeat):
         everything()
