@@ -42,6 +42,7 @@ def synthetic(partnerships=350, indicators=30, months=120, seed=15):
 
 def bench_spc(row, quick: bool) -> None:
     from run import median_time
+
     from xl_pib.measures import spc
 
     partnerships = 20 if quick else 350
@@ -59,7 +60,7 @@ def bench_spc(row, quick: bool) -> None:
     for _ in range(repeat):
         everything()
     cpu = (time.process_time() - cpu) / repeat
-    chart, state, words, suggested = everything()
+    chart, state, words, _ = everything()
 
     sample = np.arange(0, s, 25)  # every 25th series alone: 420 charts at full size, scaled
     start = time.perf_counter()

@@ -147,7 +147,8 @@ def measure(seed: int = 20151) -> dict[str, Rate]:
         out[f"before {method} stable"] = _rate(special_last_month_before(flat, method))
         for name, (seasonal, _, end) in seasons.items():
             out[f"before {method} {name}"] = _rate(special_last_month_before(seasonal, method), end)
-        out[f"before {method} step"] = _rate(above_within(steps, lambda v: expected.month_status(v, method)))
+        out[f"before {method} step"] = _rate(above_within(
+            steps, lambda v, method=method: expected.month_status(v, method)))
     out["after stable"] = _rate(special_last_month_spc(flat))
     for name, (seasonal, calendar, end) in seasons.items():
         out[f"after {name} true"] = _rate(special_last_month_spc(seasonal / factors(calendar)), end)
@@ -166,9 +167,9 @@ def table(rates: dict[str, Rate]) -> str:
          *(rates[f"before {m} stable"].text() for m in METHODS), rates["after stable"].text()),
         *((f"Stable counts, ±15% seasons, mean {level:.0f} a month: last month flagged (false alarm)",
            *(rates[f"before {m} {name}"].text() for m in METHODS),
-           f"{rates[f'after {name} estimated'].text()} adjusted by estimated factors; "
-           f"{rates[f'after {name} true'].text()} by the true factors; "
-           f"{rates[f'after {name} unadjusted'].text()} unadjusted")
+           (f"{rates[f'after {name} estimated'].text()} adjusted by estimated factors; "
+            f"{rates[f'after {name} true'].text()} by the true factors; "
+            f"{rates[f'after {name} unadjusted'].text()} unadjusted"))
           for name, level in (("seasonal", MEAN), ("seasonal high", HIGH_MEAN))),
         (f"+25% step at a mean of {MEAN:.0f} a month: flagged within 12 months (detection)",
          *(rates[f"before {m} step"].text() for m in METHODS), rates["after step"].text()),
@@ -181,13 +182,13 @@ def table(rates: dict[str, Rate]) -> str:
 def write(page: Path = PAGE, text: str | None = None) -> None:
     text = table(measure()) if text is None else text
     markdown = page.read_text()
-    block = re.compile(re.escape(_BEGIN) + ".*?" + re.escape(_END), flags=re.S)
+    block = re.compile(re.escape(_BEGIN) + ".*?" + re.escape(_END), flags=re.DOTALL)
     page.write_text(block.sub(lambda _: f"{_BEGIN}\n{text}{_END}", markdown, count=1))
 
 
 def written(page: Path = PAGE) -> str:
     """The table as docs/spc-calibration.md holds it."""
-    found = re.search(re.escape(_BEGIN) + r"\n(.*?)" + re.escape(_END), page.read_text(), flags=re.S)
+    found = re.search(re.escape(_BEGIN) + r"\n(.*?)" + re.escape(_END), page.read_text(), flags=re.DOTALL)
     return found.group(1) if found else ""
 
 

@@ -42,12 +42,12 @@ def _oracle_cases():
     for number, rows in sorted(cases.items()):
         rows.sort(key=lambda r: r["point"])
         fix = rows[0]["fix_after_n_points"]
-        out.append(dict(
-            case=number, kind=rows[0]["kind"], fix=None if math.isnan(fix) else int(fix),
-            direction={"increase": "up", "decrease": "down"}[rows[0]["improvement_direction"]],
-            y=np.array([r["y"] for r in rows]), rebase=np.array([r["rebase"] for r in rows]),
-            mean=np.array([r["mean"] for r in rows]), lpl=np.array([r["lpl"] for r in rows]),
-            upl=np.array([r["upl"] for r in rows]), point_type=[r["point_type"] for r in rows]))
+        out.append({
+            "case": number, "kind": rows[0]["kind"], "fix": None if math.isnan(fix) else int(fix),
+            "direction": {"increase": "up", "decrease": "down"}[rows[0]["improvement_direction"]],
+            "y": np.array([r["y"] for r in rows]), "rebase": np.array([r["rebase"] for r in rows]),
+            "mean": np.array([r["mean"] for r in rows]), "lpl": np.array([r["lpl"] for r in rows]),
+            "upl": np.array([r["upl"] for r in rows]), "point_type": [r["point_type"] for r in rows]})
     return out
 
 
@@ -80,7 +80,8 @@ def test_limits_and_every_point_type_match_nhsrplotthedots(case):
     _assert_matches_oracle(case, chart.mean, chart.lower, chart.upper, chart.point_types(case["direction"]))
     # The module's one-call functions give the same answers.
     mean, lower, upper = spc.limits(case["y"], case["fix"], case["rebase"])
-    np.testing.assert_array_equal(mean, chart.mean)
+    for got, want in ((mean, chart.mean), (lower, chart.lower), (upper, chart.upper)):
+        np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(spc.point_types(case["y"], case["direction"], case["fix"], case["rebase"]),
                                   chart.point_types(case["direction"]))
 
@@ -112,7 +113,7 @@ def test_unscreened_xmr_limits_of_the_nhsr_test_suite():
     for values, expect in ((y, by_name["rnorm20_y15_eq_10_unscreened (MDC Excel behaviour)"]["expect"]),
                            (np.array(by_name["deviations_vignette_unscreened"]["y"], dtype=float),
                             by_name["deviations_vignette_unscreened"]["expect"])):
-        mean, lower, upper = (a[0] for a in spc.limits(values))
+        mean, lower, upper = (float(a[0]) for a in spc.limits(values))
         digits = expect.get("round", 6)
         for got, want in ((mean, expect["mean"]), (lower, expect["lpl"]), (upper, expect["upl"])):
             assert abs(got - want) <= 0.5 * 10 ** -digits + 1e-12, (got, want)
@@ -142,7 +143,7 @@ def _nhsr_reference(y, fix, rebase):
         close = [not o and (v < nlpl or v > nupl) for o, v in zip(outside, yy)]
 
         def part_of_seven(v):
-            return [any(abs(v[j]) == 1 for j in range(i, min(i + 7, n))) for i in range(n)]
+            return [any(abs(v[j]) == 1 for j in range(i, min(i + 7, len(v)))) for i in range(len(v))]
 
         trend = [0] * n
         for i in range(6, n):

@@ -62,7 +62,10 @@ series at once; ``rebase`` is 0/1 beside the values, 1 at the first month of a
 new period, broadcast to the values' shape):
 
 - ``chart(values, baseline_points, rebase, denominators, measure) -> Chart``:
-  everything below, computed once (mean, lower, upper, period, side, rule, run);
+  the arrays (values charted, mean, lower, upper, side, rule, period, run) and
+  every judgement below as a method (``Chart.past_month()``, ...), so the
+  registry can compute a bulletin's charts once and read them several ways;
+  the functions below are ``chart(...)`` then the method of the same name;
 - ``limits(...) -> (mean, lower, upper)``;
 - ``point_types(values, direction, ...) -> int8`` codes +1 / −1 / 0;
 - ``rule_fired(...) -> int8`` codes :data:`COMMON`, :data:`OUTSIDE`,
@@ -76,6 +79,7 @@ new period, broadcast to the values' shape):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -85,7 +89,7 @@ from .. import labels
 from ..errors import OptionError
 from ..options import DIRECTIONS, MAX_WINDOW, MEASURES, REBASE, check, choices
 from .expected import XMR_CONSTANT
-from .series import as_series, run_length
+from .series import as_series
 
 RUN = 7  # points in a shift or a trend
 NEAR = 2 * (XMR_CONSTANT / 3)  # the 2-sigma line in mean moving ranges, written as the package computes it
@@ -287,9 +291,9 @@ def _baseline(baseline_points) -> int | None:
         b = float(baseline_points)
     except (TypeError, ValueError):
         b = -1.0  # not a number: refused below
-    if isinstance(baseline_points, float) and b != b or b == 0:
+    if isinstance(baseline_points, float) and math.isnan(b) or b == 0:
         return None
-    if not (b == b and MIN_BASELINE <= b <= MAX_WINDOW and b == int(b)) or isinstance(baseline_points, bool):
+    if not (MIN_BASELINE <= b <= MAX_WINDOW and b == int(b)) or isinstance(baseline_points, bool):
         raise OptionError(f"baseline_points must be blank or 0 (all points) or a whole number from {MIN_BASELINE} "
                           f"to {MAX_WINDOW} (NHSRplotthedots fixes limits on at least {MIN_BASELINE}); "
                           f"got {baseline_points!r}")
@@ -418,9 +422,9 @@ def chart(values, baseline_points=None, rebase=None, denominators=None, measure=
     if n is not None:  # a proportion's limits are shown within 0 and 1 (the points' types do not change)
         lower[p_rows] = np.maximum(lower[p_rows], 0.0)
         upper[p_rows] = np.minimum(upper[p_rows], 1.0)
-    out = dict(values=y if y0 is y else np.where(charted, y, np.nan), mean=mean, lower=lower, upper=upper, charted=charted,
-               first=first, side=side, rule=rule, close=close, same_as_before=same_as_before,
-               step_as_before=step_as_before, off_mean=off_mean, moved=moved)
+    out = {"values": y if y0 is y else np.where(charted, y, np.nan), "mean": mean, "lower": lower, "upper": upper,
+           "charted": charted, "first": first, "side": side, "rule": rule, "close": close,
+           "same_as_before": same_as_before, "step_as_before": step_as_before, "off_mean": off_mean, "moved": moved}
     return Chart(**{k: a.reshape(shape) for k, a in out.items()})
 
 
