@@ -391,7 +391,7 @@ def test_the_past_month_and_the_rule_that_fired_in_words(last, state, words):
     assert chart.month_states()[-1] == state
 
 
-def test_the_words_are_the_labels_modules():
+def test_the_words_come_from_the_labels_module():
     assert {spc._WORDS[k] for k in spc._WORDS} <= {getattr(labels, name) for name in dir(labels)
                                                    if name.startswith("SPC_")}
     assert [spc._ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == \
