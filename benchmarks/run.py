@@ -631,6 +631,7 @@ def extra_benches() -> list[tuple[str, object]]:
     registered: list[tuple[str, str]] = [
         ("server", "server:bench_server"),
         ("ingest", "ingest:bench_ingest"),
+        ("spc", "spc:bench_spc"),
     ]
     found = []
     for name, target in registered:

@@ -143,6 +143,7 @@ MONTHS = Rule(f"a whole number of months from -{MAX_WINDOW} to {MAX_WINDOW}", lo
               whole=True)
 MONTHS_TOTAL = Rule(f"a whole number of months from 0 to {MAX_WINDOW}", low=0, high=MAX_WINDOW, whole=True)
 FINITE = Rule("a finite number")
+REBASE = Rule("0 or 1 (1 at the first month of a new period)", low=0, high=1, whole=True)
 POISSON_COUNT = Rule("a whole number of 0 or more: the poisson band is for counts (use xmr or trend for "
                      "percentages and rates)", low=0, whole=True)
 
