@@ -422,10 +422,11 @@ def chart(values, baseline_points=None, rebase=None, denominators=None, measure=
     if n is not None:  # a proportion's limits are shown within 0 and 1 (the points' types do not change)
         lower[p_rows] = np.maximum(lower[p_rows], 0.0)
         upper[p_rows] = np.minimum(upper[p_rows], 1.0)
-    out = {"values": y if y0 is y else np.where(charted, y, np.nan), "mean": mean, "lower": lower, "upper": upper,
-           "charted": charted, "first": first, "side": side, "rule": rule, "close": close,
-           "same_as_before": same_as_before, "step_as_before": step_as_before, "off_mean": off_mean, "moved": moved}
-    return Chart(**{k: a.reshape(shape) for k, a in out.items()})
+    r = lambda a: a.reshape(shape)  # noqa: E731 - back to the caller's (series × months) shape
+    return Chart(values=r(y if y0 is y else np.where(charted, y, np.nan)), mean=r(mean), lower=r(lower),
+                 upper=r(upper), charted=r(charted), first=r(first), side=r(side), rule=r(rule), close=r(close),
+                 same_as_before=r(same_as_before), step_as_before=r(step_as_before), off_mean=r(off_mean),
+                 moved=r(moved))
 
 
 def limits(values, baseline_points=None, rebase=None, denominators=None, measure=None):
