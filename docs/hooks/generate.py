@@ -190,22 +190,37 @@ def _replace_block(match: re.Match, where: str) -> str:
 # --- generated parts ------------------------------------------------------------------------------
 
 
-def performance_table_markdown(markdown: str, where: str) -> str:
+def _documented(markdown: str) -> tuple[set[str], set[str]]:
+    """(anchors, heading names) of the page's own sections; a heading may name several Results columns."""
     anchors = set(re.findall(r"^#+ .*\{#([\w-]+)\}\s*$", markdown, flags=re.M))
-    # A heading may name several Results columns: "Current low, Current high".
     headings = {name.strip().lower() for h in re.findall(r"^#+ (.+)$", markdown, flags=re.M)
                 for name in re.split(r",| and ", re.sub(r"\s*\{#[\w-]+\}\s*$", "", h))}
-    rows = performance_table()
-    missing = [key for key, _ in rows if key not in anchors]
-    missing += [f"'{c}'" for c in results_columns() if c.lower() not in headings]
-    described = set(re.findall(r"<!-- generate: figure (\w+) -->", markdown))
-    missing += [f"facts of {key}" for key, _ in rows if key not in described]
-    if missing:
-        raise PluginError(f"generate: {where}: no section for {', '.join(missing)} "
-                          "(a Performance Table row needs a heading ending {#key}, a Results column a heading)")
+    return anchors, headings
+
+
+def undocumented(markdown: str) -> list:
+    """The figures shown in Results or the Performance Table that the page gives no section of its own."""
+    from xl_pib.figures import PERFORMANCE_TABLE, RESULTS
+
+    anchors, headings = _documented(markdown)
+    shown = {spec.key: spec for spec in [*PERFORMANCE_TABLE, *(s for s in RESULTS if s.compute is not None)]}
+    return [spec for spec in shown.values()
+            if spec.key not in anchors and (spec.column or spec.label).lower() not in headings]
+
+
+def performance_table_markdown(markdown: str, where: str) -> str:
+    anchors, _ = _documented(markdown)
     lines = ["| | Performance Table row |", "|---|---|"]
-    lines += [f"| {n} | [{label}](#{key}) |" for n, (key, label) in enumerate(rows, start=1)]
+    lines += [f"| {n} | [{label}](#{key}) |" for n, (key, label) in enumerate(performance_table(), start=1)]
     return "\n".join(lines) + "\n"
+
+
+def other_figures_markdown(markdown: str, where: str) -> str:
+    """A section, generated from the registry, for every figure the page does not describe itself: a figure
+    added to xl_pib/figures.py is documented by its own declaration."""
+    sections = [f"### {spec.column or spec.label} {{#{spec.key}}}\n\n{figure_facts(spec.key, where)}"
+                for spec in undocumented(markdown)]
+    return "\n".join(sections) if sections else "Every figure has its own section above.\n"
 
 
 def server_settings_markdown() -> str:
@@ -278,6 +293,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return udf_reference.reference_markdown(level=2)
         if name == "performance-table":
             return performance_table_markdown(markdown, where)
+        if name == "other-figures":
+            return other_figures_markdown(markdown, where)
         if name == "benchmarks":
             return benchmarks_markdown()
         if name == "server-settings":

@@ -166,9 +166,6 @@ def _generate(hook, page: str, text: str) -> str:
     ("input-workbook.md", "| Denominator | for percentage", "| Denominators | for percentage",
      "Denominators is not a Data column"),
     ("input-workbook.md", "Current period, Commentary |", "Current period |", "Targets columns not documented: commentary"),
-    ("measures.md", "## RAG {#rag}", "## RAG rating", "no section for rag"),
-    ("measures.md", "## Current\n", "## Current position\n", "no section for 'Current'"),
-    ("measures.md", "<!-- generate: figure rag -->", "", "no section for facts of rag"),
     ("measures.md", "<!-- generate: figure rag -->", "<!-- generate: figure rag -->\n<!-- generate: figure rags -->",
      "no computed figure 'rags'"),
 ])
@@ -257,3 +254,23 @@ def test_the_pictures_are_the_ones_the_screenshot_tool_draws():
     drawn = {name for _, _, name in screenshots.DOCS_PICTURES}
     assert shown == drawn
     assert all((DOCS / "images" / name).is_file() for name in drawn)
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("## RAG {#rag}", "## RAG rating", "rag"),
+    ("## Current\n", "## Current position\n", "current"),
+    ("## MSG side {#msg_side}", "## The side of the average", "msg_side"),
+])
+def test_a_figure_without_a_section_of_its_own_is_documented_from_its_declaration(hook, old, new, key):
+    """A figure added to the registry needs no edit of the docs: the page generates its section."""
+    from xl_pib.figures import BY_KEY
+
+    text = (DOCS / "measures.md").read_text()
+    assert old in text
+    page = _generate(hook, "measures.md", text.replace(old, new, 1))
+    spec = BY_KEY[key]
+    generated = page.split("## Every other figure")[1]
+    assert f"### {spec.column or spec.label} {{#{key}}}" in generated
+    assert f"xl_pib.{spec.compute.method}" in generated
+    untouched = _generate(hook, "measures.md", text).split("## Every other figure")[1]
+    assert f"{{#{key}}}" not in untouched
