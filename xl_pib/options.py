@@ -25,6 +25,9 @@ DIRECTIONS = ("down", "up")
 TARGET_TYPES = ("reduction_pct", "increase_pct", "level", "maintenance", "none")
 EXPECTED_METHODS = ("xmr", "poisson", "trend")
 OUTCOME_RULES = ("worst", "majority")
+# Month-of-year effects in the projection model (xl_pib.measures.projection): auto (when the window has at
+# least 36 months), on, or none.
+SEASONAL = ("auto", "on", "none")
 
 # The longest trend window accepted (months): the engine holds series × window arrays, and a
 # typing slip (24000 for 24) must be refused, not allocated. Month counts (m, N) share the bound.
