@@ -8,8 +8,8 @@ The model of each series, over the ``W`` months of its window (t = 0 … W−1):
 
 fitted by iteratively reweighted least squares, with the dispersion φ estimated
 by Pearson's χ² / (W − p) (McCullagh & Nelder, *Generalized Linear Models*,
-2nd ed., Chapman & Hall 1989: §2.5 for IRLS, ch. 9 for quasi-likelihood,
-§4.5.2 for the Pearson estimate of φ). Both links are canonical, so IRLS is
+2nd ed., Chapman & Hall 1989: ch. 2 for IRLS, ch. 9 for quasi-likelihood and
+the moment estimate of φ from Pearson's statistic). Both links are canonical, so IRLS is
 Newton–Raphson and the working weight is w = dμ/dη = V(μ): μ for Poisson,
 n p (1 − p) for the binomial. The projection model floors φ at 1
 (:attr:`GLMFit.dispersion`): data less variable than Poisson are not taken as
@@ -30,8 +30,10 @@ axis, series along the second, so each sum over months adds contiguous rows
 machine).
 
 Oracle: statsmodels 0.15, ``sm.GLM(y, X, family=sm.families.Poisson()).fit(scale="X2")``
-(``Binomial()`` with a (successes, failures) response) for the coefficients,
-their standard errors and the fitted values, in ``tests/engine/test_projection.py``.
+(``Binomial()`` on the proportions with the denominators as ``var_weights``; with a
+(successes, failures) response its X2 scale leaves the trials out) for the
+coefficients, their standard errors and the fitted values, in
+``tests/engine/test_projection.py``.
 statsmodels is a test dependency only: the runtime never imports it.
 """
 

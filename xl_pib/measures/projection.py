@@ -12,7 +12,7 @@ toss, and is biased by seasons. This model says how sure it is:
    φ = Pearson χ² / (W − p), at least 1. Fitted by batched IRLS for every series
    at once (:mod:`xl_pib.measures.glm`).
    Ref: McCullagh & Nelder, *Generalized Linear Models*, 2nd ed. (1989),
-   quasi-likelihood (ch. 9) and the Pearson estimate of φ (§4.5.2).
+   ch. 9 (quasi-likelihood, and the moment estimate of φ from Pearson's statistic).
 2. **Project** (:func:`project`): the 12 months ending at the target date,
    observed where observed and fitted (μ̂) beyond. Its variance is the
    months' own noise, φ · Σ V(μ̂) over the projected months (V = μ̂ for counts,
@@ -21,6 +21,8 @@ toss, and is biased by seasons. This model says how sure it is:
    (dμ/dη = V for canonical links). When the target date has passed
    (``months_to_target`` ≤ 0) the last 12 observed months decide, with no
    uncertainty. Horizons differ per series.
+   Ref: the delta method, e.g. Oehlert, "A note on the delta method",
+   *The American Statistician* 46 (1992) 27–29.
    - counts: the 12-month total; ``rate``: the mean of the 12 months, for
      values that are already rates (the bulletin judges a rate indicator on
      its monthly counts against target × population / per, as
@@ -45,7 +47,7 @@ every month is 0% or 100%), a count is negative, or a percentage lacks a
 denominator or has a numerator above it.
 
 The oracle is statsmodels 0.15, ``sm.GLM(y, X, family=sm.families.Poisson()).fit(scale="X2")``
-(and ``Binomial()``): coefficients, standard errors and fitted values agree to 1e-6
+(and ``Binomial()`` with ``var_weights``): coefficients, standard errors and fitted values agree to 1e-6
 (tests/engine/test_projection.py). Calibration by simulation, against the classic
 method: docs/projection-calibration.md (``python tools/projection_calibration.py``).
 
@@ -60,6 +62,10 @@ API, every function vectorised over series (leading axes anything, months last):
 - ``dispersion(fit)``, ``seasonal_used(fit)``, ``reasons(fit)``, ``coefficients(fit)``,
   ``coefficient_se(fit, scale)``, ``fitted(fit)``
 - one call each for the =PIB_ functions: ``projection_row``, ``target_probability``, ``trend_sufficient``.
+
+In the figure registry the fit and the projection are two steps (``fit`` on the engine's raw ``values``,
+``first_month`` and ``denominators``, which it aligns itself; ``project`` on the fit and
+``months_to_target``), and every figure the bulletin shows reads one of them, so all series are fitted once.
 """
 
 from __future__ import annotations
