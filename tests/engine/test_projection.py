@@ -198,6 +198,30 @@ def test_a_batch_gives_each_series_what_it_gets_alone():
                                                                         rel=1e-8, abs=1e-12)
 
 
+def test_the_path_is_the_projection_at_every_month_to_the_target_date():
+    """The chart's projection and band: column k − 1 of the path is the projection k months on."""
+    rng = np.random.default_rng(12)
+    months = 60
+    trials = rng.integers(100, 300, (9, months)).astype(float)
+    values = np.where((np.arange(9) % 3 == 0)[:, None], rng.binomial(trials.astype(int), 0.3),
+                      _poisson_series(rng, 9, months)).astype(float)
+    measure = np.array(["percentage", "rate", "count"] * 3)
+    seasonal = np.array(["on", "none", "auto"] * 3)
+    horizon = np.array([1, 5, 11, 12, 13, 20, 0, -3, 24])
+    for window in (36, 40, 24):
+        fit = projection.fit(values, FIRST, window, np.where(window >= 24, seasonal, "none"), trials, measure)
+        drawn = projection.path(fit, horizon)
+        assert drawn.shape == (9, 24)
+        for k in range(1, 25):
+            at_k = projection.project(fit, k)
+            on = k <= horizon
+            for get in (projection.projected_year, projection.standard_error):
+                np.testing.assert_allclose(get(drawn)[on, k - 1], get(at_k)[on], rtol=1e-9)
+            np.testing.assert_allclose(projection.lower_bound(drawn, 0.8)[on, k - 1],
+                                       projection.lower_bound(at_k, 0.8)[on], rtol=1e-9)
+            assert np.isnan(projection.projected_year(drawn)[~on, k - 1]).all()
+
+
 def test_leading_axes_are_kept():
     rng = np.random.default_rng(2)
     values = rng.poisson(30, (2, 3, 40)).astype(float)
@@ -242,9 +266,22 @@ def test_the_projection_does_not_need_the_calendar():
 
 
 def test_factors_are_one_without_month_effects():
-    fit = projection.fit(np.random.default_rng(1).poisson(20, 40).astype(float), FIRST, 24, "auto")
+    values = np.random.default_rng(1).poisson(20, 40).astype(float)
+    fit = projection.fit(values, FIRST, 24, "auto")
     assert not projection.seasonal_used(fit)
     np.testing.assert_array_equal(projection.seasonal_factors(fit), np.ones(12))
+    np.testing.assert_array_equal(projection.seasonally_adjusted(fit, values, FIRST), values)
+
+
+def test_a_series_without_a_fit_is_charted_unadjusted():
+    values = np.random.default_rng(1).poisson(20, (2, 40)).astype(float)
+    values[1, :30] = np.nan                              # too short for the window
+    fit = projection.fit(values, FIRST, 36, "on")
+    assert list(projection.seasonal_used(fit)) == [True, False]
+    assert np.isnan(projection.seasonal_factors(fit)[1]).all()
+    adjusted = projection.seasonally_adjusted(fit, values, FIRST)
+    np.testing.assert_array_equal(adjusted[1], values[1])
+    assert not np.allclose(adjusted[0], values[0])
 
 
 def test_a_calendar_month_that_is_always_zero_still_converges():

@@ -121,15 +121,15 @@ def _solve(w, wz, t, seasonal):
     ``w`` the working weights (0 where padded), ``wz`` the weights times the working response z (None: only
     the normal equations' parts are wanted).
     """
-    wt = w * t[:, None]
-    A, B, C = _levels(_by_phase(w), seasonal), _levels(_by_phase(wt), seasonal), (wt * t[:, None]).sum(0)
+    # Sums over months: by phase through reshapes, against t and t² as vector products.
+    A, B, C = _levels(_by_phase(w), seasonal), _levels(_by_phase(w * t[:, None]), seasonal), (t * t) @ w
     if not seasonal.all():
         used = seasonal | (np.arange(PERIOD) == 0)[:, None]
         A = np.where(used, A, 1.0)  # an unused level: a decoupled unknown that solves to 0
     schur = C - (B * B / A).sum(0)
     if wz is None:
         return None, None, A, B, schur
-    R, E = _levels(_by_phase(wz), seasonal), (wz * t[:, None]).sum(0)
+    R, E = _levels(_by_phase(wz), seasonal), t @ wz
     slope = (E - (B * R / A).sum(0)) / schur
     level = (R - B * slope) / A
     if not seasonal.all():
@@ -221,13 +221,18 @@ def _fit(y, n, binomial, seasonal, window: int) -> GLMFit:
         moved = np.maximum(np.where(matters, np.abs(lv - level[:, cols]), 0.0).max(0),
                            np.abs(sl - slope[cols]) * window)
         done = moved <= TOLERANCE
-        level[:, cols], slope[cols], eta[:, cols], mu[:, cols], w[:, cols] = lv, sl, eta_a, mu_a, w_a
+        if active.size == s:
+            level, slope, eta, mu, w = lv, sl, eta_a, mu_a, w_a
+        else:
+            level[:, cols], slope[cols], eta[:, cols], mu[:, cols], w[:, cols] = lv, sl, eta_a, mu_a, w_a
         converged[cols] = done
         active = np.flatnonzero(~converged)
         if active.size == 0:
             break
 
-    w[:pad] = 0.0
+    if pad:
+        w = w.copy()  # (for counts w is μ itself)
+        w[:pad] = 0.0
     pearson = ((yt[pad:] - mu[pad:]) ** 2 / w[pad:]).sum(0)
     df_resid = window - np.where(seasonal, PERIOD + 1, 2)
     with np.errstate(divide="ignore", invalid="ignore"):

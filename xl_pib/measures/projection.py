@@ -54,7 +54,8 @@ method: docs/projection-calibration.md (``python tools/projection_calibration.py
 API, every function vectorised over series (leading axes anything, months last):
 
 - ``fit(values, first_month, window, seasonal, denominators=None, measure="count") -> Fit``
-- ``project(fit, months_to_target) -> Projection``
+- ``project(fit, months_to_target) -> Projection``; ``path(fit, months_to_target, months)``: the same at
+  every month to the target date (the chart's projection and band)
 - ``projected_year(projection)``, ``standard_error(projection)``,
   ``lower_bound(projection, level)``, ``upper_bound(projection, level)``
 - ``probability_met(projection, target, direction)`` and ``verdict(p)``
@@ -122,6 +123,8 @@ def _flat(x, s: int) -> np.ndarray:
 def _window_of(values, last, window):
     """(S, W) the ``window`` months ending at each series' ``last`` index (NaN before the axis starts)."""
     t = values.shape[-1]
+    if t >= window and (last == t - 1).all():  # every series ends in the last month: a slice
+        return values[:, t - window:].copy()
     idx = last[:, None] - window + 1 + np.arange(window)
     out = np.take_along_axis(values, np.clip(idx, 0, t - 1), axis=-1)
     out[idx < 0] = np.nan
@@ -226,6 +229,58 @@ def project(f: Fit, months_to_target) -> Projection:
     known = f.ok & ~np.isnan(horizon)
     return Projection(shape=f.shape, year=np.where(known, year, np.nan), se=np.where(known, se, np.nan),
                       least=np.where(known, least, np.nan), most=np.where(known, most, np.nan))
+
+
+def path(f: Fit, months_to_target, months: int | None = None) -> Projection:
+    """The projected 12-month figure at every month from the series' last month to its target date, for the
+    chart: a :class:`Projection` of shape (…, months) whose column k − 1 is :func:`project` at horizon k
+    (k = 1 … months; ``months`` defaults to the longest horizon), NaN beyond each series' own target date.
+
+    Computed for every horizon at once from running sums over the projected months: a window of 12
+    consecutive months holds each month-of-year once, so the delta method's quadratic form splits into sums
+    over the months (Σ V²/A_phase and Σ V·B_phase/A_phase) that running sums give for every window.
+    """
+    m = f.model
+    s = m.slope.shape[0]
+    horizon = _flat(np.asarray(months_to_target, dtype=float), s)
+    if months is None:
+        months = int(np.nanmax(np.r_[horizon, 1.0]))
+    months = max(int(months), 1)
+    w = f.window
+    t = (w + np.arange(months))[:, None] * np.ones((1, s), dtype=np.int64)     # (K, S) the projected months
+    mu, v = glm.predict(m, t, np.broadcast_to(f.trials_ahead, t.shape))
+    phase = glm.phase_of(m, t[:, 0])                                            # the same for every series
+    a, b = m.A[phase], m.B[phase]                                               # (K, S) their level's sums
+    if not m.seasonal.all():
+        a = np.where(m.seasonal, a, m.A[0])
+        b = np.where(m.seasonal, b, m.B[0])
+
+    def window_sums(x):
+        """(K, S): for k = 1 … K, the sum of x over the projected months of the 12 months ending at k."""
+        run = np.concatenate([np.zeros((1, s)), np.cumsum(x, axis=0)])
+        k = np.arange(1, months + 1)
+        return run[k] - run[np.maximum(k - WINDOW, 0)]
+
+    total_mu, total_v, trials = window_sums(mu), window_sums(v), window_sums(np.broadcast_to(f.trials_ahead, t.shape))
+    on_slope = window_sums(v * t)
+    seasonal_part = window_sums(v * v / a) + (on_slope - window_sums(v * b / a)) ** 2 / m.schur
+    pooled = total_v ** 2 / m.A[0] + (on_slope - m.B[0] * total_v / m.A[0]) ** 2 / m.schur
+    variance = m.dispersion * (total_v + np.where(m.seasonal, seasonal_part, pooled))
+
+    # The observed part: the last 12 − k observed months (none from k = 12 on).
+    tail_sum = lambda x: np.concatenate([np.zeros((1, s)), np.cumsum(x[::-1], axis=0)])  # noqa: E731
+    keep = np.maximum(WINDOW - np.arange(1, months + 1), 0)
+    observed = tail_sum(m.y[m.pad:][-WINDOW:])[keep]
+    observed_trials = tail_sum(m.n[m.pad:][-WINDOW:])[keep]
+    is_rate, is_pct = f.kind == "rate", f.kind == "percentage"
+    denominator = np.where(is_pct, observed_trials + trials, np.where(is_rate, float(WINDOW), 1.0))
+    year, se = (observed + total_mu) / denominator, np.sqrt(variance) / denominator
+    least = observed / denominator
+    most = np.where(is_pct, (observed + trials) / denominator, np.inf)
+    known = f.ok & (np.arange(1, months + 1)[:, None] <= horizon)
+    cut = lambda x: np.where(known, x, np.nan).T  # noqa: E731  (series first, as every other output)
+    return Projection(shape=f.shape + (months,), year=cut(year), se=cut(se), least=cut(least),
+                      most=cut(np.broadcast_to(most, year.shape)))
 
 
 # --- what the bulletin shows -----------------------------------------------------------------------
@@ -339,13 +394,14 @@ def seasonal_factors(f: Fit) -> np.ndarray:
 
 
 def seasonally_adjusted(f: Fit, values, first_month) -> np.ndarray:
-    """``values`` (same layout as given to :func:`fit`) divided by each month's seasonal factor."""
+    """``values`` (same layout as given to :func:`fit`) divided by each month's seasonal factor; series
+    without month effects (or without a fit) are returned as they are."""
     v = as_series(values)
     s = int(np.prod(f.shape, dtype=int))
     v2 = v.reshape(s, v.shape[-1])
     first = _flat(np.asarray(0 if first_month is None else first_month, dtype=np.int64), s)
     month = (first[:, None] + np.arange(v.shape[-1])) % glm.PERIOD
-    factors = seasonal_factors(f).reshape(s, glm.PERIOD)
+    factors = np.where(seasonal_used(f).reshape(s, 1), seasonal_factors(f).reshape(s, glm.PERIOD), 1.0)
     return (v2 / np.take_along_axis(factors, month, axis=1)).reshape(v.shape)
 
 
