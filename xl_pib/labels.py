@@ -14,6 +14,8 @@ BELOW_TARGET = "Below Target"
 # Long-term trend sufficient to meet target (Appendix E).
 YES = "Yes"
 NO = "No"
+# The projection model's verdict when P(target met) is between 0.2 and 0.8 (xl_pib.measures.projection).
+TOO_CLOSE = "Too close to call"
 
 # Performance over the past month (Appendix E).
 ABOVE_EXPECTED = "Above Expected Level"

@@ -30,6 +30,9 @@ CLASSIC, NOISE_AWARE = "classic", "noise-aware"
 JUDGEMENTS = (CLASSIC, NOISE_AWARE)
 # How the most similar group's funnel is drawn: Poisson limits (PHE) or overdispersed (Spiegelhalter 2005).
 MSG_METHODS = ("poisson", "overdispersed")
+# Month-of-year effects in the projection model (xl_pib.measures.projection): auto (when the window has at
+# least 36 months), on, or none.
+SEASONAL = ("auto", "on", "none")
 
 # The longest trend window accepted (months): the engine holds series × window arrays, and a
 # typing slip (24000 for 24) must be refused, not allocated. Month counts (m, N) share the bound.

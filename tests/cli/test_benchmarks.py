@@ -25,7 +25,8 @@ def test_quick_benchmark_prints_the_whole_table():
                      "PIB_RAG over a 10,000-row range", "UDF scalar overhead", "demo build", "peer: openpyxl floor",
                      "build / floor", "input read", "peer: openpyxl read-only", "batch of 4 x 8 x 60 inputs",
                      "peak RSS, parent + workers summed", "refresh of the demo workbook",
-                     "UDF calls per full recalculation"):
+                     "UDF calls per full recalculation", "projection model, 20 x 30 x 120",
+                     "peer: per-series statsmodels GLM loop", "projection speed-up over the statsmodels loop"):
         assert any(name.startswith(expected) for name in names), expected
     for line in table:
         name, measured, target, met = (c.strip() for c in line.split("|"))
