@@ -30,7 +30,8 @@ def data_rows(ingested: Ingested, month=months.to_date) -> list[list]:
     header = ["Month", "Area", "Indicator", "Value"] if with_area else ["Month", "Indicator", "Value"]
     rendered = {m: month(m) for m in data["month"].unique()}
     # A gap (NA: a force-month with no file) is a blank cell, never 0.
-    values = data["value"].map(lambda v: None if pd.isna(v) else int(v) if float(v).is_integer() else float(v))
+    values = pd.Series([None if pd.isna(v) else int(v) if float(v).is_integer() else float(v)
+                        for v in data["value"].tolist()], index=data.index, dtype=object)
     columns = [data["month"].map(rendered), data["area"], data["indicator"], values]
     if not with_area:
         columns.pop(1)
