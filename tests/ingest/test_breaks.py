@@ -138,3 +138,22 @@ def test_the_register_applies_only_to_series_that_span_a_change():
     assert got[["area", "indicator", "month"]].values.tolist() == [["A", "VSO", months.parse("2023-06")]]
     assert got["reason"].iloc[0].startswith("national recording change: Home Office Counting Rules (May 2023)")
     assert "(source: ONS" in got["reason"].iloc[0]
+
+
+def test_the_ingest_page_lists_the_register_as_shipped():
+    """docs/ingest.md's register table is generated from the CSV (docs/hooks/generate.py), never typed twice."""
+    import importlib.util
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("generate_hook", root / "docs" / "hooks" / "generate.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    hook.on_config({})
+    page = hook.on_page_markdown((root / "docs" / "ingest.md").read_text(),
+                                 SimpleNamespace(file=SimpleNamespace(src_uri="ingest.md")), None, None)
+    for row in recording_changes.register().itertuples():
+        line = next(line for line in page.splitlines() if line.startswith(f"| {months.iso(row.month)} |")
+                    and row.change in line)
+        assert f"`{row.indicator}`" in line and row.source in line
