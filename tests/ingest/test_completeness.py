@@ -10,8 +10,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from police_uk_files import month_list, street_rows, write_lookup, write_street_csv
+
 from xl_pib import months
 from xl_pib.cli import main
 from xl_pib.inputs import read_workbook

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from police_uk_files import street_rows, write_street_csv
+
 from xl_pib.cli import main
 
 # Monmouthshire's LSOAs: most kept their 2011 codes in 2021; the split and merged ones got codes above W01001958.

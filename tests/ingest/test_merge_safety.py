@@ -9,9 +9,8 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
-import pytest
-
 from police_uk_files import COLUMNS, CRIME_TYPES, month_list, street_rows, write_lookup, write_street_csv
+
 from xl_pib import months
 from xl_pib.cli import main
 from xl_pib.inputs import read_workbook
@@ -99,8 +98,8 @@ def test_columns_matching_no_indicator_of_the_workbook_are_refused_with_the_targ
     assert status == 2  # issue 13's finding: "left out: ASB incidents" and exit 0
     assert "mine.csv row 1, column 'ASB incidents'" in err and "'ASB incidents' matches none" in err
     assert "add a Targets row for each to input.xlsx (Indicator ASB_INCIDENTS, Name ASB incidents)" in err
-    status, report, err = run(capsys, "ingest", "counts", counts, "--into", source, "--add-unmatched",
-                              "-o", tmp_path / "m.xlsx")
+    status, _, err = run(capsys, "ingest", "counts", counts, "--into", source, "--add-unmatched",
+                         "-o", tmp_path / "m.xlsx")
     assert status == 0, err
     targets = read_workbook(tmp_path / "m.xlsx").targets.set_index("indicator")
     added = targets.loc["ASB_INCIDENTS"]

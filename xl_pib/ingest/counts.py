@@ -121,7 +121,7 @@ class Unmatched:
             where = f"the Targets sheet of {Path(self.into).name} or " if self.into is not None else ""
             fix = (f"add a Targets row for each to {Path(self.into).name} ({rows}), rename it to an indicator's id "
                    f"or name" if self.into is not None else
-                   f"rename each to an indicator's id or name (or merge --into a workbook whose Targets lists it)")
+                   "rename each to an indicator's id or name (or merge --into a workbook whose Targets lists it)")
             raise InputError(self.name, f"indicators named by id or name in {where}the shipped mappings; {listed} "
                              f"match{'es' if len(missing) == 1 else ''} none: {fix}, or give --add-unmatched to ingest "
                              f"{'it' if len(missing) == 1 else 'them'} as new indicators "

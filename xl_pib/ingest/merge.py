@@ -53,13 +53,16 @@ BREAKS_SHEET = "Breaks"
 BREAKS_HEADER = ["Indicator", "Month", "Reason", "Status"]
 
 
-def _sheet(book, name: str, path: Path, required: bool = True):
-    for ws in book.worksheets:
-        if ws.title.strip().lower() == name.lower():
-            return ws
-    if required:
+def _find_sheet(book, name: str):
+    """The sheet called ``name`` (any case, spaces around it aside), or None."""
+    return next((ws for ws in book.worksheets if ws.title.strip().lower() == name.lower()), None)
+
+
+def _sheet(book, name: str, path: Path):
+    ws = _find_sheet(book, name)
+    if ws is None:
         raise InputError(path.name, f"a sheet named '{name}'")
-    return None
+    return ws
 
 
 def _headers(ws) -> dict[str, int]:
@@ -75,12 +78,17 @@ def _require(ws, headers: dict[str, int], names: tuple[str, ...]) -> None:
 
 def _setting(book, key: str) -> tuple[object, int | None]:
     """A setting's value and its row on the Settings sheet ((None, None) if absent)."""
-    for ws in book.worksheets:
-        if ws.title.strip().lower() == "settings":
-            for r, (setting, value, *_) in enumerate(ws.iter_rows(min_row=2, max_col=2, values_only=True), start=2):
-                if isinstance(setting, str) and setting.strip().lower() == key:
-                    return value, r
+    ws = _find_sheet(book, "Settings")
+    if ws is not None:
+        for r, (setting, value, *_) in enumerate(ws.iter_rows(min_row=2, max_col=2, values_only=True), start=2):
+            if isinstance(setting, str) and setting.strip().lower() == key:
+                return value, r
     return None, None
+
+
+def _at(row: tuple, column: int | None):
+    """A row's cell in a 1-based column (None beyond the row, or for no column)."""
+    return row[column - 1] if column and column <= len(row) else None
 
 
 def _month_or_none(value):
@@ -131,16 +139,14 @@ class Targets:
         baselines = Counter()
         period_at, end_at = self.headers.get(header_key("Baseline period")), self.headers.get(header_key("Baseline end"))
         for r, row in enumerate(self.ws.iter_rows(min_row=2, values_only=True), start=2):
-            def cell(column):
-                return row[column - 1] if column and column <= len(row) else None
-            indicator = cell_text(cell(self.headers[header_key("Indicator")]))
+            indicator = cell_text(_at(row, self.headers[header_key("Indicator")]))
             if not indicator:
                 continue
             self.listed.add(indicator)
             self.last = r
-            end = _month_or_none(cell(end_at))
+            end = _month_or_none(_at(row, end_at))
             if end is not None:
-                baselines[(cell_text(cell(period_at)), end)] += 1
+                baselines[(cell_text(_at(row, period_at)), end)] += 1
         # The commonest (period, end) pair, earliest on a tie: what an added indicator is compared against.
         self.baseline = min(baselines.items(), key=lambda kv: (-kv[1], kv[0][1]))[0] if baselines else None
 
@@ -346,7 +352,7 @@ def _merge_breaks(book, ingested: Ingested, data: pd.DataFrame, plan: DataMerge,
         return
     if not has_area:
         rows = rows.assign(area=None)
-    ws = _sheet(book, BREAKS_SHEET, Path(""), required=False)
+    ws = _find_sheet(book, BREAKS_SHEET)
     if ws is None:
         ws = book.create_sheet(BREAKS_SHEET)
         write_rows(ws, [BREAKS_HEADER + (["Area"] if has_area else [])])
@@ -359,12 +365,11 @@ def _merge_breaks(book, ingested: Ingested, data: pd.DataFrame, plan: DataMerge,
     at = {k: headers[header_key(k)] for k in BREAKS_HEADER + (["Area"] if has_area else [])}
     there, last = set(), 1
     for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        def cell(name):
-            return row[at[name] - 1] if name in at and at[name] <= len(row) else None
-        if cell_text(cell("Indicator")) or cell("Month") is not None:
+        indicator, month = cell_text(_at(row, at["Indicator"])), _at(row, at["Month"])
+        if indicator or month is not None:
             last = r
-            there.add((cell_text(cell("Indicator")).lower(), _month_or_none(cell("Month")),
-                       cell_text(cell("Area")).lower() if has_area else ""))
+            there.add((indicator.lower(), _month_or_none(month),
+                       cell_text(_at(row, at["Area"])).lower() if has_area else ""))
     added = 0
     for area, indicator, month, reason in rows[["area", "indicator", "month", "reason"]].itertuples(index=False):
         key = (indicator.lower(), int(month), cell_text(area).lower() if has_area else "")
@@ -385,11 +390,10 @@ def _replace_sheet(book, name: str, rows: list[list]) -> None:
     from openpyxl.styles import Font
 
     index = len(book.worksheets)
-    for ws in book.worksheets:
-        if ws.title.strip().lower() == name.lower():
-            index = book.worksheets.index(ws)
-            book.remove(ws)
-            break
+    old = _find_sheet(book, name)
+    if old is not None:
+        index = book.worksheets.index(old)
+        book.remove(old)
     ws = book.create_sheet(name, index)
     write_rows(ws, rows)
     for cell in ws[1]:

@@ -88,7 +88,7 @@ def _excel_table(path: str) -> tuple[list[str], pd.DataFrame]:
         if first is None:
             first = header
         elif [header_key(h) for h in header] != [header_key(h) for h in first]:
-            raise InputError(f"{name} sheet '{sheet}'", f"the same columns as the first table sheet", row=top + 1)
+            raise InputError(f"{name} sheet '{sheet}'", "the same columns as the first table sheet", row=top + 1)
         width = len(header)
         body = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in rows[top + 1:]],
                             columns=range(width), dtype=object)
