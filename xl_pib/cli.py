@@ -127,12 +127,13 @@ def cmd_ingest(args, timer: Timer) -> int:
 
     timer.mark("imports")
     if args.source == "police-uk":
-        text = commands.police_uk(args.paths, args.lookup, args.mapping, args.output, args.into)
+        text = commands.police_uk(args.paths, args.lookup, args.mapping, args.output, args.into, args.area_column,
+                                  args.replace, args.add_unmatched)
     elif args.source == "recorded-crime":
         text = commands.recorded_crime(args.files, args.mapping, args.populations, args.area, args.group,
                                        args.output)
     else:
-        text = commands.counts(args.file, args.into, args.output)
+        text = commands.counts(args.file, args.into, args.output, args.replace, args.add_unmatched)
     timer.mark("ingest")
     print(text)
     return 0
@@ -193,7 +194,11 @@ def _ingest_parser(sub) -> None:
     p = kinds.add_parser("police-uk", help="police.uk street-level CSV files, download folders or .zip archives")
     p.add_argument("paths", nargs="+", help="street-level .csv files, folders (YYYY-MM/YYYY-MM-<force>-street.csv) "
                                             "or downloaded .zip archives")
-    p.add_argument("--lookup", required=True, help="CSV with 'LSOA code' and 'Area' (e.g. ONS LSOA to CSP)")
+    p.add_argument("--lookup", required=True, action="append",
+                   help="LSOA lookup: 'LSOA code' and 'Area', or an ONS lookup as published (LSOA01CD, LSOA11CD or "
+                        "LSOA21CD); give it twice for two censuses' LSOAs")
+    p.add_argument("--area-column", help="the lookup column naming each LSOA's area (e.g. LAD19NM, CSP23NM, WD22NM); "
+                                         "default: Area, or the lookup's one CSP..NM column")
     p.add_argument("--mapping", help="crime type -> indicator table (.csv, or a workbook's Mapping sheet); "
                                      "default: the workbook's own Mapping sheet, else the shipped one")
     p.add_argument("-o", "--output", required=True, help=out_help)
@@ -208,7 +213,14 @@ def _ingest_parser(sub) -> None:
     c = kinds.add_parser("counts", help="monthly counts analysts already keep (wide or long, .csv or .xlsx)")
     c.add_argument("file", help="a .csv or .xlsx table")
     c.add_argument("-o", "--output", required=True, help=out_help)
-    c.add_argument("--into", help=into_help + "; missing Targets rows are created as 'none' targets")
+    c.add_argument("--into", help=into_help)
+    for merging in (p, c):
+        merging.add_argument("--replace", action="store_true",
+                             help="with --into: replace series even where the merge changes their level by more "
+                                  "than half (refused otherwise)")
+        merging.add_argument("--add-unmatched", action="store_true",
+                             help="ingest columns or series that match no indicator as new indicators (with --into, "
+                                  "adding their Targets rows) instead of refusing them")
     for sub_parser in (p, r, c):
         sub_parser.set_defaults(run=cmd_ingest)
 

@@ -15,9 +15,10 @@ Pages hold a marker where a generated part goes:
     the Performance Table's rows as the bulletin prints them, each linked to its
     section of the page, which must exist (``{#key}`` after its heading); the page
     must also have a section for every Results column.
-``<!-- generate: server-settings -->``, ``<!-- generate: mappings -->``
-    the environment variables ``xl-pib serve`` reads (``xl_pib/serve.py``), and what
-    the shipped ingest mappings build each indicator from (``xl_pib/ingest/mappings``).
+``<!-- generate: server-settings -->``, ``<!-- generate: mappings -->``, ``<!-- generate: recording-changes -->``
+    the environment variables ``xl-pib serve`` reads (``xl_pib/serve.py``), what
+    the shipped ingest mappings build each indicator from (``xl_pib/ingest/mappings``),
+    and the register of national recording changes the ingest applies.
 ``<!-- generate: benchmarks -->``
     ``benchmarks/RESULTS.md`` (written by ``benchmarks/run.py``) when it exists,
     otherwise how to produce it.
@@ -249,6 +250,19 @@ def mappings_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def recording_changes_markdown() -> str:
+    """The register of national recording changes the ingest applies (xl_pib/ingest/mappings/recording_changes.csv)."""
+    from xl_pib import months
+    from xl_pib.ingest.recording_changes import register
+
+    table = register()
+    lines = ["| from | indicators | change | source |", "|---|---|---|---|"]
+    for (month, change, source), rows in table.groupby(["month", "change", "source"], sort=True):
+        indicators = ", ".join(f"`{i}`" for i in rows["indicator"])
+        lines.append(f"| {months.iso(month)} | {indicators} | {_cell_text(change)} | {_cell_text(source)} |")
+    return "\n".join(lines) + "\n"
+
+
 def _cell_text(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -301,6 +315,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return server_settings_markdown()
         if name == "mappings":
             return mappings_markdown()
+        if name == "recording-changes":
+            return recording_changes_markdown()
         raise PluginError(f"generate: {where}: unknown marker '{name}'")
 
     return _MARKER.sub(marker, markdown)

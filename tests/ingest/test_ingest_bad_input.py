@@ -74,13 +74,13 @@ def test_mixed_months_in_one_file(tmp_path, lookup, capsys):
             "2022-01 and 2022-02")
 
 
-def test_lookup_with_duplicate_lsoas(tmp_path, capsys):
+def test_lookup_with_an_lsoa_in_two_areas(tmp_path, capsys):
     file = street_file(tmp_path / "2022-01-x-street.csv")
     lookup = tmp_path / "lookup.csv"
     lookup.write_text("LSOA code,Area\nE01020000,Kettering\nE01020001,Kettering\nE01020000,Corby\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     refused(capsys, police([file], lookup, out), out, "lookup.csv row 4, column 'LSOA code'",
-            "each LSOA once (also on row 2)", "'E01020000'")
+            "each LSOA in one area (it is in Kettering on row 2)", "'E01020000'")
 
 
 def test_the_same_file_given_twice(tmp_path, lookup, capsys):

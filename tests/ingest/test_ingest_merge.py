@@ -40,7 +40,10 @@ def merged(tmp_path_factory):
                              month_list("2009-01", 11), 300, seed=4)
     lookup = write_lookup(work / "lookup.csv", {"Kettering": KETTERING, "Corby": CORBY})
     out = work / "merged.xlsx"
-    assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "--into", str(demo), "-o", str(out)]) == 0
+    # synthetic counts replace the demo's real ones, so their level changes (--replace), and the demo does not
+    # list Burglary, Criminal Damage, Robbery, Shoplifting or Violence and Sexual Offences (--add-unmatched)
+    assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "--into", str(demo), "-o", str(out),
+                 "--replace", "--add-unmatched"]) == 0
     counts = work / "counts.csv"
     assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "-o", str(counts)]) == 0
     return demo, out, pd.read_csv(counts, dtype={"Month": str})
@@ -96,7 +99,7 @@ def test_an_edited_mapping_sheet_in_the_workbook_is_used_next_time(merged, tmp_p
     wb.save(tmp_path / "edited.xlsx")
     folder = out.parent / "dl"
     assert main(["ingest", "police-uk", str(folder), "--lookup", str(out.parent / "lookup.csv"),
-                 "--into", str(tmp_path / "edited.xlsx"), "-o", str(tmp_path / "again.xlsx")]) == 0
+                 "--into", str(tmp_path / "edited.xlsx"), "-o", str(tmp_path / "again.xlsx"), "--add-unmatched"]) == 0
     report = capsys.readouterr().out
     assert "mapping: the 'Mapping' sheet of edited.xlsx" in report
     again = openpyxl.load_workbook(tmp_path / "again.xlsx")
@@ -131,7 +134,7 @@ def test_round_trip_police_uk_rows_through_ingest_and_build(tmp_path, capsys):
     source = write_sheets(_partnership_sheets(month_axis[0], month_axis[-1]), tmp_path / "input.xlsx")
     merged, bulletin = tmp_path / "merged.xlsx", tmp_path / "bulletin.xlsx"
     assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "--into", str(source),
-                 "-o", str(merged)]) == 0
+                 "-o", str(merged), "--add-unmatched"]) == 0
     assert "merged the counts of Testford (the Partnership)" in capsys.readouterr().out
     assert main(["build", str(merged), "-o", str(bulletin)]) == 0
 
@@ -161,8 +164,11 @@ def test_a_data_sheet_with_an_area_column_takes_every_area(tmp_path, capsys):
                       ["2021-12", "Corby", "VEH", 5]]
     source = write_sheets(sheets, tmp_path / "input.xlsx")
     out = tmp_path / "merged.xlsx"
-    assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "--into", str(source),
-                 "-o", str(out)]) == 0
+    args = ["ingest", "police-uk", str(folder), "--lookup", str(lookup), "--into", str(source), "-o", str(out),
+            "--add-unmatched"]
+    assert main(args) == 2 and not out.exists()  # 999 Corby vehicle crimes would become about 10
+    assert "VEH (Corby) from 999 to" in capsys.readouterr().err
+    assert main(args + ["--replace"]) == 0
     assert main(["ingest", "police-uk", str(folder), "--lookup", str(lookup), "-o", str(tmp_path / "c.csv")]) == 0
     counts = pd.read_csv(tmp_path / "c.csv", dtype={"Month": str})
     rows = [list(r) for r in openpyxl.load_workbook(out)["Data"].iter_rows(values_only=True)]

@@ -228,3 +228,78 @@ def test_option_combinations_that_cannot_work(args, fragment, table, tmp_path, c
     assert main(command) == 2
     err = capsys.readouterr().err
     assert err.startswith("xl-pib: ") and fragment in err and len(err.strip().splitlines()) == 1
+
+
+# Issue 16, deliverable 4: the Home Office tables as published.
+
+def _quarterly(path: Path) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Quarterly").to_python()
+
+
+def test_underscore_headers_read_as_the_published_ones(table, tmp_path, capsys):
+    """A copy of the table with Financial_Year-style headers (and any case) counts exactly as the original."""
+    rows = list(csv.reader(open(table, encoding="utf-8")))
+    copy = tmp_path / "prc_copy.csv"
+    with open(copy, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([h.replace(" ", "_").upper() if i % 2 else h.replace(" ", "_") for i, h in enumerate(rows[0])])
+        writer.writerows(rows[1:])
+    assert main(["ingest", "recorded-crime", str(table), "-o", str(tmp_path / "a.xlsx")]) == 0
+    assert main(["ingest", "recorded-crime", str(copy), "-o", str(tmp_path / "b.xlsx")]) == 0
+    assert _quarterly(tmp_path / "a.xlsx") == _quarterly(tmp_path / "b.xlsx")
+
+
+def test_the_csp_open_data_layout_one_sheet_per_year(table, tmp_path, capsys):
+    """The CSP table as published: a Notes sheet, then one sheet per financial year headed Police Force, CSP Name,
+    ..., Offence Count."""
+    import openpyxl
+
+    raw = list(csv.reader(open(table, encoding="utf-8")))
+    header = ["Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description", "Offence Group",
+              "Offence Subgroup", "Offence Code", "Offence Count"]
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb["Notes"].append(["Offence code is the Home Office classification; see the Counting Rules"])
+    for year in ("2021/22", "2022/23"):
+        ws = wb.create_sheet(year.replace("/", "_"))
+        ws.append(header)
+        for row in raw[1:]:
+            if row[0] == year:
+                ws.append(row[:1] + [f"Q{row[1]}"] + row[2:8] + [int(row[8].replace(",", ""))])
+    wb.save(tmp_path / "prc-csp.xlsx")
+    assert main(["ingest", "recorded-crime", str(table), "-o", str(tmp_path / "a.xlsx")]) == 0
+    assert main(["ingest", "recorded-crime", str(tmp_path / "prc-csp.xlsx"), "-o", str(tmp_path / "b.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "areas from 'CSP Name'" in out
+    assert _quarterly(tmp_path / "a.xlsx") == _quarterly(tmp_path / "b.xlsx")
+
+
+def test_negative_adjustment_rows_are_kept(tmp_path, capsys):
+    adjustments = [["2022/23", 4, "Northamptonshire", "Kettering", "Theft from a vehicle", "Theft offences",
+                    "Vehicle offences", "45", "-12"],
+                   ["2022/23", 4, "Northamptonshire", "Kettering", "Theft from a vehicle", "Theft offences",
+                    "Vehicle offences", "45", "-3"]]
+    plain = write_table(tmp_path / "plain.csv")
+    adjusted = write_table(tmp_path / "adjusted.csv", extra=adjustments)
+    assert main(["ingest", "recorded-crime", str(plain), "-o", str(tmp_path / "plain.csv.out.csv")]) == 0
+    capsys.readouterr()
+    assert main(["ingest", "recorded-crime", str(adjusted), "-o", str(tmp_path / "adjusted.out.csv")]) == 0
+    report = capsys.readouterr().out
+    assert "adjustment rows (a negative number of offences), kept in the sums: 2 (-15 offences)" in report
+    before = pd.read_csv(tmp_path / "plain.csv.out.csv").set_index(["Month", "Area", "Indicator"])["Value"]
+    after = pd.read_csv(tmp_path / "adjusted.out.csv").set_index(["Month", "Area", "Indicator"])["Value"]
+    changed = (after - before)[lambda d: d != 0]
+    assert changed.to_dict() == {("2023-03", "Kettering", "VEH"): -15, ("2023-03", "Kettering", "SAC"): -15}
+
+
+def test_an_indicator_with_no_codes_in_the_file_is_blank_not_zero(tmp_path, capsys):
+    path = tmp_path / "no_8n.csv"
+    write_table(path)
+    text = [line for line in path.read_text(encoding="utf-8").splitlines() if ",8N," not in line]
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert main(["ingest", "recorded-crime", str(path), "-o", str(tmp_path / "q.csv")]) == 0
+    report = capsys.readouterr().out
+    got = pd.read_csv(tmp_path / "q.csv")
+    assert "AWI" not in set(got["Indicator"]) and "VAP" in set(got["Indicator"])  # VAP still has 105A
+    assert "AWI (Assault with Injury) left blank: none of its offence codes (8F, 8G, 8H, 8J, 8N, 8P) is in the files" \
+        in report

@@ -1,4 +1,5 @@
-"""The three ``xl-pib ingest`` commands: read, report, and write a new file or merge ``--into`` a workbook."""
+"""The three ``xl-pib ingest`` commands: read, report, screen for breaks, and write a new file or merge ``--into``
+a workbook."""
 
 from __future__ import annotations
 
@@ -22,30 +23,36 @@ def _check_output(output: str, into: str | None, allow_into: bool = True) -> Non
         raise UsageError("write the counts as .xlsx or .csv (use -o NAME.xlsx or -o NAME.csv)")
 
 
-def _write(ingested: Ingested, output: str, into: str | None) -> list[Path]:
+def _write(ingested: Ingested, output: str, into: str | None, replace: bool, add_unmatched: bool) -> list[Path]:
     from .merge import merge_into
     from .output import write_csv, write_workbook
 
     if into is not None:
-        return [merge_into(ingested, into, output)]
+        return [merge_into(ingested, into, output, replace=replace, add_unmatched=add_unmatched)]
     if Path(output).suffix.lower() == ".csv":
         return write_csv(ingested, output)
     return [write_workbook(ingested, output)]
 
 
-def _finish(ingested: Ingested, output: str, into: str | None) -> str:
-    written = _write(ingested, output, into)
+def _finish(ingested: Ingested, output: str, into: str | None, replace: bool = False,
+            add_unmatched: bool = False) -> str:
+    from .breaks import suggest
+
+    suggest(ingested)
+    written = _write(ingested, output, into, replace, add_unmatched)
     rows = "" if into is not None else f" ({len(ingested.data):,} {ingested.data_sheet} rows)"
     ingested.report.note("wrote " + ", ".join(str(p) for p in written) + rows)
     return ingested.report.text()
 
 
-def police_uk(paths: list[str], lookup: str, mapping: str | None, output: str, into: str | None) -> str:
+def police_uk(paths: list[str], lookups: list[str], mapping: str | None, output: str, into: str | None,
+              area_column: str | None = None, replace: bool = False, add_unmatched: bool = False) -> str:
     from .police_uk import ingest
 
     _check_output(output, into)
+    _check_merge_options(into, replace, add_unmatched)
     chosen = mappings.load(mappings.CRIME_TYPES, mapping, into)
-    return _finish(ingest(paths, lookup, chosen), output, into)
+    return _finish(ingest(paths, lookups, chosen, area_column), output, into, replace, add_unmatched)
 
 
 def recorded_crime(files: list[str], mapping: str | None, populations: str | None, area: str | None,
@@ -61,11 +68,19 @@ def recorded_crime(files: list[str], mapping: str | None, populations: str | Non
     return _finish(ingest(files, chosen, populations, area, group), output, None)
 
 
-def counts(path: str, into: str | None, output: str) -> str:
+def counts(path: str, into: str | None, output: str, replace: bool = False, add_unmatched: bool = False) -> str:
     from .counts import ingest
 
     _check_output(output, into)
-    return _finish(ingest(path, into), output, into)
+    _check_merge_options(into, replace, False)
+    return _finish(ingest(path, into, add_unmatched), output, into, replace, add_unmatched)
+
+
+def _check_merge_options(into: str | None, replace: bool, add_unmatched: bool) -> None:
+    if into is None and replace:
+        raise UsageError("--replace goes with --into (it allows a merge to change a series' level)")
+    if into is None and add_unmatched:
+        raise UsageError("--add-unmatched goes with --into here (it adds Targets rows for the ingested indicators)")
 
 
 __all__ = ["police_uk", "recorded_crime", "counts", "UsageError", "InputError"]

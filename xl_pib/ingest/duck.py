@@ -21,7 +21,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputError
-from .small_tables import decode_utf8
+from .small_tables import decode_utf8, header_key
 
 # A 10-million-row ingest stays well inside the 1.5 GB budget; DuckDB spills beyond this.
 MEMORY_LIMIT = "1GB"
@@ -53,11 +53,12 @@ def header(path: Path, name: str) -> list[str]:
 
 
 def check_header(path: Path, name: str, expected: list[str]) -> None:
-    """Refuse a file whose header is not ``expected`` (case and spacing aside), naming the first difference."""
+    """Refuse a file whose header is not ``expected`` (case, spaces and underscores aside), naming the first
+    difference."""
     found = header(path, name)
     for index, want in enumerate(expected):
         got = found[index] if index < len(found) else None
-        if got is None or got.lower() != want.lower():
+        if got is None or header_key(got) != header_key(want):
             raise InputError(name, f"'{want}' (the header is {', '.join(expected)})", row=1,
                              column=str(index + 1), got=got)
     if len(found) > len(expected):

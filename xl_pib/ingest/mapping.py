@@ -78,6 +78,20 @@ class Mapping:
         named = self.table[(self.table["indicator"] != "") & (self.table["name"] != "")]
         return dict(zip(named["indicator"][::-1], named["name"][::-1]))  # the first row's name wins
 
+    def present(self, data: pd.DataFrame, seen: pd.Series, report, what: str) -> pd.DataFrame:
+        """``data`` without the indicators none of whose categories is among ``seen`` (the source's categories):
+        they are left blank, not written as 0, and the report names each with its categories."""
+        pairs = self.pairs
+        found = set(pairs.loc[pairs["key"].isin(set(self.kind.normalise(pd.Series(list(seen), dtype=object)))),
+                              "indicator"])
+        absent = [i for i in self.indicators if i not in found]
+        for indicator in absent:
+            used = self.table[(self.table["indicator"] == indicator) & (self.table["category"] != "")]
+            listed = ", ".join(used["category"])
+            report.note(f"{indicator} ({self.names.get(indicator, indicator)}) left blank: none of its {what} "
+                        f"({listed}) is in the files")
+        return data[~data["indicator"].isin(absent)].reset_index(drop=True) if absent else data
+
     def rows(self) -> list[list]:
         """The mapping as a sheet: header and rows of text."""
         header = [self.kind.category, "Indicator", "Name", "Note"]

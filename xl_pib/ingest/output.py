@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
 from .. import months
 from ..csvfile import write_csv as write_csv_file
 from ..xlsx import save, write_rows
@@ -27,7 +29,9 @@ def data_rows(ingested: Ingested, month=months.to_date) -> list[list]:
     with_area = ingested.several_areas
     header = ["Month", "Area", "Indicator", "Value"] if with_area else ["Month", "Indicator", "Value"]
     rendered = {m: month(m) for m in data["month"].unique()}
-    values = data["value"].map(lambda v: int(v) if float(v).is_integer() else float(v))
+    # A gap (NA: a force-month with no file) is a blank cell, never 0.
+    values = pd.Series([None if pd.isna(v) else int(v) if float(v).is_integer() else float(v)
+                        for v in data["value"].tolist()], index=data.index, dtype=object)
     columns = [data["month"].map(rendered), data["area"], data["indicator"], values]
     if not with_area:
         columns.pop(1)

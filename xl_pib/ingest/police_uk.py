@@ -11,7 +11,11 @@ complete (a truncated file ends in a short line); one month and one force per
 file; each month and force once across all files (the same file given twice, or a
 folder and its archive, would otherwise be counted twice). Rows with no LSOA,
 or an LSOA outside the lookup, are counted in the report, never dropped
-silently; so are crime types the mapping does not know.
+silently; so are crime types the mapping does not know, and rows whose LSOA
+codes are of a later census than the lookup's (:func:`.lookup.vintage_warning`).
+A force-month without a file is a gap for the areas the force covers
+(:mod:`.completeness`), and an indicator none of whose crime types is in the
+files is left blank, not written as 0.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import pandas as pd
 from .. import months
 from ..cells import cell_text
 from ..errors import InputError
-from . import duck
-from .lookup import read_lookup
+from . import completeness, duck
+from .lookup import newer_than_2011_sql, read_lookup, vintage_warning
 from .mapping import CRIME_TYPES, Mapping
 from .report import Report
 from .result import Ingested
@@ -60,6 +64,7 @@ class Counted:
             CREATE TEMP TABLE detail AS
             SELECT file_index, "Crime type" AS crime_type, l.area_id, count(*) AS n,
                    count(*) FILTER (WHERE coalesce(trim(s."LSOA code"), '') = '') AS no_lsoa,
+                   count(*) FILTER (WHERE l.area_id IS NULL AND ({newer_than_2011_sql('s."LSOA code"')})) AS newer,
                    min("Month") AS first_month, max("Month") AS last_month,
                    min("Reported by") AS first_force, max("Reported by") AS last_force
             FROM {duck.read_csv_sql(files, COLUMNS)} AS s
@@ -74,8 +79,9 @@ class Counted:
         self.types = con.sql("SELECT trim(crime_type) AS crime_type, sum(n) AS n FROM detail GROUP BY ALL").df()
         self.areas = con.sql("""SELECT l.area, sum(n) AS n FROM detail JOIN (SELECT DISTINCT area, area_id FROM lookup) l
                                 USING (area_id) GROUP BY ALL""").df()
-        self.no_lsoa, self.outside = con.sql("""
-            SELECT coalesce(sum(no_lsoa), 0), coalesce(sum(n - no_lsoa) FILTER (WHERE area_id IS NULL), 0)
+        self.no_lsoa, self.outside, self.newer = con.sql("""
+            SELECT coalesce(sum(no_lsoa), 0), coalesce(sum(n - no_lsoa) FILTER (WHERE area_id IS NULL), 0),
+                   coalesce(sum(newer), 0)
             FROM detail""").fetchall()[0]
         self.indicators = con.sql("""
             SELECT d.file_index, a.area, p.indicator, sum(d.n) AS n
@@ -106,12 +112,12 @@ def _check(files: pd.DataFrame, display: dict[str, str]) -> None:
         raise InputError(names[1], f"each month and force once; {month} {force} is already in {names[0]}")
 
 
-def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping) -> Ingested:
-    lookup = read_lookup(lookup_path)
+def ingest(paths: list[str | Path], lookup_paths, mapping: Mapping, area_column: str | None = None) -> Ingested:
+    lookup = read_lookup(lookup_paths, area_column)
     with resolve(paths) as sources:
         for file in sources.files:
             duck.check_header(Path(file), sources.display[file], COLUMNS)
-        counted = Counted(sources.files, lookup, mapping)
+        counted = Counted(sources.files, lookup.table, mapping)
         duck.raise_first_reject(counted.rejected, sources.display)
         display = dict(sources.display)
         files = list(sources.files)
@@ -121,15 +127,20 @@ def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping) -
     per_file = counted.files.groupby("file")["n"].sum().reindex(files, fill_value=0)
     report = Report(f"police.uk street-level crimes: {len(files)} files, {int(per_file.sum()):,} rows; "
                     f"mapping: {mapping.source}")
+    report.section("lookup:", lookup.described)
     report.section("rows read per file:", [f"{display[f]}: {int(n):,}" for f, n in per_file.items()])
     month_index = {m: months.parse(m) for m in counted.files["month"].unique()}
     counted.files["month_index"] = counted.files["month"].map(month_index)
     report.per_period("rows per month", counted.files.groupby("month_index")["n"].sum(), months.iso)
-    _missing_force_months(counted.files, report)
+    checked = completeness.assess(counted.files, counted.indicators)
+    completeness.report(checked, report)
 
     no_lsoa, outside = int(counted.no_lsoa), int(counted.outside)
     report.note(f"rows without an area: {no_lsoa + outside:,} ({no_lsoa:,} with no LSOA code, {outside:,} with an "
                 f"LSOA outside the lookup); they are in no area's counts")
+    mismatch = vintage_warning(lookup, int(counted.newer), int(per_file.sum()) - no_lsoa)
+    if mismatch:
+        report.warn(f"LSOA codes of a later census than the lookup's: {mismatch}")
     report.counted("rows per area", counted.areas.set_index("area")["n"])
     types = counted.types
     unmapped = types[~CRIME_TYPES.normalise(types["crime_type"]).isin(mapping.known)]
@@ -139,17 +150,9 @@ def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping) -
 
     file_month = dict(zip(counted.files["file_index"], counted.files["month"].map(month_index)))
     data = _indicator_counts(counted.indicators, file_month, sorted(counted.areas["area"]), mapping)
+    data = mapping.present(data, types["crime_type"], report, "crime types")
+    data = completeness.apply(data, checked)
     return Ingested(data=data, names=mapping.names, report=report, sheets={mapping.kind.sheet: mapping.rows()})
-
-
-def _missing_force_months(counts: pd.DataFrame, report: Report) -> None:
-    """A force with no file for a month between its first and last: usually a file left out of the download."""
-    gaps = []
-    for force, seen in counts.groupby("force")["month_index"]:
-        have = set(seen)
-        gaps += [f"{force}: {months.iso(m)}" for m in range(min(have), max(have) + 1) if m not in have]
-    if gaps:
-        report.section("months with no file for a force (a file may be missing):", gaps)
 
 
 def _indicator_counts(counts: pd.DataFrame, file_month: dict[int, int], areas: list[str],

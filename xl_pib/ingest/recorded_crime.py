@@ -6,6 +6,16 @@ with python-calamine and handed to DuckDB as a frame). DuckDB reads them with ev
 and sums ``Number of Offences`` per file, quarter, area and code; the shipped
 offence-code mapping (:mod:`.mapping`) turns codes into bulletin indicators.
 
+Both published layouts are read as they are: the police force area (PFA)
+table (``Financial Year, Financial Quarter, Force Name, Offence Description,
+Offence Group, Offence Subgroup, Offence Code, Number of Offences``) and the
+community safety partnership (CSP) table (``... Police Force, CSP Name, ...,
+Offence Count``, one sheet per financial year). Headers are compared ignoring
+case, spaces and underscores (``Financial_Year``). Negative rows (the
+adjustments the Home Office publishes) are kept in the sums and counted in the
+report; they are never mistaken for a repeated row. An indicator none of whose
+offence codes is in the files is left blank, not written as 0.
+
 The counts are quarterly, so they are written to a ``Quarterly`` sheet
 (``Period``, ``Month`` = the quarter's last month, ``Area``, ``Indicator``,
 ``Value``), not to the monthly Data sheet: a quarter's total on one month of
@@ -31,19 +41,33 @@ from . import duck
 from .mapping import OFFENCE_CODES, Mapping
 from .report import Report
 from .result import Ingested
-from .small_tables import EXCEL, frame, read_rows
+from .small_tables import EXCEL, frame, header_key, read_rows
 
 YEAR, QUARTER, CODE, COUNT, DESCRIPTION = ("Financial Year", "Financial Quarter", "Offence Code", "Number of Offences",
                                            "Offence Description")
 FORCE = "Force Name"
-AREA_HEADERS = ("CSP Name", "Community Safety Partnership", "CSP", FORCE)
+# Each column's published spellings (compared by header_key), the PFA table's first.
+ALIASES = {YEAR: (YEAR,), QUARTER: (QUARTER,), CODE: (CODE,), COUNT: (COUNT, "Offence Count"),
+           DESCRIPTION: (DESCRIPTION,), FORCE: (FORCE, "Police Force", "Force", "PFA Name")}
+AREA_HEADERS = ("CSP Name", "Community Safety Partnership", "CSP", *ALIASES[FORCE])
 _YEAR = re.compile(r"^(\d{4})\s*[/-]\s*\d{2,4}$")
 _QUARTER = re.compile(r"^Q?([1-4])$", re.IGNORECASE)
 
 
+def _column(header: list[str], name: str) -> str | None:
+    """The header, as the file spells it, of one of the table's columns (any of its published spellings)."""
+    keys = {header_key(a) for a in ALIASES.get(name, (name,))}
+    return next((h for h in header if header_key(h) in keys), None)
+
+
+def _is_table_header(row: list[str]) -> bool:
+    return all(_column(row, c) for c in (CODE, COUNT))
+
+
 def _excel_table(path: str) -> tuple[list[str], pd.DataFrame]:
-    """The offence-code table in a published .ods/.xlsx: the first sheet with an 'Offence Code' header
-    (within its first 20 rows, below any title lines), every cell as text, with its sheet row in ``_line``."""
+    """The offence-code table in a published .ods/.xlsx: every sheet with an 'Offence Code' and a 'Number of
+    Offences' header (within its first 20 rows, below any title lines; the CSP table has one sheet per
+    financial year), every cell as text, with its sheet in ``_sheet`` and its sheet row in ``_line``."""
     from python_calamine import CalamineWorkbook
 
     name = Path(path).name
@@ -52,19 +76,29 @@ def _excel_table(path: str) -> tuple[list[str], pd.DataFrame]:
         book = CalamineWorkbook.from_path(path)
     except Exception as error:  # calamine raises its own types for corrupt files
         raise InputError(name, f"a readable workbook ({error})") from None
+    first, tables = None, []
     for sheet in book.sheet_names:
         rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        for top, row in enumerate(rows[:20]):
-            header = [cell_text(c) for c in row]
-            if CODE.lower() in (h.lower() for h in header):
-                width = len(header)
-                body = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in rows[top + 1:]],
-                                    columns=header, dtype=object)
-                table = body.apply(lambda column: column.map(cell_text))
-                table["filename"] = path
-                table["_line"] = np.arange(top + 2, top + 2 + len(table))
-                return header, table[table.drop(columns=["filename", "_line"]).ne("").any(axis=1)]
-    raise InputError(name, f"a sheet with an '{CODE}' column (a Home Office offence-code table)")
+        top = next((i for i, row in enumerate(rows[:20]) if _is_table_header([cell_text(c) for c in row])), None)
+        if top is None:
+            continue
+        header = [cell_text(c) for c in rows[top]]
+        while header and not header[-1]:
+            header.pop()
+        if first is None:
+            first = header
+        elif [header_key(h) for h in header] != [header_key(h) for h in first]:
+            raise InputError(f"{name} sheet '{sheet}'", "the same columns as the first table sheet", row=top + 1)
+        width = len(header)
+        body = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in rows[top + 1:]],
+                            columns=range(width), dtype=object)
+        table = body.apply(lambda column: column.map(cell_text)).set_axis(first, axis=1)
+        table["filename"], table["_sheet"] = path, sheet
+        table["_line"] = np.arange(top + 2, top + 2 + len(table))
+        tables.append(table[table[first].ne("").any(axis=1)])
+    if first is None:
+        raise InputError(name, f"a sheet with '{CODE}' and '{COUNT}' columns (a Home Office offence-code table)")
+    return first, pd.concat(tables, ignore_index=True)
 
 
 def _is_excel(path: str) -> bool:
@@ -78,21 +112,17 @@ def _layout(files: list[str]) -> tuple[list[str], str, dict[str, pd.DataFrame]]:
     headers = {f: sheets[f][0] if f in sheets else duck.header(Path(f), Path(f).name) for f in files}
     first = headers[files[0]]
     for file, found in headers.items():
-        if [h.lower() for h in found] != [h.lower() for h in first]:
+        if [header_key(h) for h in found] != [header_key(h) for h in first]:
             raise InputError(Path(file).name, f"the same columns as {Path(files[0]).name}", row=1)
-    lower = [h.lower() for h in first]
     for needed in (YEAR, QUARTER, CODE, COUNT):
-        if needed.lower() not in lower:
-            raise InputError(Path(files[0]).name, f"a column headed '{needed}' (a Home Office offence-code table)",
-                             row=1, column=needed)
-    area = next((first[lower.index(h.lower())] for h in AREA_HEADERS if h.lower() in lower), None)
+        if _column(first, needed) is None:
+            raise InputError(Path(files[0]).name, f"a column headed '{needed}' (a Home Office offence-code table); "
+                             f"its columns are {', '.join(first)}", row=1, column=needed)
+    area = next((h for name in AREA_HEADERS if (h := _column(first, name))), None)
     if area is None:
         raise InputError(Path(files[0]).name, "a 'CSP Name' or 'Force Name' column", row=1, column=FORCE)
-    return first, area, {f: table.set_axis([*first, "filename", "_line"], axis=1) for f, (_, table) in sheets.items()}
-
-
-def _column(header: list[str], name: str) -> str | None:
-    return next((h for h in header if h.lower() == name.lower()), None)
+    extra = ["filename", "_sheet", "_line"]
+    return first, area, {f: table.set_axis([*first, *extra], axis=1) for f, (_, table) in sheets.items()}
 
 
 def _quoted(name: str) -> str:
@@ -110,7 +140,7 @@ def count_offences(files: list[str], header: list[str], area: str, sheets: dict[
     con = duck.connect()
     try:
         if sheets:
-            con.register("sheet_rows", pd.concat(sheets.values(), ignore_index=True).drop(columns="_line"))
+            con.register("sheet_rows", pd.concat(sheets.values(), ignore_index=True).drop(columns=["_sheet", "_line"]))
             parts.append("SELECT * FROM sheet_rows")
         source = "(" + " UNION ALL BY NAME ".join(parts) + ")"
         counts = con.sql(f"""
@@ -118,6 +148,7 @@ def count_offences(files: list[str], header: list[str], area: str, sheets: dict[
                    trim({_quoted(_column(header, QUARTER))}) AS quarter, trim({_quoted(force)}) AS force,
                    coalesce(trim({_quoted(area)}), '') AS area, trim({_quoted(_column(header, CODE))}) AS code,
                    {f"trim({_quoted(description)})" if description else "''"} AS description,
+                   coalesce({value} < 0, false) AS adjustment,
                    count(*) AS rows, coalesce(sum({value}), 0) AS offences,
                    count(*) FILTER (WHERE {value} IS NULL AND coalesce({number}, '') <> '') AS not_numbers
             FROM {source}
@@ -140,8 +171,8 @@ def _raise_not_a_number(counts: pd.DataFrame, header: list[str], sheets: dict[st
         text = table[column].str.replace(",", "", regex=False)
         bad = (text != "") & pd.to_numeric(text, errors="coerce").isna()
         first = table[bad].iloc[0]
-        raise InputError(Path(file).name, "a number of offences", row=int(first["_line"]), column=column,
-                         got=first[column])
+        where = Path(file).name if table["_sheet"].nunique() == 1 else f"{Path(file).name} sheet '{first['_sheet']}'"
+        raise InputError(where, "a number of offences", row=int(first["_line"]), column=column, got=first[column])
     con = duck.connect()
     try:
         con.execute("SET preserve_insertion_order = true")
@@ -195,7 +226,8 @@ def ingest(files: list[str], mapping: Mapping, populations: str | None = None, a
     counts = count_offences(paths, header, area_column, sheets)
     names = {f: Path(g).name for f, g in zip(paths, files)}
     key = ["year", "quarter", "force", "area", "code", "description"]
-    twice = counts.groupby(key)["rows"].sum()
+    # A negative row is an adjustment the Home Office publishes beside the count, never a repeated row.
+    twice = counts[~counts["adjustment"]].groupby(key)["rows"].sum()
     if (twice > 1).any():
         (year, quarter, force, where, code, _), _ = next(iter(twice[twice > 1].items()))
         found = sorted(names[f] for f in counts.loc[(counts["year"] == year) & (counts["quarter"] == quarter) &
@@ -209,6 +241,9 @@ def ingest(files: list[str], mapping: Mapping, populations: str | None = None, a
     per_file = counts.groupby("file")["rows"].sum().reindex(paths, fill_value=0)
     report.section("rows read per file:", [f"{names[f]}: {int(n):,}" for f, n in per_file.items()])
     report.per_period("offences per quarter", counts.groupby("end")["offences"].sum(), _period, "offences")
+    adjustments = counts[counts["adjustment"]]
+    report.note(f"adjustment rows (a negative number of offences), kept in the sums: {int(adjustments['rows'].sum()):,}"
+                + (f" ({adjustments['offences'].sum():,.0f} offences)" if len(adjustments) else ""))
     blank = counts["area"] == ""
     report.note(f"rows without an area: {int(counts.loc[blank, 'rows'].sum()):,} "
                 f"({counts.loc[blank, 'offences'].sum():,.0f} offences); they are in no area's counts")
@@ -219,13 +254,13 @@ def ingest(files: list[str], mapping: Mapping, populations: str | None = None, a
     for _, row in mapping.not_built.iterrows():
         report.note(f"{row['indicator']} ({row['name']}) left blank (not built): {row['note'] or 'marked not built'}")
 
-    quarterly = _indicator_counts(counts[~blank], mapping)
+    quarterly = mapping.present(_indicator_counts(counts[~blank], mapping), counts["code"], report, "offence codes")
     sheets = {"Quarterly": _quarterly_rows(quarterly)}
     if group is not None:
         sheets["MSG"] = _msg_rows(quarterly, area, group, populations, report)
     sheets[mapping.kind.sheet] = mapping.rows()
-    ingested = Ingested(data=quarterly, names=mapping.names, report=report, sheets=sheets, data_sheet="Quarterly")
-    return ingested
+    return Ingested(data=quarterly, names=mapping.names, report=report, sheets=sheets, data_sheet="Quarterly",
+                    period_months=3)
 
 
 def _indicator_counts(placed: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:

@@ -4,6 +4,9 @@ Nothing an ingest leaves out is silent: rows without an area, crime types or
 offence codes outside the mapping, and indicators the mapping says cannot be
 built are all counted here. Months (or quarters) with fewer than half the
 median number of rows are flagged, because that usually means a missing file.
+What would mislead a bulletin if it passed unnoticed (a missing force-month, a
+break in a series, a lookup of the wrong census) is a named warning: its
+heading starts with ``warning:``, and :attr:`Report.warnings` keeps the headings.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ LOW_SHARE = 0.5
 class Report:
     title: str
     lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def section(self, heading: str, items: list[str] | None = None) -> None:
         self.lines.append(heading)
@@ -26,6 +30,11 @@ class Report:
 
     def note(self, text: str) -> None:
         self.lines.append(text)
+
+    def warn(self, heading: str, items: list[str] | None = None) -> None:
+        """A named warning: 'warning: heading', then its items indented."""
+        self.warnings.append(heading)
+        self.section(f"warning: {heading}", items)
 
     def counted(self, heading: str, counts: pd.Series, empty: str = "none", unit: str = "rows") -> None:
         """A heading and one '  name: n' line per entry (largest first), or 'heading: none'."""

@@ -6,6 +6,10 @@ uses. CSV must be UTF-8 (a byte-order mark is allowed). Anything else is
 refused with the line of the first byte that is not UTF-8, rather than
 guessed: a Windows-1252 guess would silently turn an area name such as
 "Ynys Môn" into one that no longer matches the lookup.
+
+Headers are compared by :func:`header_key` in every ingest reader, so the
+published spellings ``Financial_Year``, ``financial year`` and ``FINANCIAL
+YEAR`` are one column, as are ``LSOA11CD`` and ``lsoa11cd``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ from ..errors import InputError
 from ..inputs.guard import check_input_file
 
 EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def header_key(text) -> str:
+    """A header as ingest compares it: case, spaces and underscores ignored ('Financial_Year' = 'financial year')."""
+    return "".join(cell_text(text).lower().replace("_", " ").split())
 
 
 def decode_utf8(raw: bytes, name: str) -> str:
@@ -62,16 +71,16 @@ def frame(rows: list[list], name: str, columns: dict[str, tuple[str, ...]], requ
     """Rows -> a frame with one column per wanted name and ``_row`` (the file's line or sheet row).
 
     ``columns`` maps each canonical column to the headers accepted for it
-    (matched case-insensitively; the first found wins). Blank rows are dropped.
+    (matched by :func:`header_key`; the first found wins). Blank rows are dropped.
     """
     if not rows:
         raise InputError(name, "a header row", row=1)
-    header = [cell_text(h).lower() for h in rows[0]]
+    header = [header_key(h) for h in rows[0]]
     width = len(header)
     body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:]]
     out = pd.DataFrame({"_row": np.arange(2, len(rows) + 1)})
     for key, accepted in columns.items():
-        index = next((header.index(h.lower()) for h in accepted if h.lower() in header), None)
+        index = next((header.index(header_key(h)) for h in accepted if header_key(h) in header), None)
         if index is None:
             if key in required:
                 raise InputError(name, f"a column headed '{accepted[0]}'", row=1, column=accepted[0])
