@@ -31,6 +31,7 @@ class SettingSpec:
     default: Any                      # REQUIRED for a setting the workbook must give
     parse: Callable[[str, Any], Any]  # (label, cell value) -> value; raises OptionError
     help: str                         # one line for analysts (docs, the live workbook's notes)
+    noise_aware_default: Any = None   # a different default under noise-aware judgements (the Trend window)
 
     @property
     def required(self) -> bool:
@@ -42,18 +43,24 @@ class SettingSpec:
         return self.label.lower()
 
     def read(self, value):
-        """The cell's value validated; a blank cell means the default."""
+        """The cell's value validated; a blank cell means the default (None where the default depends on
+        the judgements: Settings resolves it)."""
         if value is None or (isinstance(value, str) and not value.strip()):
-            return None if self.required else self.default
+            return None if self.required or self.noise_aware_default is not None else self.default
         return self.parse(self.label, value)
 
+    def default_for(self, judgements: str):
+        return self.noise_aware_default if judgements == options.NOISE_AWARE and \
+            self.noise_aware_default is not None else self.default
 
-def setting(label: str, default, parse: Callable[[str, Any], Any], help: str):
-    """A Settings field with its declaration as metadata (the dataclass default is the setting's default)."""
-    spec = dict(label=label, default=default, parse=parse, help=help)
+
+def setting(label: str, default, parse: Callable[[str, Any], Any], help: str, noise_aware_default=None):
+    """A Settings field with its declaration as metadata (the dataclass default is the setting's default;
+    None, resolved by the judgements, where it has a ``noise_aware_default``)."""
+    spec = dict(label=label, default=default, parse=parse, help=help, noise_aware_default=noise_aware_default)
     if default is REQUIRED:
         return field(metadata={"setting": spec})
-    return field(default=default, metadata={"setting": spec})
+    return field(default=None if noise_aware_default is not None else default, metadata={"setting": spec})
 
 
 def _text(label: str, value) -> str:
@@ -111,7 +118,9 @@ class Settings:
                                    "how the past month's expected band is set: xmr (XmR limits of the previous 12 months), "
                                    "poisson (counts only) or trend")
     trend_window: int = setting("Trend window", 24, _whole(12, options.MAX_WINDOW),
-                                "months the long-term trend is fitted to (a whole number from 12 to 600)")
+                                "months the long-term trend is fitted to (a whole number from 12 to 600); blank: 24 "
+                                "for classic judgements, 36 for noise-aware ones (three of each calendar month)",
+                                noise_aware_default=36)
     confidence: float = setting("Confidence", 0.95, _confidence,
                                 "confidence level for the MSG position, the survey intervals and significance: a fraction "
                                 "strictly between 0 and 1 (0.95; '95%' typed as text is read as 0.95)")
@@ -126,6 +135,18 @@ class Settings:
                                   "noise-aware only: an indicator with fewer events than this in its 12 months gets "
                                   "no RAG (too few to judge); its figures are still shown")
 
+    seasonal: str = setting("Seasonal", "auto", _choice(*options.SEASONAL),
+                            "noise-aware only: month-of-year effects in the trend model and the SPC chart: auto "
+                            "(with 36 months or more in the trend window), on, or none")
+    spc_baseline: int = setting("SPC baseline", 20, _whole(0, options.MAX_WINDOW),
+                                "noise-aware only: the SPC chart's mean and limits are fixed on its first this-many "
+                                "months (or of each period after a break); 0 for all months (at least 12 otherwise)")
+
+    def __post_init__(self):
+        for spec in _SPECS_WITH_JUDGED_DEFAULTS:
+            if getattr(self, spec.name) is None:
+                object.__setattr__(self, spec.name, spec.default_for(self.judgements))
+
     @staticmethod
     def specs() -> tuple[SettingSpec, ...]:
         """Every setting's declaration, in the order of the Settings sheet."""
@@ -138,6 +159,7 @@ class Settings:
 
 _SPECS = tuple(SettingSpec(name=f.name, **f.metadata["setting"]) for f in fields(Settings))
 _BY_NAME = {s.name: s for s in _SPECS}
+_SPECS_WITH_JUDGED_DEFAULTS = tuple(s for s in _SPECS if s.noise_aware_default is not None)
 SPEC = SimpleNamespace(**_BY_NAME)
 DEFAULT = SimpleNamespace(**{s.name: s.default for s in _SPECS if not s.required})
 

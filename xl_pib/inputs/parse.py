@@ -219,7 +219,7 @@ def _settings(sheets, notes: list[str]) -> Settings:
         except OptionError as error:
             # Option messages are sentences ("Trend window must be ..."); they follow "expected" as a reason.
             raise InputError(name, f"a valid {spec.label} setting ({error})", row=row, column="Value") from None
-        if values[spec.name] is None:
+        if values[spec.name] is None and spec.required:
             where = {"row": row, "column": "Value"} if row else {"column": "Setting"}
             raise InputError(name, f"a '{spec.label}' setting", **where)
     return Settings(**values)
