@@ -163,9 +163,8 @@ def _generate(hook, page: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("page,old,new,message", [
-    ("input-workbook.md", "| Denominator | for percentage", "| Denominators | for percentage",
-     "Denominators is not a Data column"),
-    ("input-workbook.md", "Current period, Commentary |", "Current period |", "Targets columns not documented: commentary"),
+    ("input-workbook.md", "<!-- generate: columns Data -->", "<!-- generate: columns Date -->",
+     "no input sheet called 'Date'"),
     ("measures.md", "## RAG {#rag}", "## RAG rating", "no section for rag"),
     ("measures.md", "## Current\n", "## Current position\n", "no section for 'Current'"),
     ("measures.md", "<!-- generate: figure rag -->", "", "no section for facts of rag"),
@@ -203,6 +202,12 @@ def test_generated_tables_take_required_and_default_from_the_code(hook):
             assert row[3] == ("blank" if spec.default == "" else f"`{spec.default}`"), spec.label
     assert cells("| Trend window |")[2:4] == ["", f"`{Settings.spec('trend_window').default}`"]
     assert cells("| Partnership |")[2:4] == ["yes", ""]
+    from xl_pib.inputs.schema import INPUT_SHEETS
+
+    for sheet in INPUT_SHEETS:  # each column table is the sheet's declaration: header, required and help
+        generated = _generate(hook, "input-workbook.md", f"<!-- generate: columns {sheet.name} -->\n")
+        rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in generated.strip().splitlines()[2:]]
+        assert rows == [[c.header, "yes" if c.required else "", c.help.replace("|", "\\|")] for c in sheet.columns]
     required = {c.header: c.required for c in TARGETS.columns}
     assert cells("| Target value |")[2] == ("yes" if required["Target value"] else "")
     assert cells("| Indicator |")[2] == ("yes" if required["Indicator"] else "")

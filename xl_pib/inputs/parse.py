@@ -192,6 +192,12 @@ def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tu
     return text
 
 
+def _coded(sheet: str, frame: pd.DataFrame, key: str) -> pd.Series:
+    """A coded Targets column, checked against its declared choices (blank: its default)."""
+    coded = schema_column(TARGETS, key)
+    return _choices(sheet, frame, key, coded.header, coded.choices, coded.default)
+
+
 # --- sheets ----------------------------------------------------------------------------
 
 
@@ -249,13 +255,11 @@ def _targets(sheets, notes: list[str]) -> pd.DataFrame:
     bad_sheet_name = out["section"].map(_invalid_section)
     _fail(name, frame, bad_sheet_name.notna(), "Section", "a section name that can be a sheet name "
           "(at most 31 characters, none of : \\ / ? * [ ], and not a name the bulletin uses itself)", "section")
-    out["measure"] = _choices(name, frame, "measure", "Measure", options.MEASURES, None)
-    out["direction"] = _choices(name, frame, "direction", "Direction", options.DIRECTIONS,
-                                schema_column(TARGETS, "direction").default)
+    for key in ("measure", "direction"):
+        out[key] = _coded(name, frame, key)
     out["baseline_period"] = _text(frame, "baseline_period")
     out["baseline_end"] = _months(name, frame, "baseline_end", "Baseline end")
-    out["target_type"] = _choices(name, frame, "target_type", "Target type", options.TARGET_TYPES,
-                                  schema_column(TARGETS, "target_type").default)
+    out["target_type"] = _coded(name, frame, "target_type")
     has_target = out["target_type"] != "none"
     against = ((out["direction"] == "up") & (out["target_type"] == "reduction_pct")) | \
               ((out["direction"] == "down") & (out["target_type"] == "increase_pct"))
