@@ -337,8 +337,10 @@ class Figures:
     narrative: np.ndarray = figure(
         compute=Step(narrative_measure.summary, name="name", position="position", trend_sufficient="trend_sufficient",
                      month_status="past_month", direction="direction", target_type="target_type",
-                     comparative="comparative_12m"),
-        doc="The indicator's sentence in the Executive Summary, in the register of the seed bulletin.")
+                     comparative="comparative_12m", current="current", target="target", measure="measure",
+                     months_to_target="months_to_target", per="rate_per", target_date="target_date"),
+        doc="The indicator's sentence in the Executive Summary, in the register of the seed bulletin; once its data "
+            "reach the target date, whether the target was met and by how much.")
 
     # --- the performance chart: every month ---------------------------------------------------
     months_count: int = figure(kind=STEP, compute=Step(series.months_count, values="values"))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import labels
-from ..options import DIRECTIONS, choices, normalise
+from .. import labels, months, wording
+from ..options import DIRECTIONS, MEASURES, choices, normalise
 
 
 def _text(values) -> np.ndarray:
@@ -82,10 +82,7 @@ def _templates(pos, trend, month, up) -> list[str]:
         default=maintained + "levels are not projected to remain on course to meet the target").astype(object)
     joiner = np.where(yes == ~bad, " and ", ", however ").astype(object)
     # Kept inside the one sentence, as a closing clause.
-    month_text = np.select(
-        [month == labels.ABOVE_EXPECTED, month == labels.BELOW_EXPECTED],
-        ["; last month's figure was above the expected level, which may warrant further investigation",
-         "; last month's figure was below the expected level"], default="").astype(object)
+    month_text = _month_clause(month)
 
     subject = "The current position for " + names + " "
     sentence = np.select(
@@ -104,25 +101,78 @@ def _templates(pos, trend, month, up) -> list[str]:
 def monitoring(name, comparative) -> np.ndarray:
     """Sentence for a monitoring indicator (no target): the change over the past 12 months.
 
-    e.g. "Police Recorded Anti-Social Behaviour Incidents have fallen by 6.3%
-    over the past 12 months compared with the previous 12 months."
+    e.g. "All Crime has fallen by 6.3% over the past 12 months compared with the previous 12 months"
+    ("have" after a plural name: :func:`xl_pib.wording.plural`).
     """
     names = _text(name).astype(object)
     change = np.asarray(comparative, dtype=float)
     names, change = np.broadcast_arrays(names, change)
     size = np.char.mod("%.1f%%", np.abs(np.nan_to_num(change)) * 100).astype(object)
-    verb = np.where(change < 0, " have fallen by ", " have risen by ").astype(object)
+    has = np.where(wording.plural(names), " have", " has").astype(object)
+    verb = np.where(change < 0, " fallen by ", " risen by ").astype(object)
     period = " over the past 12 months compared with the previous 12 months."
-    moved = np.where(change == 0, " are unchanged", verb + size).astype(object)
+    moved = np.where(change == 0, np.where(wording.plural(names), " are unchanged", " is unchanged"),
+                     has + verb + size).astype(object)
     return np.where(np.isnan(change),
                     "There is not yet enough data to compare " + names + " with the previous 12 months.",
                     names + moved + period)
 
 
-def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative) -> np.ndarray:
-    """Each indicator's "Summary of Performance" sentence: :func:`narrative` for an indicator with a
-    target, :func:`monitoring` for one without."""
+def at_target_date(name, current, target, measure, direction, months_to_target, per, month_status=labels.NA,
+                   target_date=np.nan) -> np.ndarray:
+    """Sentence for an indicator whose data have reached its target date: was the target met, and by how much.
+
+    e.g. "The target date for Vehicle Crime (Mar 2011) has been reached and the target was met: the current
+    position of 812 is 5.3% below the target of 857." The gap is current / target - 1 for counts and rates,
+    current - target in percentage points for percentages (as the Reduction required row measures it);
+    met is :func:`xl_pib.measures.targets.target_met`. "" where the date is not reached or a figure is
+    missing (:func:`narrative` speaks for those).
+    """
+    from .targets import target_met
+
+    names = _text(name).astype(object)
+    cur, tgt, left = (np.asarray(a, dtype=float) for a in (current, target, months_to_target))
+    kinds = choices("measure", measure, MEASURES, "count")
+    names, cur, tgt, left, kinds, per, date = np.broadcast_arrays(names, cur, tgt, left, kinds,
+                                                                  np.asarray(per, dtype=float),
+                                                                  np.asarray(target_date, dtype=float))
+    reached = (left <= 0) & ~np.isnan(cur) & ~np.isnan(tgt)
+    met = target_met(cur, tgt, direction)
+    percentage = kinds == "percentage"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(percentage, (cur - tgt) * 100, (cur / tgt - 1) * 100)
+    size = np.char.mod("%.1f", np.abs(np.nan_to_num(gap))).astype(object)
+    side = np.where(cur < tgt, " below", " above").astype(object)
+    by = np.where(percentage, " " + size + " percentage points", " " + size + "%").astype(object)
+    how_far = np.select([cur == tgt, np.isfinite(gap) & (size != "0.0")],
+                        [" is exactly the target of ", " is" + by + side + " the target of "],
+                        default=" is" + side + " the target of ").astype(object)
+    shown_current = wording.figures(cur, kinds, per)
+    shown_target = wording.figures(tgt, kinds, per)
+    months_text = np.asarray(_month_clause(month_status), dtype=object)
+    when = np.where(np.isnan(date), "", " (" + months.labels(date) + ")").astype(object)
+    sentence = ("The target date for " + names + when + " has been reached and the target was " +
+                np.where(met, "met", "missed").astype(object) + ": the current position of " + shown_current +
+                how_far + shown_target + months_text + ".")
+    return np.where(reached, sentence, "").astype(object)
+
+
+def _month_clause(month) -> np.ndarray:
+    month = _canonical(month)
+    return np.select(
+        [month == labels.ABOVE_EXPECTED, month == labels.BELOW_EXPECTED],
+        ["; last month's figure was above the expected level, which may warrant further investigation",
+         "; last month's figure was below the expected level"], default="").astype(object)
+
+
+def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative,
+            current=np.nan, target=np.nan, measure="count", months_to_target=np.nan, per=np.nan,
+            target_date=np.nan) -> np.ndarray:
+    """Each indicator's "Summary of Performance" sentence: :func:`at_target_date` once its data have reached
+    its target date, :func:`narrative` before, and :func:`monitoring` for an indicator without a target."""
     from .targets import has_target
 
-    return np.where(has_target(target_type), narrative(name, position, trend_sufficient, month_status, direction),
-                    monitoring(name, comparative)).astype(object)
+    reached = at_target_date(name, current, target, measure, direction, months_to_target, per, month_status,
+                             target_date)
+    targeted = np.where(reached != "", reached, narrative(name, position, trend_sufficient, month_status, direction))
+    return np.where(has_target(target_type), targeted, monitoring(name, comparative)).astype(object)
