@@ -17,7 +17,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
 from typing import Any, Callable
 
-from . import options
+from . import formats, options
 
 REQUIRED = MISSING
 
@@ -68,6 +68,10 @@ def _month(label: str, value) -> int:
     return months.parse(value)
 
 
+# How the workbooks xl-pib writes show a setting's Value cell (xl_pib.inputs.guides), beside ``.allowed``.
+_month.number_format = formats.INPUT_MONTH
+
+
 def _choice(*allowed: str):
     def parse(label: str, value) -> str:
         return options.choice(label, value, allowed)
@@ -89,6 +93,9 @@ def _confidence(label: str, value) -> float:
     return options.confidence(value)
 
 
+_fraction.number_format = _confidence.number_format = formats.PERCENT
+
+
 @dataclass(frozen=True)
 class Settings:
     """A bulletin's settings, validated."""
@@ -97,6 +104,9 @@ class Settings:
                                "the partnership's name; also its own row in the MSG sheet")
     latest_month: int = setting("Latest month", REQUIRED, _month,
                                 "the last complete month of data; later Data rows are ignored")
+    bulletin_month: int | str = setting("Bulletin month", "", _month,
+                                        "the month the bulletin is headed with (blank: the month after Latest month, "
+                                        "as a bulletin is issued the month after its data)")
     title: str = setting("Title", "", _text, "the bulletin's title (blank: '<Partnership> - Performance "
                                              "Improvement Bulletin')")
     report_reference: str = setting("Report reference", "", _text, "printed in the footer and on the Metadata page")
