@@ -369,7 +369,8 @@ def test_bad_input_writes_only_the_status_message(payload, names, sheet, header,
     assert sheet in message and f"row {row}" in message and header in message and expected_text in message, message
 
 
-def test_layout_change_stops_the_refresh_and_says_how_to_rebuild(payload, names):
+def with_extra_indicator(payload) -> dict:
+    """The payload with one more indicator (a copy of the 12th, with its Data rows): a new layout."""
     changed = copy.deepcopy(payload)
     targets = sheet_values(changed, "Targets")
     extra = list(targets[12])
@@ -377,10 +378,16 @@ def test_layout_change_stops_the_refresh_and_says_how_to_rebuild(payload, names)
     targets.append(extra)
     data = sheet_values(changed, "Data")
     data += [[r[0], "EXTRA", *r[2:]] for r in data[1:] if r[1] == targets[12][0]]
-    returned, actions = run(changed)
+    return changed
+
+
+def test_layout_change_through_a_server_says_how_to_rebuild(payload, names):
+    """A book open through xlwings Server has a bare name (no folder here): nothing is written anywhere, and the
+    status says the layout changed and which command builds the new workbook."""
+    returned, actions = run(with_extra_indicator(payload))
     assert returned is False
     message = status_only(actions, names)
-    assert "layout" in message and "xl-pib template --input" in message, message
+    assert "layout" in message and f'xl-pib build "{payload["book"]["name"]}" -o NEW.xlsm' in message, message
 
 
 def test_next_month_refreshes_without_a_rebuild(payload, names):
