@@ -714,34 +714,30 @@ def PIB_OUTCOME_RAG(rags, rule=DEFAULT.outcome_rule):
 @xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient ("Yes"/"No").')
 @xw.arg("month_status", ndim=2, doc="Performance over the past month.")
 @xw.arg("direction", ndim=2, doc='"down" (default) or "up".')
-@xw.arg("current", ndim=2, doc="Optional: the current position, to say whether the target was met once its date "
-                               "is reached.")
+@xw.arg("achieved", ndim=2, doc="Optional: the rolling 12-month figure at the target date, once the data reach it "
+                                "(then the sentence says whether the target was met).")
 @xw.arg("target", ndim=2, doc="Optional: the target value.")
-@xw.arg("months_to_target", ndim=2, doc="Optional: months from the month assessed to the target date; 0 or less "
-                                        "means the date is reached.")
+@xw.arg("target_date", ndim=2, doc="Optional: the target date, named in the sentence.")
 @xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage": how the figures are printed.')
 @xw.arg("per", ndim=2, doc="For a rate: per how many people (default 100000).")
-@xw.arg("target_date", ndim=2, doc="Optional: the target date, named in the sentence.")
 @_excel_safe
-def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction=DIRECTION_DEFAULT, current=None,
-                  target=None, months_to_target=None, measure=MEASURE_DEFAULT, per=PER_DEFAULT, target_date=None):
-    """One-sentence summary of an indicator's performance, in the bulletin's words; with current, target and months_to_target, once the target date is reached, whether the target was met and by how much."""
+def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction=DIRECTION_DEFAULT, achieved=None,
+                  target=None, target_date=None, measure=MEASURE_DEFAULT, per=PER_DEFAULT):
+    """One-sentence summary of an indicator's performance, in the bulletin's words; given the figure achieved at the target date, the target and that date, whether the target was met and by how much."""
     a = _broadcast(name=name, position=position, trend_sufficient=trend_sufficient, month_status=month_status,
-                   direction=direction, current=current, target=target, months_to_target=months_to_target,
-                   measure=measure, per=per, target_date=target_date)
+                   direction=direction, achieved=achieved, target=target, target_date=target_date, measure=measure,
+                   per=per)
     texts = _texts(a, "name", "position", "trend_sufficient", "month_status", "direction")
     for arg, value, allowed in zip(("position", "trend_sufficient", "month_status"), texts[1:4],
                                    (POSITIONS, TRENDS, MONTH_STATUSES)):
         _labels(arg, value, allowed)
     said = narrative.narrative(*texts)
-    if current is None and target is None and months_to_target is None:
+    if achieved is None and target is None and target_date is None:
         return cells.scalar_or_grid(said)
-    cur, tgt = (check(n, v, NON_NEGATIVE) for n, v in zip(("current", "target"), _numbers(a, "current", "target")))
-    (left,) = _numbers(a, "months_to_target")
-    check("months_to_target", left, MONTHS)
+    got, tgt = (check(n, v, NON_NEGATIVE) for n, v in zip(("achieved", "target"), _numbers(a, "achieved", "target")))
     kind = options.choices("measure", _texts(a, "measure")[0], options.MEASURES, MEASURE_DEFAULT)
     (rate_per,) = _numbers(a, "per")
     rate_per = check("per", _default(rate_per, PER_DEFAULT), PER)
     date = _months_of("target_date", a["target_date"]).reshape(np.shape(a["target_date"]))
-    reached = narrative.at_target_date(texts[0], cur, tgt, kind, texts[4], left, rate_per, texts[3], date)
+    reached = narrative.target_reached(texts[0], got, tgt, kind, texts[4], rate_per, texts[3], date)
     return cells.scalar_or_grid(np.where(reached != "", reached, said).astype(object))

@@ -43,7 +43,8 @@ class SettingSpec:
 
     def read(self, value):
         """The cell's value validated; a blank cell means the default."""
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, float) and value != value) or \
+                (isinstance(value, str) and not value.strip()):
             return None if self.required else self.default
         return self.parse(self.label, value)
 

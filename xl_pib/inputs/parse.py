@@ -111,7 +111,10 @@ def _table(name: str, rows: list[list], spec: Sheet, notes: list[str] | None = N
     frame = pd.DataFrame({"_row": np.arange(2, len(rows) + 1)})
     for column in spec.columns:
         if column.header.lower() in header:
-            frame[column.key] = body[header.index(column.header.lower())].to_numpy() if len(body) else []
+            # Object cells, as read: pandas 3 would infer its string dtype for a column of text only, whose
+            # missing value is NaN, and a blank cell must stay None (a blank setting is its default, not "nan").
+            cells = body[header.index(column.header.lower())].to_numpy() if len(body) else []
+            frame[column.key] = pd.Series(cells, index=frame.index, dtype=object)
         elif column.required:
             raise InputError(name, f"a column headed '{column.header}'", row=1, column=column.header)
         else:

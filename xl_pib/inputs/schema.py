@@ -64,8 +64,8 @@ TARGETS = Sheet("Targets", (
     Column("Indicator", help="a unique id, e.g. `NI16`; Data, Outcomes and MSG refer to it (ids are case-sensitive: "
                              "`veh` is not `VEH`)"),
     Column("Name", help="the name as printed, e.g. `Vehicle Crime`"),
-    Column("Section", help="the bulletin sheet the indicator is printed on, e.g. `County Targets`, `CDRP Targets`, "
-                           "`Perception` (a section called Perception shows percentage measures with confidence "
+    Column("Section", help="the bulletin sheet the indicator is printed on, e.g. `Partnership Targets`, `County "
+                           "Targets`, `Perception` (a section called Perception shows percentage measures with confidence "
                            "intervals); it may not be named like an input or bulletin sheet (`Data`, `Results`)"),
     Column("Measure", help="`count`, `rate` or `percentage`", choices=options.MEASURES),
     Column("Direction", default="down", help="`down` (a reduction target; the default when blank) or `up`",
@@ -91,7 +91,7 @@ TARGETS = Sheet("Targets", (
     Column("Baseline denominator", False, help="the baseline survey's sample size (for the significance test)"),
     # Which row of the MSG sheet is this indicator's own (default: the partnership).
     Column("Area", False, help="the indicator's own row in the MSG sheet when it is not the partnership (e.g. "
-                               "`Northamptonshire` for a county target)"),
+                               "the county's name, for a county target)"),
     # Presentation only: "recorded crimes"; survey labels for the Perception table;
     # a note printed under the indicator's block.
     Column("Unit", False, help="wording only: \"913 *recorded crimes*\""),

@@ -118,42 +118,40 @@ def monitoring(name, comparative) -> np.ndarray:
                     names + moved + period)
 
 
-def at_target_date(name, current, target, measure, direction, months_to_target, per, month_status=labels.NA,
+def target_reached(name, achieved, target, measure, direction, per, month_status=labels.NA,
                    target_date=np.nan) -> np.ndarray:
     """Sentence for an indicator whose data have reached its target date: was the target met, and by how much.
 
-    e.g. "The target date for Vehicle Crime (Mar 2011) has been reached and the target was met: the current
-    position of 812 is 5.3% below the target of 857." The gap is current / target - 1 for counts and rates,
-    current - target in percentage points for percentages (as the Reduction required row measures it);
-    met is :func:`xl_pib.measures.targets.target_met`. "" where the date is not reached or a figure is
+    ``achieved`` is the rolling 12-month figure at the target date (NaN before it: the ``at_target_date``
+    figure). e.g. "The target date for Burglary (Mar 2024) has been reached and the target was met: the 12
+    months to Mar 2024 recorded 602, 12.5% below the target of 688." The gap is achieved / target - 1 for
+    counts and rates, achieved - target in percentage points for percentages (as Reduction required measures
+    it); met is :func:`xl_pib.measures.targets.target_met`. "" where the date is not reached or a figure is
     missing (:func:`narrative` speaks for those).
     """
     from .targets import target_met
 
     names = _text(name).astype(object)
-    cur, tgt, left = (np.asarray(a, dtype=float) for a in (current, target, months_to_target))
+    got, tgt = (np.asarray(a, dtype=float) for a in (achieved, target))
     kinds = choices("measure", measure, MEASURES, "count")
-    names, cur, tgt, left, kinds, per, date = np.broadcast_arrays(names, cur, tgt, left, kinds,
-                                                                  np.asarray(per, dtype=float),
-                                                                  np.asarray(target_date, dtype=float))
-    reached = (left <= 0) & ~np.isnan(cur) & ~np.isnan(tgt)
-    met = target_met(cur, tgt, direction)
+    names, got, tgt, kinds, per, date = np.broadcast_arrays(names, got, tgt, kinds, np.asarray(per, dtype=float),
+                                                            np.asarray(target_date, dtype=float))
+    reached = ~np.isnan(got) & ~np.isnan(tgt) & ~np.isnan(date)
+    met = target_met(got, tgt, direction)
     percentage = kinds == "percentage"
     with np.errstate(divide="ignore", invalid="ignore"):
-        gap = np.where(percentage, (cur - tgt) * 100, (cur / tgt - 1) * 100)
+        gap = np.where(percentage, (got - tgt) * 100, (got / tgt - 1) * 100)
     size = np.char.mod("%.1f", np.abs(np.nan_to_num(gap))).astype(object)
-    side = np.where(cur < tgt, " below", " above").astype(object)
+    side = np.where(got < tgt, " below", " above").astype(object)
     by = np.where(percentage, " " + size + " percentage points", " " + size + "%").astype(object)
-    how_far = np.select([cur == tgt, np.isfinite(gap) & (size != "0.0")],
-                        [" is exactly the target of ", " is" + by + side + " the target of "],
-                        default=" is" + side + " the target of ").astype(object)
-    shown_current = wording.figures(cur, kinds, per)
-    shown_target = wording.figures(tgt, kinds, per)
-    months_text = np.asarray(_month_clause(month_status), dtype=object)
-    when = np.where(np.isnan(date), "", " (" + months.labels(date) + ")").astype(object)
-    sentence = ("The target date for " + names + when + " has been reached and the target was " +
-                np.where(met, "met", "missed").astype(object) + ": the current position of " + shown_current +
-                how_far + shown_target + months_text + ".")
+    how_far = np.select([got == tgt, np.isfinite(gap) & (size != "0.0")],
+                        [", exactly the target of ", "," + by + side + " the target of "],
+                        default="," + side + " the target of ").astype(object)
+    when = months.labels(date)
+    sentence = ("The target date for " + names + " (" + when + ") has been reached and the target was " +
+                np.where(met, "met", "missed").astype(object) + ": the 12 months to " + when + " recorded " +
+                wording.figures(got, kinds, per) + how_far + wording.figures(tgt, kinds, per) +
+                _month_clause(month_status) + ".")
     return np.where(reached, sentence, "").astype(object)
 
 
@@ -166,13 +164,11 @@ def _month_clause(month) -> np.ndarray:
 
 
 def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative,
-            current=np.nan, target=np.nan, measure="count", months_to_target=np.nan, per=np.nan,
-            target_date=np.nan) -> np.ndarray:
-    """Each indicator's "Summary of Performance" sentence: :func:`at_target_date` once its data have reached
+            achieved=np.nan, target=np.nan, measure="count", per=np.nan, target_date=np.nan) -> np.ndarray:
+    """Each indicator's "Summary of Performance" sentence: :func:`target_reached` once its data have reached
     its target date, :func:`narrative` before, and :func:`monitoring` for an indicator without a target."""
     from .targets import has_target
 
-    reached = at_target_date(name, current, target, measure, direction, months_to_target, per, month_status,
-                             target_date)
+    reached = target_reached(name, achieved, target, measure, direction, per, month_status, target_date)
     targeted = np.where(reached != "", reached, narrative(name, position, trend_sufficient, month_status, direction))
     return np.where(has_target(target_type), targeted, monitoring(name, comparative)).astype(object)
