@@ -197,7 +197,7 @@ def start_rows(partnership: str, book: str, counts: str | None, live: bool, late
     ]
 
 
-START_WIDTH = 100  # characters in the Start here sheet's one column
+START_WIDTH = 72  # the Start here sheet's one column: an A4 page wide in Arial 10, about 90 characters a line
 
 
 def write_start(ws, rows: list[list]) -> None:
@@ -212,7 +212,7 @@ def write_start(ws, rows: list[list]) -> None:
         cell.alignment = styles.WRAP
         cell.font = styles.TITLE if r == 1 else styles.BODY
         if r > 1:
-            ws.row_dimensions[r].height = 14 * (len(text) // (START_WIDTH - 10) + 1) + 6
+            ws.row_dimensions[r].height = 14 * (len(text) // 88 + 1) + 6
     ws.column_dimensions["A"].width = START_WIDTH
     styles.print_setup(ws)
 
@@ -234,8 +234,10 @@ def _input_workbook(start: list[list], sheets: dict[str, list[list]]):
             settings.cell(row, 3).number_format = number_format
     for letter, width in zip("ABCD", (22, 26, 12, 100)):
         settings.column_dimensions[letter].width = width
-    for (cell,) in settings.iter_rows(min_row=2, min_col=4, max_col=4):
-        cell.alignment = styles.WRAP
+    for row in settings.iter_rows(min_row=2, max_col=4):
+        for cell in row:
+            cell.alignment = styles.WRAP if cell.column == 4 else styles.LEFT
+        settings.row_dimensions[row[0].row].height = 15 * (len(str(row[3].value or "")) // 110 + 1) + 2
     for name in sheets:  # printed landscape, a page wide, the header on every page
         styles.print_setup(wb[name], landscape=True, title_rows="1:1")
     input_guides.apply(wb)

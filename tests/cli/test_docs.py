@@ -259,6 +259,6 @@ def test_the_pictures_are_the_ones_the_screenshot_tool_draws():
     import screenshots
 
     shown = {m for page in DOCS.rglob("*.md") for m in re.findall(r"\]\(images/([\w.-]+)\)", page.read_text())}
-    drawn = {name for _, _, name in screenshots.DOCS_PICTURES}
+    drawn = screenshots.picture_names()
     assert shown == drawn
     assert all((DOCS / "images" / name).is_file() for name in drawn)

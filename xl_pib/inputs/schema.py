@@ -61,9 +61,9 @@ SETTINGS = Sheet("Settings", (
 _MONTH = "a month (`2009-11`, `11/2009`, `Nov 2009` or a date)"
 
 TARGETS = Sheet("Targets", (
-    Column("Indicator", help="a unique id, e.g. `NI16`; Data, Outcomes and MSG refer to it (ids are case-sensitive: "
-                             "`veh` is not `VEH`)"),
-    Column("Name", help="the name as printed, e.g. `Vehicle Crime`"),
+    Column("Indicator", help="a unique id, e.g. `ALL_CRIME`; Data, Outcomes and MSG refer to it (ids are "
+                             "case-sensitive: `all_crime` is not `ALL_CRIME`)"),
+    Column("Name", help="the name as printed, e.g. `All Crime`"),
     Column("Section", help="the bulletin sheet the indicator is printed on, e.g. `Partnership Targets`, `County "
                            "Targets`, `Perception` (a section called Perception shows percentage measures with confidence "
                            "intervals); it may not be named like an input or bulletin sheet (`Data`, `Results`)"),
@@ -101,10 +101,11 @@ TARGETS = Sheet("Targets", (
 ))
 
 OUTCOMES = Sheet("Outcomes", (
-    Column("Theme", help="the heading the outcome is printed under, e.g. `Vulnerable Children and Young People`"),
-    Column("Outcome", help="its code, e.g. `V1c`"),
+    Column("Theme", help="the heading the outcome is printed under, e.g. `Safer Neighbourhoods`"),
+    Column("Outcome", help="its code, e.g. `S1`"),
     Column("Description", help="the outcome as written in the plan"),
-    Column("Indicators", help="the ids of its indicators, comma-separated (e.g. `CD, ASB, NI17`); may be blank"),
+    Column("Indicators", help="the ids of its indicators, comma-separated (e.g. `ALL_CRIME, BURGLARY`); may be "
+                              "blank"),
     Column("RAG override", False, help="a rating that replaces the computed one: `R`, `A`, `G` (or `Red`, `Amber`, "
                                        "`Green`), or a split rating such as `A/R`"),
     Column("Summary override", False, help="a sentence that replaces the joined narratives of its indicators"),
