@@ -172,8 +172,11 @@ def set_latest(book: Path, month: str) -> None:
     wb.save(book)
 
 
-def walk(folder: Path, pdf: bool = True, through: int = 7) -> list[Step]:
-    """Run the README's steps 1 to ``through`` in ``folder``; each step's time (typing is done for the analyst)."""
+def walk(folder: Path, pdf: bool = True, through: int = 7, after=None) -> list[Step]:
+    """Run the README's steps 1 to ``through`` in ``folder``; each step's time (typing is done for the analyst).
+
+    ``after(step)`` is called after each step (a test looks at the bulletin of step 4 before step 6 rebuilds it).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     commands = readme_commands()
@@ -195,7 +198,14 @@ def walk(folder: Path, pdf: bool = True, through: int = 7) -> list[Step]:
         (6, f"set Latest month to {NEW_LATEST}, then {build}", lambda: (set_latest(book, NEW_LATEST), run(build, folder))),
         (7, commands["template"], lambda: run(commands["template"], folder)),
     ]
-    return [timed(n, what, action) for n, what, action in plan if n <= through]
+    done = []
+    for number, what, action in plan:
+        if number > through:
+            break
+        done.append(timed(number, what, action))
+        if after is not None:
+            after(done[-1])
+    return done
 
 
 def main(argv: list[str] | None = None) -> int:
