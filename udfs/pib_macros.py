@@ -109,9 +109,13 @@ def folder_of(book) -> Path | None:
     return path.parent if path.is_absolute() and path.parent.is_dir() else None
 
 
-def rebuild(book, assessment) -> str:
-    """Build the workbook of the new layout beside ``book``; the status to show in ``book``."""
-    if folder_of(book) is None:
+def rebuild(book, assessment, beside: bool = True) -> str:
+    """Build the workbook of the new layout beside ``book``; the status to show in ``book``.
+
+    ``beside=False`` (xlwings Server) never writes a file: the book's name comes from the client, and a
+    server must not save files where a caller's name points.
+    """
+    if not beside or folder_of(book) is None:
         return ranges.layout_text(None, book.name)
     target = new_layout_path(Path(book.fullname))
     conf = {}
@@ -121,11 +125,11 @@ def rebuild(book, assessment) -> str:
     return ranges.layout_text(target, book.name)
 
 
-def refresh(book=None) -> bool:
+def refresh(book=None, beside: bool = True) -> bool:
     """Recompute the bulletin in ``book`` (default: the workbook that called). Returns True on success.
 
     False when nothing was refreshed: bad input (named in the status cell), or a new layout, whose
-    workbook is built beside this one (its path in the status cell).
+    workbook is built beside this one (its path in the status cell; never on a server: ``beside=False``).
     """
     book = book or xw.Book.caller()
     sheet, cell = ranges.STATUS
@@ -133,7 +137,7 @@ def refresh(book=None) -> bool:
         planned = plan(book)
     except LayoutChanged as changed:
         try:
-            status = rebuild(book, changed.assessment)
+            status = rebuild(book, changed.assessment, beside)
         except Exception as error:  # noqa: BLE001 - the analyst sees one line in the workbook, not a traceback
             status = ranges.error_text(one_line(error))
         book.sheets[sheet].range(cell).value = status

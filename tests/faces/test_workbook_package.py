@@ -567,3 +567,33 @@ def test_values_copy_equals_the_engine(static_copy, edited):
                 bad.append(f"{block.sheet}!{cell} ({block.indicator} {key}): {got!r} vs {want!r}")
     assert checked == 228
     assert not bad, "\n".join(bad)
+
+
+def test_a_comment_added_to_a_live_workbook_survives_a_refresh_beside_the_input_notes(demo_template, tmp_path):
+    """The input sheets carry notes (their headers'); a comment an analyst adds on an earlier sheet must not take
+    the name of one of their drawings (openpyxl would write two parts of one name): every note survives."""
+    import warnings
+
+    import openpyxl
+    import openpyxl.comments
+
+    from xl_pib.xlsx import save
+
+    book = tmp_path / "BOOK.xlsm"
+    shutil.copy(demo_template, book)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    wb["Results"]["A1"].comment = openpyxl.comments.Comment("checked by the analyst", "analyst")
+    wb["Appendices"]["A1"].comment = openpyxl.comments.Comment("to reword", "analyst")
+    save(wb, book)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Duplicate name")  # zipfile warns of a second part of one name
+        for _ in range(2):
+            assert main(["build", str(book), "-o", str(book)]) == 0
+    with zipfile.ZipFile(book) as package:
+        names = package.namelist()
+    assert len(names) == len(set(names))
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    assert wb["Results"]["A1"].comment.text == "checked by the analyst"
+    assert wb["Appendices"]["A1"].comment.text == "to reword"
+    assert wb["Targets"]["A1"].comment.text.startswith("Indicator (required)")
+    assert wb["Settings"]["A2"].comment is not None

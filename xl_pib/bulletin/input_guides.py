@@ -77,13 +77,14 @@ def _drop_down(ws, cells: str, source: str, what: str, strict: bool) -> None:
     ws.add_data_validation(validation)
 
 
-def _format_column(ws, column: int, number_format: str) -> None:
-    """``number_format`` for the column's cells that have none yet, and for new cells typed below."""
-    letter = get_column_letter(column)
-    for (cell,) in ws.iter_rows(min_row=2, max_row=max(ws.max_row, 2), min_col=column, max_col=column):
-        if cell.value is not None and cell.number_format == "General":
-            cell.number_format = number_format
-    ws.column_dimensions[letter].number_format = number_format
+def _format_column(ws, column: int, number_format: str, cells: bool = True) -> None:
+    """``number_format`` for new cells typed in the column and, with ``cells``, for its cells that have none yet
+    (month cells already carry theirs: :mod:`.input_sheets` formats every date it writes)."""
+    if cells:
+        for (cell,) in ws.iter_rows(min_row=2, max_row=max(ws.max_row, 2), min_col=column, max_col=column):
+            if cell.value is not None and cell.number_format == "General":
+                cell.number_format = number_format
+    ws.column_dimensions[get_column_letter(column)].number_format = number_format
 
 
 def _column_cells(column: int, rows: int) -> str:
@@ -106,7 +107,7 @@ def _table(ws, spec: schema.Sheet, rows: int, indicator_source: str | None) -> N
         if column.choices:
             _drop_down(ws, cells, _quoted_list(column.choices), "one of " + ", ".join(column.choices), strict=True)
         if column.key in MONTH_COLUMNS:
-            _format_column(ws, number, formats.INPUT_MONTH)
+            _format_column(ws, number, formats.INPUT_MONTH, cells=False)
     if spec is schema.TARGETS:
         _targets(ws, headers, rows)
     elif spec is schema.OUTCOMES and "rag override" in headers:
