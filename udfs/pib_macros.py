@@ -10,20 +10,33 @@ and the status cell: the ranges listed in :mod:`xl_pib.bulletin.refresh`.
 It never writes to an input sheet, so never to "RAG override" or "Summary
 override". Everything is computed before anything is written, so bad input
 leaves the workbook as it was, with the problem named in the status cell.
+
+When the Targets or Outcomes sheet changed the layout (an indicator, section,
+outcome or target date added, removed or moved), the ranges no longer fit:
+the refresh builds the live workbook of the new layout beside the open one
+instead (``NAME (new layout).xlsm``, a new file, never the open one), with
+every input sheet (the overrides are on them) and the xlwings.conf values,
+and the status cell says where it is. The folder is the one ``book.fullname``
+names; a workbook open through xlwings Server (Office.js, or the remote engine
+with a bare name) has no folder on this machine, so the status cell says the
+layout changed and how to rebuild it instead.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import xlwings as xw
 
 try:  # xl-pib's engine. When it cannot be imported here, main() says so in the workbook, not in a traceback.
     from xl_pib.assess import assess
+    from xl_pib.build import conf_values, new_layout_path, rebuild_live
     from xl_pib.bulletin import refresh as ranges
     from xl_pib.errors import PibError, one_line
     from xl_pib.inputs import parse_sheets
     from xl_pib.inputs.schema import INPUT_SHEETS
+    from xl_pib.template import CONF_SHEET
 except ImportError as error:
     _ENGINE_MISSING: ImportError | None = error
 else:
@@ -73,23 +86,62 @@ def _layout_of(book) -> str | None:
     return book.sheets[sheet].range(cell).value if sheet in names else None
 
 
+class LayoutChanged(Exception):
+    """The input sheets no longer fit the workbook's layout; ``assessment`` is what they hold now."""
+
+    def __init__(self, assessment):
+        super().__init__("the layout changed")
+        self.assessment = assessment
+
+
 def plan(book) -> list[ranges.RangeWrite]:
     """Everything the refresh will write, computed before anything is written."""
     assessment = assess(parse_sheets(read_input_sheets(book)))
     expected, found = ranges.fingerprint(assessment), _layout_of(book)
     if found != expected:
-        raise PibError("the Targets or Outcomes sheet no longer matches this workbook's layout (an indicator, "
-                       "section, outcome or target date was added, removed or moved); rebuild the workbook with "
-                       "'xl-pib template --input THIS_BOOK.xlsm -o NEW_BOOK.xlsm'")
+        raise LayoutChanged(assessment)
     return ranges.writes(assessment)
 
 
-def refresh(book=None) -> bool:
-    """Recompute the bulletin in ``book`` (default: the workbook that called). Returns True on success."""
+def folder_of(book) -> Path | None:
+    """The folder the open workbook is saved in on this machine, or None (a server, a URL, never saved)."""
+    path = Path(str(book.fullname or ""))
+    return path.parent if path.is_absolute() and path.parent.is_dir() else None
+
+
+def rebuild(book, assessment, beside: bool = True) -> str:
+    """Build the workbook of the new layout beside ``book``; the status to show in ``book``.
+
+    ``beside=False`` (xlwings Server) never writes a file: the book's name comes from the client, and a
+    server must not save files where a caller's name points.
+    """
+    if not beside or folder_of(book) is None:
+        return ranges.layout_text(None, book.name)
+    target = new_layout_path(Path(book.fullname))
+    conf = {}
+    if CONF_SHEET in [s.name for s in book.sheets]:
+        conf = conf_values(book.sheets[CONF_SHEET].range("A1:B50").options(ndim=2).value)
+    rebuild_live(assessment, target, conf)
+    return ranges.layout_text(target, book.name)
+
+
+def refresh(book=None, beside: bool = True) -> bool:
+    """Recompute the bulletin in ``book`` (default: the workbook that called). Returns True on success.
+
+    False when nothing was refreshed: bad input (named in the status cell), or a new layout, whose
+    workbook is built beside this one (its path in the status cell; never on a server: ``beside=False``).
+    """
     book = book or xw.Book.caller()
     sheet, cell = ranges.STATUS
     try:
         planned = plan(book)
+    except LayoutChanged as changed:
+        try:
+            status = rebuild(book, changed.assessment, beside)
+        except Exception as error:  # noqa: BLE001 - the analyst sees one line in the workbook, not a traceback
+            status = ranges.error_text(one_line(error))
+        book.sheets[sheet].range(cell).value = status
+        return False
     except Exception as error:  # noqa: BLE001 - the analyst sees one line in the workbook, not a traceback
         book.sheets[sheet].range(cell).value = ranges.error_text(one_line(error))
         return False

@@ -65,7 +65,8 @@ def _broadcast(**named):
     try:
         shape = np.broadcast_shapes(*(g.shape for g in grids.values()))
     except ValueError:
-        sizes = ", ".join(f"{k} {g.shape[0]}x{g.shape[1]}" for k, g in grids.items())
+        # Single cells broadcast to anything: only the ranges that disagree are named.
+        sizes = ", ".join(f"{k} {g.shape[0]}x{g.shape[1]}" for k, g in grids.items() if g.shape != (1, 1))
         raise ValueError(f"ranges must be the same size or single cells ({sizes})") from None
     return {k: np.broadcast_to(g, shape) for k, g in grids.items()}
 
@@ -754,13 +755,30 @@ def PIB_OUTCOME_RAG(rags, rule=DEFAULT.outcome_rule):
 @xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient ("Yes"/"No").')
 @xw.arg("month_status", ndim=2, doc="Performance over the past month.")
 @xw.arg("direction", ndim=2, doc='"down" (default) or "up".')
+@xw.arg("achieved", ndim=2, doc="Optional: the rolling 12-month figure at the target date, once the data reach it "
+                                "(then the sentence says whether the target was met).")
+@xw.arg("target", ndim=2, doc="Optional: the target value.")
+@xw.arg("target_date", ndim=2, doc="Optional: the target date, named in the sentence.")
+@xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage": how the figures are printed.')
+@xw.arg("per", ndim=2, doc="For a rate: per how many people (default 100000).")
 @_excel_safe
-def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction=DIRECTION_DEFAULT):
-    """One-sentence summary of an indicator's performance, in the bulletin's words."""
-    a = _broadcast(name=name, position=position, trend_sufficient=trend_sufficient,
-                   month_status=month_status, direction=direction)
+def PIB_NARRATIVE(name, position, trend_sufficient, month_status, direction=DIRECTION_DEFAULT, achieved=None,
+                  target=None, target_date=None, measure=MEASURE_DEFAULT, per=PER_DEFAULT):
+    """One-sentence summary of an indicator's performance, in the bulletin's words; given the figure achieved at the target date, the target and that date, whether the target was met and by how much."""
+    a = _broadcast(name=name, position=position, trend_sufficient=trend_sufficient, month_status=month_status,
+                   direction=direction, achieved=achieved, target=target, target_date=target_date, measure=measure,
+                   per=per)
     texts = _texts(a, "name", "position", "trend_sufficient", "month_status", "direction")
     for arg, value, allowed in zip(("position", "trend_sufficient", "month_status"), texts[1:4],
                                    (POSITIONS, TRENDS, MONTH_STATUSES)):
         _labels(arg, value, allowed)
-    return cells.scalar_or_grid(narrative.narrative(*texts))
+    said = narrative.narrative(*texts)
+    if achieved is None and target is None and target_date is None:
+        return cells.scalar_or_grid(said)
+    got, tgt = (check(n, v, NON_NEGATIVE) for n, v in zip(("achieved", "target"), _numbers(a, "achieved", "target")))
+    kind = options.choices("measure", _texts(a, "measure")[0], options.MEASURES, MEASURE_DEFAULT)
+    (rate_per,) = _numbers(a, "per")
+    rate_per = check("per", _default(rate_per, PER_DEFAULT), PER)
+    date = _months_of("target_date", a["target_date"]).reshape(np.shape(a["target_date"]))
+    reached = narrative.target_reached(texts[0], got, tgt, kind, texts[4], rate_per, texts[3], date)
+    return cells.scalar_or_grid(np.where(reached != "", reached, said).astype(object))

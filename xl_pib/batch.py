@@ -149,9 +149,9 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
         try:
             if refreshes(source, values):
                 output = output_path(Path(outdir), source, values)
-                assessment = refresh_book(source, output)
-                rows[k].append(Row(source.name, BUILT, "", time.perf_counter() - start, str(output), "",
-                                   len(assessment.warnings)))
+                done = refresh_book(source, output)
+                rows[k].append(Row(source.name, BUILT, "",
+                                   time.perf_counter() - start, str(done.path), "", len(done.assessment.warnings)))
                 continue
             parts = split_areas(read_workbook(source))
         except Exception as error:  # noqa: BLE001 - one bad input never stops the batch

@@ -7,8 +7,9 @@ caller can time them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .errors import InputError
 
@@ -58,14 +59,62 @@ def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _
     return assessment
 
 
-def refresh_book(source: Path, output: Path, mark: Mark = _no_mark):
-    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button."""
+@dataclass(frozen=True)
+class Refreshed:
+    """What ``xl-pib build BOOK.xlsm`` did: refreshed ``path`` in place of its ranges, or (``rebuilt``) wrote
+    a new live workbook there because the Targets or Outcomes sheet changed the layout."""
+
+    assessment: Any
+    path: Path
+    rebuilt: bool
+
+
+NEW_LAYOUT = "new layout"
+
+
+def new_layout_path(source: Path) -> Path:
+    """A name beside ``source`` that no file has yet: "NAME (new layout).xlsm", "NAME (new layout 2).xlsm", ..."""
+    source = Path(source)
+    for n in range(1, 1000):
+        suffix = f" ({NEW_LAYOUT})" if n == 1 else f" ({NEW_LAYOUT} {n})"
+        candidate = source.with_name(f"{source.stem}{suffix}{source.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise InputError(source.name, f"a folder without a thousand '({NEW_LAYOUT})' copies of this workbook")
+
+
+def rebuild_live(assessment, path: Path, conf: dict[str, object]) -> Path:
+    """The live workbook of a new layout: every input sheet of ``assessment`` (the analyst's overrides are on
+    them) and the xlwings.conf values ``conf`` (the Python the button runs), written to ``path``."""
+    from .template import build_template
+
+    return build_template(assessment, path, conf=conf)
+
+
+def conf_values(rows) -> dict[str, object]:
+    """Key -> value of an xlwings.conf sheet's rows (columns A:B from A1 down to the first blank key)."""
+    out: dict[str, object] = {}
+    for row in rows:
+        key = row[0] if row else None
+        if key is None or not str(key).strip():
+            break
+        out[str(key).strip()] = row[1] if len(row) > 1 else None
+    return out
+
+
+def refresh_book(source: Path, output: Path, mark: Mark = _no_mark) -> Refreshed:
+    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button.
+
+    When the Targets or Outcomes sheet changed the layout, the new live workbook is built instead, at
+    ``output`` (beside ``source`` under a new name when ``output`` is ``source``: it is never replaced).
+    """
     import openpyxl
 
     from .assess import assess
     from .bulletin import refresh as ranges
     from .bulletin import save
     from .inputs import read_workbook
+    from .template import CONF_SHEET
 
     mark("imports")
     inputs = read_workbook(source)
@@ -77,9 +126,16 @@ def refresh_book(source: Path, output: Path, mark: Mark = _no_mark):
     sheet, cell = ranges.FINGERPRINT
     found = wb[sheet][cell].value if sheet in wb.sheetnames else None
     if found != ranges.fingerprint(assessment):
-        raise InputError(Path(source).name, "a workbook made by 'xl-pib template' whose layout matches its Targets "
-                         "and Outcomes sheets (rebuild it with 'xl-pib template --input BOOK -o NEW.xlsm')")
+        if found is None:
+            raise InputError(Path(source).name, "a live workbook made by 'xl-pib template' or 'xl-pib new --live' "
+                             f"(it has no layout mark in '{sheet}'!{cell})")
+        same = Path(output).resolve() == Path(source).resolve()
+        target = new_layout_path(Path(source)) if same else Path(output)
+        conf = conf_values(wb[CONF_SHEET].iter_rows(values_only=True)) if CONF_SHEET in wb.sheetnames else {}
+        rebuild_live(assessment, target, conf)
+        mark("write")
+        return Refreshed(assessment, target, True)
     ranges.apply_openpyxl(wb, planned)
     save(wb, output)
     mark("write")
-    return assessment
+    return Refreshed(assessment, Path(output), False)

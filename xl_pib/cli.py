@@ -1,4 +1,4 @@
-"""The ``xl-pib`` command: build | batch | demo | ingest (and, for the Excel add-in, template).
+"""The ``xl-pib`` command: new | build | batch | demo | ingest (and, for the Excel add-in, template).
 
 Errors in the input are one line naming sheet, row and column, with exit
 status 2 and nothing written; there is never a traceback unless ``--debug``.
@@ -34,6 +34,10 @@ class Timer:
         return "timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in self.parts.items()) + f", total {total:.3f}s"
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
 def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
     from .build import build_bulletin
 
@@ -41,17 +45,23 @@ def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
-          f" ({len(assessment.results)} indicators, {len(assessment.outcomes)} outcomes)")
+          f" ({_count(len(assessment.results), 'indicator')}, {_count(len(assessment.outcomes), 'outcome')})")
     return 0
 
 
 def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
     from .build import refresh_book
 
-    assessment = refresh_book(input_path, output, timer.mark)
-    for line in assessment.warnings:
+    done = refresh_book(input_path, output, timer.mark)
+    for line in done.assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
-    print(f"refreshed {output} ({len(assessment.results)} indicators); formulas, VBA and the Refresh button kept")
+    if done.rebuilt:
+        print(f"the Targets or Outcomes sheet of {input_path.name} changed its layout, so wrote {done.path}: a new "
+              f"live workbook with its input sheets and xlwings.conf ({_count(len(done.assessment.results), 'indicator')}"
+              f"); {input_path.name} is unchanged")
+        return 0
+    print(f"refreshed {done.path} ({_count(len(done.assessment.results), 'indicator')}); formulas, VBA and the "
+          "Refresh button kept")
     return 0
 
 
@@ -85,6 +95,25 @@ def cmd_template(args, timer: Timer) -> int:
         inputs = parse_sheets(demo_sheets())
     path = build_template(assess(inputs), Path(args.output))
     print(f"wrote {path} ({len(inputs.targets)} indicators, live =PIB_ formulas, Refresh button)")
+    return 0
+
+
+def cmd_new(args, timer: Timer) -> int:
+    from . import months
+    from .starter import new_workbook
+
+    made = new_workbook(args.partnership, Path(args.output), args.counts, args.latest, args.live)
+    source = f" from {Path(args.counts).name}" if args.counts else " (an example to overwrite)"
+    span = f", {months.label(made.first_month)} to " if made.first_month is not None else ", data to "
+    print(f"wrote {made.path} for {made.partnership}: {len(made.indicators)} indicator"
+          f"{'s' if len(made.indicators) != 1 else ''}{source}{span}{months.label(made.latest_month)}")
+    if made.live:
+        print("next: open it in Excel, type the targets on the Targets sheet, and click Refresh on the "
+              "Executive Summary sheet")
+    else:
+        bulletin = made.path.with_name(made.path.stem + "_bulletin.xlsx")
+        print(f"next: type the targets on its Targets sheet (its Start here sheet says how), then run: "
+              f"xl-pib build {made.path} -o {bulletin} --pdf")
     return 0
 
 
@@ -157,6 +186,18 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", default="workbook/pib_bulletin.xlsm", help="workbook to write (.xlsm)")
     t.add_argument("-i", "--input", help="input workbook whose sheets to use (default: the Kettering demo)")
     t.set_defaults(run=cmd_template)
+    n = sub.add_parser("new", help="write a new partnership's input workbook, from its monthly counts if given")
+    n.add_argument("partnership", help='the partnership\'s name, e.g. "Anytown CSP"')
+    n.add_argument("-o", "--output", required=True,
+                   help="workbook to write: .xlsx (an input workbook), or .xlsm with --live; never replaced")
+    n.add_argument("--from", dest="counts", metavar="COUNTS",
+                   help="monthly counts (.csv or .xlsx, wide or long, as 'xl-pib ingest counts' reads them): one "
+                        "indicator per series, with its Data")
+    n.add_argument("--latest", metavar="MONTH", help="the Latest month setting (default: the last month of the "
+                                                     "counts), e.g. 2024-03, 03/2024 or Mar 2024")
+    n.add_argument("--live", action="store_true",
+                   help="write the macro-enabled live workbook (=PIB_ formulas, Refresh button) instead")
+    n.set_defaults(run=cmd_new)
     d = sub.add_parser("demo", help="write the Kettering December 2009 demo input and build its bulletin")
     d.add_argument("-o", "--output", default="out", help="folder for demo_input.xlsx and demo_bulletin.xlsx")
     d.add_argument("--pdf", action="store_true", help="also write demo_bulletin.pdf with headless LibreOffice")

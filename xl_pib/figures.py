@@ -257,6 +257,13 @@ class Figures:
                          "Change from baseline needs a baseline above 0"),),
         live="PIB_CHANGE_FROM_BASELINE({w.current},{w.baseline},{w.measure})",
         doc="current / baseline − 1; for percentages, current − baseline in percentage points.")
+    target_index: np.ndarray = figure(kind=STEP, compute=Step(rolling_measure.baseline_index, first_month="first_month",
+                                                             baseline_end="target_date"))
+    at_target_date: np.ndarray = figure(
+        compute=Step(rolling_measure.at_target_date, rolled="rolling", target_index="target_index", current="current",
+                     months_to_target="months_to_target"),
+        doc="Once the data reach the target date: the rolling 12-month figure at that date, which the narrative "
+            "says met or missed the target.")
     trend_target: np.ndarray = figure(
         compute=Step(trend.trend_target, target="target", measure="measure", population="population",
                      per="rate_per"),
@@ -415,8 +422,10 @@ class Figures:
     narrative: np.ndarray = figure(
         compute=Step(narrative_measure.summary, name="name", position="position", trend_sufficient="trend_sufficient",
                      month_status="past_month", direction="direction", target_type="target_type",
-                     comparative="comparative_12m"),
-        doc="The indicator's sentence in the Executive Summary, in the register of the seed bulletin.")
+                     comparative="comparative_12m", achieved="at_target_date", target="target", measure="measure",
+                     per="rate_per", target_date="target_date"),
+        doc="The indicator's sentence in the Executive Summary, in the register of the seed bulletin; once its data "
+            "reach the target date, whether the target was met and by how much.")
 
     # --- the performance chart: every month ---------------------------------------------------
     months_count: int = figure(kind=STEP, compute=Step(series.months_count, values="values"))

@@ -9,6 +9,7 @@ RATE = "#,##0.0#"
 DETAIL = "#,##0.0###"   # Workings: enough places to check a figure by hand
 WHOLE = "0"
 MONTH = "mmm yyyy"
+INPUT_MONTH = "yyyy-mm"  # months on the input sheets, as they are typed
 
 # A figure in its measure's own units (baseline, target, current): its format depends on the measure.
 BY_MEASURE = "by measure"

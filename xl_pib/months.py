@@ -109,6 +109,18 @@ def label(month) -> str:
     return to_date(month).strftime("%b %Y")
 
 
+_ABBREVIATIONS = np.array(list(calendar.month_abbr)[1:], dtype=object)
+
+
+def labels(values) -> np.ndarray:
+    """:func:`label` of many months at once ("" for NaN)."""
+    m = np.asarray(values, dtype=float)
+    known = ~np.isnan(m)
+    whole = np.where(known, m, 0).astype("int64")
+    text = _ABBREVIATIONS[whole % 12] + " " + np.char.mod("%d", whole // 12).astype(object)
+    return np.where(known, text, "").astype(object)
+
+
 def iso(month) -> str:
     """'2009-11', the input format."""
     year, index = divmod(int(month), 12)

@@ -17,7 +17,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
 from typing import Any, Callable
 
-from . import options
+from . import formats, options
 
 REQUIRED = MISSING
 
@@ -45,7 +45,8 @@ class SettingSpec:
     def read(self, value):
         """The cell's value validated; a blank cell means the default (None where the default depends on
         the judgements: Settings resolves it)."""
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, float) and value != value) or \
+                (isinstance(value, str) and not value.strip()):
             return None if self.required or self.noise_aware_default is not None else self.default
         return self.parse(self.label, value)
 
@@ -75,6 +76,10 @@ def _month(label: str, value) -> int:
     return months.parse(value)
 
 
+# How the workbooks xl-pib writes show a setting's Value cell (xl_pib.inputs.guides), beside ``.allowed``.
+_month.number_format = formats.INPUT_MONTH
+
+
 def _choice(*allowed: str):
     def parse(label: str, value) -> str:
         return options.choice(label, value, allowed)
@@ -96,6 +101,9 @@ def _confidence(label: str, value) -> float:
     return options.confidence(value)
 
 
+_fraction.number_format = _confidence.number_format = formats.PERCENT
+
+
 @dataclass(frozen=True)
 class Settings:
     """A bulletin's settings, validated."""
@@ -104,6 +112,9 @@ class Settings:
                                "the partnership's name; also its own row in the MSG sheet")
     latest_month: int = setting("Latest month", REQUIRED, _month,
                                 "the last complete month of data; later Data rows are ignored")
+    bulletin_month: int | str = setting("Bulletin month", "", _month,
+                                        "the month the bulletin is headed with (blank: the month after Latest month, "
+                                        "as a bulletin is issued the month after its data)")
     title: str = setting("Title", "", _text, "the bulletin's title (blank: '<Partnership> - Performance "
                                              "Improvement Bulletin')")
     report_reference: str = setting("Report reference", "", _text, "printed in the footer and on the Metadata page")

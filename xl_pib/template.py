@@ -64,15 +64,21 @@ def _skeleton(names: list[str], path: Path) -> None:
     book.close()
 
 
-def _write_conf(ws) -> None:
-    for r, (key, value, note) in enumerate(CONF_ROWS, start=1):
+def _write_conf(ws, kept: dict[str, object]) -> None:
+    """xlwings' keys from A1 down; ``kept`` values (and any other keys the analyst added) replace the defaults."""
+    given = {str(k).strip(): v for k, v in kept.items() if str(k or "").strip()}
+    lowered = {k.lower(): v for k, v in given.items()}
+    known = {key.lower() for key, _, _ in CONF_ROWS}
+    rows = [(key, lowered.get(key.lower(), value), note) for key, value, note in CONF_ROWS]
+    rows += [(key, value, "") for key, value in given.items() if key.lower() not in known]
+    for r, (key, value, note) in enumerate(rows, start=1):
         put(ws.cell(r, 1), key).font = BOLD
         put(ws.cell(r, 2), value)
         put(ws.cell(r, 4), note).font = SMALL
-    put(ws.cell(len(CONF_ROWS) + 3, 1), "These settings tell xlwings which Python runs the Refresh button and the "
-                                       "=PIB_ functions. Edit Interpreter_Win (or Interpreter_Mac) to point at the "
-                                       "Python where xl-pib is installed. Keep the keys in column A from A1 down.")
-    ws.cell(len(CONF_ROWS) + 3, 1).alignment = WRAP
+    put(ws.cell(len(rows) + 3, 1), "These settings tell xlwings which Python runs the Refresh button and the "
+                                   "=PIB_ functions. Edit Interpreter_Win (or Interpreter_Mac) to point at the "
+                                   "Python where xl-pib is installed. Keep the keys in column A from A1 down.")
+    ws.cell(len(rows) + 3, 1).alignment = WRAP
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["D"].width = 90
@@ -90,18 +96,29 @@ def _names(wb, layout) -> None:
     wb.defined_names["PIB_SERIES_AXIS"] = DefinedName("PIB_SERIES_AXIS", attr_text=layout.series.axis)
 
 
-def build_template(assessment, path: str | Path) -> Path:
-    """Write the live .xlsm for ``assessment``'s inputs (e.g. the Kettering demo)."""
+def build_template(assessment, path: str | Path, conf: dict[str, object] | None = None,
+                   start: list[list] | None = None) -> Path:
+    """Write the live .xlsm for ``assessment``'s inputs (e.g. the Kettering demo).
+
+    ``conf`` gives xlwings.conf values to keep (an analyst's Interpreter_Win, when a refresh rebuilds the
+    workbook for a new layout); ``start`` the paragraphs of a first "Start here" sheet (``xl-pib new --live``).
+    """
     import openpyxl
+
+    from .starter import START_SHEET, write_start
 
     names = sheet_order(assessment.inputs)
     names.insert(len(names) - 1, CONF_SHEET)  # before the hidden Chart Data sheet
+    if start:
+        names.insert(0, START_SHEET)
     with tempfile.TemporaryDirectory(prefix="xl-pib-template-") as work:
         skeleton = Path(work) / "skeleton.xlsm"
         _skeleton(names, skeleton)
         wb = openpyxl.load_workbook(skeleton, keep_vba=True)
     wb, layout = build_workbook(assessment, live=True, wb=wb)
-    _write_conf(wb[CONF_SHEET])
+    _write_conf(wb[CONF_SHEET], conf or {})
+    if start:
+        write_start(wb[START_SHEET], start)
     refresh_ranges.apply_openpyxl(wb, refresh_ranges.writes(assessment))
     status = wb[refresh_ranges.STATUS[0]][refresh_ranges.STATUS[1]]
     status.alignment, status.font = WRAP, SMALL

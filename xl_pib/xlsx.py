@@ -99,6 +99,33 @@ def write_workbook(wb, path: str | Path) -> None:
     from openpyxl.writer.excel import ExcelWriter
 
     class ReproducibleWriter(ExcelWriter):
+        def _write_comment(self, ws):
+            # openpyxl names a sheet's new comment drawing commentsDrawing<n>.vml after the count of commented
+            # sheets so far, while a sheet loaded with comments from a macro-enabled workbook keeps the name it
+            # had: a comment added to an earlier sheet then takes a name already used, and the package gets two
+            # parts of one name. A new drawing here takes the first name no sheet or kept part holds; the rest
+            # is openpyxl's own _write_comment.
+            if ws.legacy_drawing is not None or self.workbook.vba_archive is None:
+                return super()._write_comment(ws)
+            from openpyxl.comments.comment_sheet import CommentSheet
+            from openpyxl.packaging.relationship import Relationship
+            from openpyxl.xml.functions import tostring
+
+            taken = {w.legacy_drawing for w in self.workbook.worksheets if w.legacy_drawing}
+            taken |= set(self.workbook.vba_archive.namelist())
+            cs = CommentSheet.from_comments(ws._comments)
+            self._comments.append(cs)
+            cs._id = len(self._comments)
+            self._archive.writestr(cs.path[1:], tostring(cs.to_tree()))
+            self.manifest.append(cs)
+            n = cs._id
+            while f"xl/drawings/commentsDrawing{n}.vml" in taken:
+                n += 1
+            ws.legacy_drawing = f"xl/drawings/commentsDrawing{n}.vml"
+            self._archive.writestr(ws.legacy_drawing, cs.write_shapes(None))
+            self.vba_modified.add(ws.legacy_drawing)
+            ws._rels.append(Relationship(Id="comments", type=cs._rel_type, Target=cs.path))
+
         def _merge_vba(self):
             # openpyxl walks a set of part names here, so their order (and [Content_Types].xml) would
             # change from run to run with Python's string hashing; sorted, it never does.

@@ -5,12 +5,13 @@ Pages hold a marker where a generated part goes:
 ``<!-- generate: functions -->``
     the =PIB_ function reference, from xlwings' registration of ``udfs/pib_udfs.py``
     (``tools/udf_reference.py``: docstrings, argument help and examples).
-``<!-- generate: settings -->`` ... ``<!-- end -->``
-    a table of settings and their meaning, written in the page; the build adds
-    *required* and *default* from the settings declaration and stops if the
-    page misses a setting or names one the code does not have.
-``<!-- generate: columns SHEET -->`` ... ``<!-- end -->``
-    the same for the columns of an input sheet (``xl_pib/inputs/schema.py``).
+``<!-- generate: settings -->``
+    the table of settings: label, required, default and meaning, from the
+    settings' declarations (``xl_pib/settings.py``).
+``<!-- generate: columns SHEET -->``
+    the same for the columns of an input sheet (``xl_pib/inputs/schema.py``): header,
+    required and what the cells expect, the text the notes on the header cells of
+    the workbooks xl-pib writes show too.
 ``<!-- generate: performance-table -->``
     the Performance Table's rows as the bulletin prints them, each linked to its
     section of the page, which must exist (``{#key}`` after its heading); the page
@@ -38,7 +39,6 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-_BLOCK = re.compile(r"<!-- generate: (columns [^>]+?) -->\n(.*?)<!-- end -->\n?", flags=re.S)
 _MARKER = re.compile(r"<!-- generate: ([\w-]+)(?: ([\w]+))? -->")
 
 
@@ -52,14 +52,14 @@ def settings_declaration() -> list[tuple[str, object, str]]:
     return [(spec.label, None if spec.required else spec.default, spec.help) for spec in Settings.specs()]
 
 
-def sheet_columns(sheet: str) -> list[tuple[str, bool]]:
-    """(header, required) of every column of an input sheet."""
+def sheet_columns(sheet: str) -> list[tuple[str, bool, str]]:
+    """(header, required, help) of every column of an input sheet."""
     from xl_pib.inputs import schema
 
     (found,) = [s for s in schema.INPUT_SHEETS if s.name.lower() == sheet.lower()] or [None]
     if found is None:
         raise PluginError(f"generate: no input sheet called {sheet!r} in xl_pib/inputs/schema.py")
-    return [(c.header, c.required) for c in found.columns]
+    return [(c.header, c.required, c.help) for c in found.columns]
 
 
 def performance_table() -> list[tuple[str, str]]:
@@ -122,41 +122,7 @@ def mappings() -> dict[str, list[dict[str, str]]]:
     return out
 
 
-# --- tables written in the page, checked and completed from the declaration ------------------------
-
-
-def _rows(table: str, where: str) -> list[tuple[list[str], str]]:
-    """([names], meaning) of each body row of a two-column Markdown table."""
-    lines = [line.strip() for line in table.strip().splitlines() if line.strip()]
-    if len(lines) < 3 or not re.fullmatch(r"\|[-| :]+\|", lines[1]):
-        raise PluginError(f"generate: {where}: expected a Markdown table | name | meaning |")
-    out = []
-    for line in lines[2:]:
-        cells = [c.strip() for c in line.strip("|").split("|", 1)]
-        if len(cells) != 2:
-            raise PluginError(f"generate: {where}: a row needs two cells: {line}")
-        out.append(([n.strip() for n in cells[0].split(",")], cells[1].strip()))
-    return out
-
-
-def _complete(rows, declared: dict[str, str], where: str, what: str) -> list[tuple[str, str, str]]:
-    """(names, declared value, meaning) per row; every declared name documented exactly once."""
-    seen, out = [], []
-    for names, meaning in rows:
-        unknown = [n for n in names if n.lower() not in declared]
-        if unknown:
-            raise PluginError(f"generate: {where}: {', '.join(unknown)} is not a {what} the code declares")
-        values = {declared[n.lower()] for n in names}
-        if len(values) > 1:
-            raise PluginError(f"generate: {where}: {', '.join(names)} differ in the code; give each its own row")
-        seen += [n.lower() for n in names]
-        out.append((", ".join(names), values.pop(), meaning))
-    missing = [n for n in declared if n not in seen]
-    twice = sorted({n for n in seen if seen.count(n) > 1})
-    if missing or twice:
-        raise PluginError(f"generate: {where}: {what}s not documented: {', '.join(missing) or '-'}; "
-                          f"documented twice: {', '.join(twice) or '-'}")
-    return out
+# --- tables made from the declarations ----------------------------------------------------------
 
 
 def _default_text(default) -> str:
@@ -174,18 +140,12 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def columns_table(sheet: str, table: str, where: str) -> str:
-    declared = {header.lower(): required for header, required in sheet_columns(sheet)}
-    rows = _complete(_rows(table, where), declared, where, f"{sheet} column")
+def columns_table(sheet: str) -> str:
+    """Every column of an input sheet, generated from its declaration: header, required and help."""
     lines = ["| column | required | values |", "|---|---|---|"]
-    for names, required, meaning in rows:
-        lines.append(f"| {names} | {'yes' if required else ''} | {meaning} |")
+    for header, required, help_text in sheet_columns(sheet):
+        lines.append(f"| {header} | {'yes' if required else ''} | {_cell_text(help_text)} |")
     return "\n".join(lines) + "\n"
-
-
-def _replace_block(match: re.Match, where: str) -> str:
-    kind, table = match.group(1), match.group(2)
-    return columns_table(kind.split(" ", 1)[1].strip(), table, where)
 
 
 # --- generated parts ------------------------------------------------------------------------------
@@ -289,7 +249,6 @@ def on_config(config):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     where = page.file.src_uri
-    markdown = _BLOCK.sub(lambda m: _replace_block(m, where), markdown)
 
     def marker(match: re.Match) -> str:
         name, argument = match.group(1), match.group(2)
@@ -301,6 +260,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             import compare_judgements
 
             return compare_judgements.markdown()
+        if name == "columns":
+            return columns_table(argument or "")
         if name == "functions":
             import udf_reference
 

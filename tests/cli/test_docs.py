@@ -163,9 +163,8 @@ def _generate(hook, page: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("page,old,new,message", [
-    ("input-workbook.md", "| Denominator | for percentage", "| Denominators | for percentage",
-     "Denominators is not a Data column"),
-    ("input-workbook.md", "Current period, Commentary |", "Current period |", "Targets columns not documented: commentary"),
+    ("input-workbook.md", "<!-- generate: columns Data -->", "<!-- generate: columns Date -->",
+     "no input sheet called 'Date'"),
     ("measures.md", "<!-- generate: figure rag -->", "<!-- generate: figure rag -->\n<!-- generate: figure rags -->",
      "no computed figure 'rags'"),
 ])
@@ -200,6 +199,12 @@ def test_generated_tables_take_required_and_default_from_the_code(hook):
             assert row[3] == ("blank" if spec.default == "" else f"`{spec.default}`"), spec.label
     assert cells("| Trend window |")[2:4] == ["", f"`{Settings.spec('trend_window').default}`"]
     assert cells("| Partnership |")[2:4] == ["yes", ""]
+    from xl_pib.inputs.schema import INPUT_SHEETS
+
+    for sheet in INPUT_SHEETS:  # each column table is the sheet's declaration: header, required and help
+        generated = _generate(hook, "input-workbook.md", f"<!-- generate: columns {sheet.name} -->\n")
+        rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in generated.strip().splitlines()[2:]]
+        assert rows == [[c.header, "yes" if c.required else "", c.help.replace("|", "\\|")] for c in sheet.columns]
     required = {c.header: c.required for c in TARGETS.columns}
     assert cells("| Target value |")[2] == ("yes" if required["Target value"] else "")
     assert cells("| Indicator |")[2] == ("yes" if required["Indicator"] else "")
@@ -251,7 +256,7 @@ def test_the_pictures_are_the_ones_the_screenshot_tool_draws():
     import screenshots
 
     shown = {m for page in DOCS.rglob("*.md") for m in re.findall(r"\]\(images/([\w.-]+)\)", page.read_text())}
-    drawn = {name for _, _, name in screenshots.DOCS_PICTURES}
+    drawn = screenshots.picture_names()
     assert shown == drawn
     assert all((DOCS / "images" / name).is_file() for name in drawn)
 

@@ -129,3 +129,58 @@ def test_reads_labels_in_any_case_like_pib_rag():
 
     assert rag.indicator_rag("below target", "yes").item() == "G"
     assert _say("Vehicle Crime offences", "below target", "yes", "in line") == CONTRACT_EXAMPLE
+
+
+# --- board-ready wording (issue 13, deliverable 4) ------------------------------------------------
+
+
+def test_monitoring_agrees_with_the_name():
+    """An indicator's name is a singular noun unless it reads as a plural: "All Crime has fallen"."""
+    said = narrative.monitoring(["All Crime", "ASB incidents", "Burglary"], [-0.063, 0.021, 0.0])
+    assert said[0] == ("All Crime has fallen by 6.3% over the past 12 months compared with the previous 12 "
+                       "months.")
+    assert said[1].startswith("ASB incidents have risen by 2.1%")
+    assert said[2].startswith("Burglary is unchanged over the past 12 months")
+
+
+def _reached(name, achieved, target, measure="count", direction="down", per=np.nan, date=24134,
+             month="In Line"):
+    return narrative.target_reached(name, achieved, target, measure, direction, per, month, date).item()
+
+
+def test_a_target_date_reached_says_met_and_by_how_much():
+    assert _reached("Burglary", 661, 688) == ("The target date for Burglary (Mar 2011) has been reached and the "
+                                              "target was met: the 12 months to Mar 2011 recorded 661, 3.9% below "
+                                              "the target of 688.")
+
+
+def test_a_target_date_reached_says_missed_and_by_how_much():
+    said = _reached("Vehicle Crime", 1020, 800)
+    assert "the target was missed" in said and "recorded 1,020, 27.5% above the target of 800" in said
+
+
+def test_an_increase_target_is_met_above_it():
+    said = _reached("Residents feeling safe", 0.62, 0.60, "percentage", "up")
+    assert "was met" in said and "62.0%, 2.0 percentage points above the target of 60.0%" in said
+    assert "was missed" in _reached("Residents feeling safe", 0.58, 0.60, "percentage", "up")
+
+
+def test_rates_exact_targets_and_unusual_months():
+    said = _reached("Primary fires", 6.14, 6.5, "rate", per=100000, month="Above Expected Level")
+    assert "recorded 6.14 per 100,000, 5.5% below the target of 6.5 per 100,000" in said
+    assert said.endswith("which may warrant further investigation.")
+    assert "exactly the target of 857" in _reached("Vehicle Crime", 857, 857)
+
+
+def test_before_the_target_date_nothing_is_said_here():
+    assert _reached("Vehicle Crime", np.nan, 857) == ""  # no figure at the target date yet
+
+
+def test_the_summary_says_met_instead_of_projected_once_the_date_is_reached():
+    kwargs = dict(name="Burglary", position="Below Target", trend_sufficient="Yes", month_status="In Line",
+                  direction="down", target_type="reduction_pct", comparative=-0.1, target=688, measure="count",
+                  per=np.nan, target_date=24134)
+    before = narrative.summary(achieved=np.nan, **kwargs).item()
+    after = narrative.summary(achieved=661, **kwargs).item()
+    assert "projected" in before and "will be met" in before
+    assert "projected" not in after and "was met" in after

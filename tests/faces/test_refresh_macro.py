@@ -369,7 +369,8 @@ def test_bad_input_writes_only_the_status_message(payload, names, sheet, header,
     assert sheet in message and f"row {row}" in message and header in message and expected_text in message, message
 
 
-def test_layout_change_stops_the_refresh_and_says_how_to_rebuild(payload, names):
+def with_extra_indicator(payload) -> dict:
+    """The payload with one more indicator (a copy of the 12th, with its Data rows): a new layout."""
     changed = copy.deepcopy(payload)
     targets = sheet_values(changed, "Targets")
     extra = list(targets[12])
@@ -377,10 +378,62 @@ def test_layout_change_stops_the_refresh_and_says_how_to_rebuild(payload, names)
     targets.append(extra)
     data = sheet_values(changed, "Data")
     data += [[r[0], "EXTRA", *r[2:]] for r in data[1:] if r[1] == targets[12][0]]
-    returned, actions = run(changed)
+    return changed
+
+
+def test_layout_change_through_a_server_says_how_to_rebuild(payload, names):
+    """A book open through xlwings Server has a bare name (no folder here): nothing is written anywhere, and the
+    status says the layout changed and which command builds the new workbook."""
+    returned, actions = run(with_extra_indicator(payload))
     assert returned is False
     message = status_only(actions, names)
-    assert "layout" in message and "xl-pib template --input" in message, message
+    assert "layout" in message and f'xl-pib build "{payload["book"]["name"]}" -o NEW.xlsm' in message, message
+
+
+def test_layout_change_builds_the_new_workbook_beside_the_book(payload, names, tmp_path):
+    """Desktop Excel gives the book's full path (``book.fullname``): the refresh builds the workbook of the new layout
+    beside it (issue 13, deliverable 6), a new file with every input sheet, the overrides and xlwings.conf carried
+    over, says where in the status cell, and writes nothing else into the open book. The new workbook refreshes."""
+    changed = with_extra_indicator(payload)
+    outcomes = sheet_values(changed, "Outcomes")
+    outcomes[3][column_index(changed, "Outcomes", "RAG override")] = "G"
+    conf = sheet_values(changed, "xlwings.conf")
+    conf[0][1] = r"C:\Users\analyst\miniforge3\envs\pib\python.exe"
+    book = tmp_path / "Anytown PIB Mar 2025.xlsm"
+    changed["book"]["name"] = str(book)
+    (tmp_path / "Anytown PIB Mar 2025 (new layout).xlsm").write_bytes(b"made earlier")  # never replaced
+
+    returned, actions = run(changed)
+    assert returned is False
+    (action,) = actions
+    message = action["values"][0][0]
+    rebuilt = tmp_path / "Anytown PIB Mar 2025 (new layout 2).xlsm"
+    assert (names[action["sheet_position"]], action["start_row"], action["start_column"]) == (summary.SHEET, 4, 4)
+    assert message.startswith("Not refreshed:") and str(rebuilt) in message and "unchanged" in message, message
+    assert (tmp_path / "Anytown PIB Mar 2025 (new layout).xlsm").read_bytes() == b"made earlier"
+    assert rebuilt.is_file() and not list(tmp_path.glob(".*.tmp"))
+
+    def plain(rows) -> list[list]:
+        """Cells as comparable values: a date (as the client sends it, or as stored) is its ISO day."""
+        def cell(v):
+            if isinstance(v, (dt.date, dt.datetime)):
+                return v.isoformat()[:10]
+            if isinstance(v, str) and len(v) == 24 and v.endswith("T00:00:00.000Z"):
+                return v[:10]
+            return v
+        width = max(len(r) for r in rows)
+        return [[cell(v) for v in r] + [""] * (width - len(r)) for r in rows if any(v not in ("", None) for v in r)]
+
+    new_sheets = dict(read_book(rebuilt))
+    for name in INPUT_NAMES:
+        assert plain(new_sheets[name]) == plain(sheet_values(changed, name)), f"{name} was not carried over"
+    assert new_sheets["xlwings.conf"][0][1] == conf[0][1]
+    again = make_payload(read_book(rebuilt), str(rebuilt))
+    returned, actions = run(again)
+    assert returned is True, actions[-1]["values"][0][0]
+    (results,) = [a for a in actions if a["sheet_position"] == [s["name"] for s in again["sheets"]].index("Results")]
+    assert len(results["values"]) == 30  # the header and 29 indicators, EXTRA among them
+    assert "EXTRA" in [row[0] for row in results["values"]]
 
 
 def test_next_month_refreshes_without_a_rebuild(payload, names):

@@ -352,6 +352,22 @@ def test_refresh_script_with_bad_input_writes_only_the_status_message(client, wo
     assert "Targets row 4" in message and "Measure" in message and "'cnt'" in message
 
 
+def test_a_new_layout_through_the_server_writes_no_file_wherever_the_name_points(client, workbook_payload, names,
+                                                                                  tmp_path):
+    """The workbook's name comes from the client: a full path to a folder of the server's gets the status message
+    and no file is written there (the desktop macro would build the new workbook beside a book so named)."""
+    import copy
+
+    changed = copy.deepcopy(workbook_payload)
+    targets = sheet_values(changed, "Targets")
+    targets.append([*targets[12][:1], *targets[12][1:]])
+    targets[-1][0] = "EXTRA"
+    changed["book"]["name"] = str(tmp_path / "pib_bulletin.xlsm")
+    message = status_only(run_script(client, changed), names)
+    assert "layout" in message and "through a server" in message, message
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- the headless rebuild ------------------------------------------------------------------------------
 
 

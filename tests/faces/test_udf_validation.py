@@ -170,6 +170,14 @@ INVALID = [
     ("PIB_NARRATIVE", ("Vehicle Crime", "Below Target", "Yes", "Normal"), "month_status must be one of Above "
                                                                           "Expected Level, In Line"),
     ("PIB_NARRATIVE", ("Vehicle Crime", "Below Target", "Perhaps", "In Line"), "trend_sufficient must be one of"),
+    ("PIB_NARRATIVE", ("Vehicle Crime", "Below Target", "Yes", "In Line", "down", -5, 857, "2011-03"),
+     "achieved: expected a number of 0 or more; got -5"),
+    ("PIB_NARRATIVE", ("Vehicle Crime", "Below Target", "Yes", "In Line", "down", 812, 857, "Marhc 2011"),
+     "target_date: 'Marhc 2011' is not a month: write it as"),
+    ("PIB_NARRATIVE", ("Vehicle Crime", "Below Target", "Yes", "In Line", "down", 812, 857, "2011-03", "cnt"),
+     "measure must be one of count, rate, percentage; got 'cnt'"),
+    ("PIB_NARRATIVE", ("Vehicle Crime", "Below Target", "Yes", "In Line", "down", 812, 857, "2011-03", "rate", 0),
+     f"per: expected {options.PER.what}; got 0"),
 ]
 
 # Valid edge cases that must still answer (function, arguments, a check of the answer).
@@ -182,6 +190,10 @@ VALID = [
     ("PIB_CI_COUNT", (65, "95%"), lambda r: r[0][0] == pytest.approx(50.163, abs=1e-3)),
     ("PIB_CI_RATE", (0, 100, 100), lambda r: r[0][0] == 0),
     ("PIB_SIG_CHANGE", (0, 10, 0, 10), lambda r: r == "No"),
+    ("PIB_NARRATIVE", ("Burglary", "Below Target", "Yes", "In Line", "down", 661, 688, "03/2024"),
+     lambda r: r.startswith("The target date for Burglary (Mar 2024) has been reached and the target was met")),
+    ("PIB_NARRATIVE", ("Burglary", "Below Target", "Yes", "In Line", "down", None, 688, "03/2024"),
+     lambda r: "will be met" in r),  # no figure at the target date yet: the projection
     ("PIB_TARGET", (303, "reduction_pct", 0), lambda r: r == 303),
     ("PIB_TARGET", (303, "reduction_pct", 0.999), lambda r: 0 <= r < 1),
     ("PIB_TARGET", (303, "maintenance", None), lambda r: r == 303),

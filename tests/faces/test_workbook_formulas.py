@@ -553,3 +553,27 @@ def test_settings_edit_follows_the_engine(evaluated, demo_sheets, static):
     assert len(moved) >= 5, "the settings change moved (almost) nothing: the test would prove nothing"
     assert recalculated.calls == evaluated.calls
     assert not recalculated.failures
+
+
+# --- the headline formula reads as the engine's, for any change -----------------------------------
+
+HEADLINE_CHANGES = (0.112, -0.112, 0.08, -0.0804, 0.18, -0.85, 0.046, -0.0004, 0.0, 0.0006, 1.1, 11.0, -0.10955,
+                    0.8, 0.011)
+
+
+@pytest.mark.parametrize("measure", ["count", "percentage"])
+def test_the_headline_formula_follows_the_engine_for_any_change(demo_assessment, measure):
+    """Excel's own functions give "An 11.2% ...", "A 4.6% ...", "No change ..." exactly as the engine's
+    text.headline does (the demo's headlines are checked in the workbook above; these cover every article)."""
+    import re
+
+    from xl_pib.bulletin import text
+    from xl_pib.bulletin.live import LiveFormulas
+
+    index = demo_assessment.inputs.targets["measure"].tolist().index(measure)
+    template = LiveFormulas(demo_assessment, workings.series_layout(demo_assessment)).headline(index)
+    (reference,) = set(re.findall(r"Workings!\$[A-Z]+\$\d+", template))
+    parser = formulas.Parser()
+    for change in HEADLINE_CHANGES:
+        got = parser.ast(template.replace(reference, repr(change)))[1].compile()()
+        assert got == text.headline(change, measure), change

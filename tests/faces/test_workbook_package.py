@@ -488,8 +488,10 @@ def test_build_in_place_keeps_the_book(edited, rebuilt, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["pib_bulletin.xlsm"], "a temporary file was left behind"
 
 
-def test_layout_change_build_refuses_and_template_rebuilds(demo_template, tmp_path, capsys):
-    """An extra indicator: build stops with the rebuild command, and that command gives a working workbook."""
+def test_layout_change_build_writes_the_new_live_workbook(demo_template, tmp_path, capsys):
+    """An extra indicator: build writes the live workbook of the new layout itself (issue 13, deliverable 6), with
+    every input sheet and the xlwings.conf values carried over, and leaves the book as it was; given the book itself
+    as -o, it writes beside it under a new name rather than replace it."""
     book = tmp_path / "BOOK.xlsm"
     shutil.copy(demo_template, book)
     wb = load(book)
@@ -503,23 +505,34 @@ def test_layout_change_build_refuses_and_template_rebuilds(demo_template, tmp_pa
               if row[1].value == targets.cell(source, 1).value]
     for values in copied:
         data.append([values[0], "EXTRA", *values[2:]])
+    outcomes = wb["Outcomes"]
+    override = [c.column for c in outcomes[1] if c.value == "RAG override"][0]
+    outcomes.cell(3, override).value = "G"
+    wb["xlwings.conf"]["B1"] = r"C:\Users\analyst\miniforge3\envs\pib\python.exe"
     wb.save(book)
     before = book.read_bytes()
     capsys.readouterr()
 
-    assert main(["build", str(book), "-o", str(tmp_path / "OUT.xlsm")]) == 2
-    message = capsys.readouterr().err
-    assert "xl-pib template --input" in message, message
-    assert not (tmp_path / "OUT.xlsm").exists() and book.read_bytes() == before
-
-    rebuilt = tmp_path / "NEW.xlsm"
-    assert main(["template", "--input", str(book), "-o", str(rebuilt)]) == 0
-    assert main(["build", str(rebuilt), "-o", str(tmp_path / "NEW_OUT.xlsm")]) == 0
-    assert len(read_results(tmp_path / "NEW_OUT.xlsm")) == 30
+    assert main(["build", str(book), "-o", str(tmp_path / "OUT.xlsm")]) == 0
+    said = capsys.readouterr().out
+    assert "changed its layout" in said and "OUT.xlsm" in said and "BOOK.xlsm is unchanged" in said, said
+    assert book.read_bytes() == before
+    rebuilt = tmp_path / "OUT.xlsm"
     old, new_wb = load(book), load(rebuilt)
     for name in INPUT_NAMES:
         assert cell_contents(old[name]) == cell_contents(new_wb[name]), f"{name} was not carried over"
+    assert new_wb["xlwings.conf"]["B1"].value == old["xlwings.conf"]["B1"].value
     assert vba_bytes(rebuilt) == vba_bytes(demo_template)
+    assert main(["build", str(rebuilt), "-o", str(tmp_path / "NEW_OUT.xlsm")]) == 0
+    assert "refreshed" in capsys.readouterr().out
+    assert len(read_results(tmp_path / "NEW_OUT.xlsm")) == 30
+
+    assert main(["build", str(book), "-o", str(book)]) == 0  # in place: beside it, never over it
+    assert book.read_bytes() == before
+    beside = tmp_path / "BOOK (new layout).xlsm"
+    assert beside.is_file() and str(beside) in capsys.readouterr().out
+    assert main(["build", str(book), "-o", str(book)]) == 0
+    assert (tmp_path / "BOOK (new layout 2).xlsm").is_file(), "a workbook made before was replaced"
 
 
 # --- xl-pib build BOOK.xlsm --values: the static copy for distribution -----------------------------
@@ -554,3 +567,33 @@ def test_values_copy_equals_the_engine(static_copy, edited):
                 bad.append(f"{block.sheet}!{cell} ({block.indicator} {key}): {got!r} vs {want!r}")
     assert checked == 254  # 26 blocks of 9 Performance Table rows, 2 survey blocks of 10
     assert not bad, "\n".join(bad)
+
+
+def test_a_comment_added_to_a_live_workbook_survives_a_refresh_beside_the_input_notes(demo_template, tmp_path):
+    """The input sheets carry notes (their headers'); a comment an analyst adds on an earlier sheet must not take
+    the name of one of their drawings (openpyxl would write two parts of one name): every note survives."""
+    import warnings
+
+    import openpyxl
+    import openpyxl.comments
+
+    from xl_pib.xlsx import save
+
+    book = tmp_path / "BOOK.xlsm"
+    shutil.copy(demo_template, book)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    wb["Results"]["A1"].comment = openpyxl.comments.Comment("checked by the analyst", "analyst")
+    wb["Appendices"]["A1"].comment = openpyxl.comments.Comment("to reword", "analyst")
+    save(wb, book)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Duplicate name")  # zipfile warns of a second part of one name
+        for _ in range(2):
+            assert main(["build", str(book), "-o", str(book)]) == 0
+    with zipfile.ZipFile(book) as package:
+        names = package.namelist()
+    assert len(names) == len(set(names))
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    assert wb["Results"]["A1"].comment.text == "checked by the analyst"
+    assert wb["Appendices"]["A1"].comment.text == "to reword"
+    assert wb["Targets"]["A1"].comment.text.startswith("Indicator (required)")
+    assert wb["Settings"]["A2"].comment is not None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from . import appendices, chart_data, input_sheets, metadata, perception, results, section, summary, workings
+from . import appendices, chart_data, input_guides, input_sheets, metadata, perception, results, section, summary, workings
 from ..xlsx import save
 from .live import LiveFormulas
 from .section import IndicatorBlock
@@ -75,6 +75,7 @@ def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -
     workings.write_series(sheets[workings.SERIES], assessment, formulas)
     for name, rows in inputs.sheets.items():
         input_sheets.write(sheets[name], rows)
+    input_guides.apply(wb, list(inputs.sheets))
     return wb, Layout(tuple(sections), tuple(written), tuple(chart_blocks), series_layout)
 
 

@@ -7,6 +7,7 @@ from ..figures import PERFORMANCE_TABLE
 from ..options import CLASSIC, NOISE_AWARE
 from ..xlsx import put
 from . import styles
+from .text import bulletin_month
 
 SHEET = "Appendices"
 
@@ -42,7 +43,10 @@ def _methods(settings, tests: tuple[int, float] | None = None) -> dict[str, list
             "likely to lie.",
         ],
         "Appendix C: Data sources and time periods": [
-            f"Figures run to {months.label(settings.latest_month)}, the last complete month of data. Some sources "
+            f"Figures run to {months.label(settings.latest_month)}, the last complete month of data; the bulletin is "
+            f"headed {months.label(bulletin_month(settings))}, "
+            + ("the month after, when it is issued. " if settings.bulletin_month == "" else "the month it is issued. ") +
+            "Some sources "
             "arrive later than others, so each indicator is assessed at its own latest month with data, which is "
             "stated beside its table.",
             "Counts are rolling twelve-month totals; rates are those totals per head of population; percentages "

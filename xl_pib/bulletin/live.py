@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from .. import labels
+from .. import labels, wording
 from ..errors import PibError
 from ..figures import BY_KEY, SPEC
 from ..options import NOISE_AWARE
 from ..inputs.schema import TARGETS, column
 from ..settings import SPEC as SPEC_SETTING
 from ..settings import Settings
+from . import text
 from .workings import WORKINGS, WORKINGS_COLUMNS, SeriesLayout, workings_column_ref, workings_ref
 
 # Data rows the live formulas read: room for years of monthly data.
@@ -177,14 +178,21 @@ class LiveFormulas:
     # Block text -------------------------------------------------------------------
 
     def headline(self, index: int) -> str:
-        """The block's headline, live: "A -11.2% reduction has been recorded from the baseline"."""
+        """The block's headline, live: "An 11.2% reduction has been recorded from the baseline".
+
+        Excel's own functions only (no Python call), following :func:`xl_pib.bulletin.text.headline`:
+        the size without its sign, "An" or "A" by :func:`xl_pib.wording.articles`' rule, and no change
+        when the size prints as 0.0.
+        """
         change = workings_ref(index, SPEC.change_from_baseline.key)
-        if self.measures[index] == "percentage":
-            size = f'TEXT({change}*100,"0.0")&" percentage point"'
-        else:
-            size = f'TEXT({change},"0.0%")'
-        return (f'=IF(ISNUMBER({change}),"A "&{size}&IF({change}<0," reduction"," increase")'
-                f'&" has been recorded from the baseline","")')
+        size = f'TEXT(ABS({change})*100,"0.0")'
+        whole = f'TEXT(INT(ROUND(ABS({change})*100,1)),"0")'
+        leads = ",".join(f'LEFT({whole},{len(lead)})="{lead}"' for lead in wording.AN_LEADS)
+        an = f'OR(LEFT({whole},1)="{wording.AN_START}",AND(MOD(LEN({whole}),3)=2,OR({leads})))'
+        unit = '" percentage point"' if self.measures[index] == "percentage" else '"%"'
+        sentence = (f'IF({an},"An ","A ")&{size}&{unit}&IF({change}<0," reduction"," increase")'
+                    f'&" has been recorded from the baseline"')
+        return f'=IF(ISNUMBER({change}),IF({size}="0.0","{text.NO_CHANGE}",{sentence}),"")'
 
     # Performance Tables -----------------------------------------------------------
 

@@ -81,6 +81,21 @@ def error_text(error: Exception | str) -> str:
     return f"Refresh stopped, nothing was changed: {error}"
 
 
+LAYOUT_CHANGED = ("the Targets or Outcomes sheet no longer matches this workbook's layout (an indicator, section, "
+                  "outcome or target date was added, removed or moved)")
+
+
+def layout_text(new_book, name: str) -> str:
+    """The status after a refresh found a new layout: where its new live workbook is, or how to make one."""
+    if new_book is None:
+        return error_text(f"{LAYOUT_CHANGED}. This workbook is open through a server, which cannot save a workbook "
+                          f"beside it: save it to your computer and click Refresh there, or run "
+                          f"'xl-pib build \"{name}\" -o NEW.xlsm', which builds the new workbook.")
+    return (f"Not refreshed: {LAYOUT_CHANGED}, so a new live workbook was built beside this one with every input "
+            f"sheet (your overrides included) and the xlwings.conf settings: {new_book}. Open it and click Refresh "
+            f"there; this workbook is unchanged.")
+
+
 def text_writes(assessment) -> list[RangeWrite]:
     """Sentences that depend on the data: section subtitles, block texts, Appendices, Metadata.
 

@@ -1,6 +1,6 @@
 """One sheet per Section: a block per indicator, as in the seed bulletin.
 
-A block is the indicator's name, a headline ("A -11.2% reduction has been
+A block is the indicator's name, a headline ("An 11.2% reduction has been
 recorded from the baseline"), the description of its baseline and target,
 which month the figures run to, the Performance Table with the seed's row
 labels, and the performance chart beside it.
@@ -120,7 +120,7 @@ FIRST_BLOCK_ROW = 4
 
 
 def subtitle(settings) -> str:
-    return f"{settings.partnership} - Performance Improvement Bulletin - {months.label(settings.latest_month + 1)}"
+    return f"{settings.partnership} - Performance Improvement Bulletin - {months.label(text.bulletin_month(settings))}"
 
 
 def placements(targets) -> list[tuple[str, int]]:

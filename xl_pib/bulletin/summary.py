@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .. import months
 from ..xlsx import put
-from . import styles
+from . import styles, text
 
 SHEET = "Executive Summary"
 HEADER = ("Outcomes", "Summary of Performance", "RAG")
@@ -28,7 +28,7 @@ def rows(assessment) -> list[SummaryRow]:
     s = assessment.inputs.settings
     out = [
         SummaryRow("title", (s.title or f"{s.partnership} - Performance Improvement Bulletin", None, None)),
-        SummaryRow("subtitle", (f"PERFORMANCE IMPROVEMENT BULLETIN - {months.label(s.latest_month + 1)}", None, None)),
+        SummaryRow("subtitle", (f"PERFORMANCE IMPROVEMENT BULLETIN - {months.label(text.bulletin_month(s))}", None, None)),
         SummaryRow("note", (" ".join(filter(None, [
             f"Commissioned by: {s.commissioner}" if s.commissioner else "",
             f"Report Ref: {s.report_reference}" if s.report_reference else "",

@@ -5,34 +5,41 @@ from __future__ import annotations
 import math
 
 from .. import months
+from ..wording import article, figure
 
 _NAN = float("nan")
+NO_CHANGE = "No change has been recorded from the baseline"
 
 
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def figure(value, measure: str, per=None) -> str:
-    """A baseline, target or current figure as the bulletin prints it."""
-    if _missing(value):
-        return "N/A"
-    if measure == "percentage":
-        return f"{value:.1%}"
-    if measure == "rate":
-        text = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.1f}"
-        return f"{text} per {per:,.0f}" if not _missing(per) else text
-    return f"{value:,.0f}"
+def bulletin_month(settings) -> int:
+    """The month the bulletin is headed with: the Bulletin month setting, else the month after Latest month."""
+    return settings.latest_month + 1 if settings.bulletin_month == "" else settings.bulletin_month
 
 
 def headline(change, measure: str) -> str:
-    """"A -11.2% reduction has been recorded from the baseline" (the seed's own wording)."""
+    """"An 11.2% reduction has been recorded from the baseline": the seed's sentence, in correct English.
+
+    The seed printed the sign as well ("A -11.2% reduction"); the size is printed without it, since the
+    word says which way, with "a" or "an" as the number is read aloud. A change that prints as 0.0 is
+    no change.
+    """
     if _missing(change):
         return ""
     kind = "reduction" if change < 0 else "increase"
-    if measure == "percentage":
-        return f"A {change * 100:.1f} percentage point {kind} has been recorded from the baseline"
-    return f"A {change:.1%} {kind} has been recorded from the baseline"
+    size = f"{abs(change) * 100:.1f}"
+    if size == "0.0":
+        return NO_CHANGE
+    unit = " percentage point" if measure == "percentage" else "%"
+    return f"{article(size).capitalize()} {size}{unit} {kind} has been recorded from the baseline"
+
+
+def target_reached(figures) -> bool:
+    """The indicator's data have reached its target date (the month assessed is on or after it)."""
+    return not _missing(figures.months_to_target) and figures.months_to_target <= 0
 
 
 def _change(value, points: bool = False) -> str:
@@ -77,10 +84,12 @@ def description(row, figures) -> str:
         first = f"The {period}baseline for {row['name']} is not yet available."
     kind = row["target_type"]
     when = f" by {months.label(row['target_date'])}" if not _missing(row.get("target_date")) else ""
+    was = "was" if target_reached(figures) else "is"
     if kind == "none":
         second = "There is no target for this indicator; it is monitored for context."
     elif kind == "maintenance":
-        second = f"A maintenance target has been adopted ({figure(target, measure, per)}{when})."
+        second = f"A maintenance target {'was' if target_reached(figures) else 'has been'} adopted " \
+                 f"({figure(target, measure, per)}{when})."
     elif kind in ("reduction_pct", "increase_pct"):
         word = "a reduction" if kind == "reduction_pct" else "an increase"
         amount = row["target_amount"]
@@ -89,14 +98,14 @@ def description(row, figures) -> str:
             size = f" ({abs(base - target):,.0f})"
         else:
             size = f" (to {figure(target, measure, per)})"
-        second = f"The target is {word}{share}{size}{when}."
+        second = f"The target {was} {word}{share}{size}{when}."
     else:  # level
         up = row["direction"] == "up"
         if not _missing(base) and not _missing(target) and ((target > base) == up) and target != base:
             lead = "an increase to" if up else "a reduction to"
         else:
             lead = "at least" if up else "no more than"
-        second = f"The target is {lead} {figure(target, measure, per)}{when}."
+        second = f"The target {was} {lead} {figure(target, measure, per)}{when}."
     return f"{first} {second}"
 
 

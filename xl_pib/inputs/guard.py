@@ -107,8 +107,9 @@ def _refuse_other(name: str, head: bytes) -> None:
         except UnicodeDecodeError as error:
             # A multi-byte character cut at the end of the sample is still UTF-8.
             encoding = "in UTF-8" if error.start >= len(head) - 3 else "not in UTF-8 (perhaps Windows-1252)"
-        raise InputError(name, f"{_READABLE} (this is a text file such as a CSV, {encoding}; xl-pib reads "
-                               "workbooks only: paste its rows into the Data sheet of an input workbook)")
+        raise InputError(name, f"{_READABLE} (this is a text file such as a CSV, {encoding}; xl-pib builds from "
+                               "workbooks only: to start an input workbook from a CSV of monthly counts, run "
+                               f"xl-pib new \"PARTNERSHIP\" -o BOOK.xlsx --from {name})")
     raise InputError(name, f"{_READABLE} (this file is neither an Excel workbook nor text)")
 
 

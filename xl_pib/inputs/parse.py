@@ -111,7 +111,10 @@ def _table(name: str, rows: list[list], spec: Sheet, notes: list[str] | None = N
     frame = pd.DataFrame({"_row": np.arange(2, len(rows) + 1)})
     for column in spec.columns:
         if column.header.lower() in header:
-            frame[column.key] = body[header.index(column.header.lower())].to_numpy() if len(body) else []
+            # Object cells, as read: pandas 3 would infer its string dtype for a column of text only, whose
+            # missing value is NaN, and a blank cell must stay None (a blank setting is its default, not "nan").
+            cells = body[header.index(column.header.lower())].to_numpy() if len(body) else []
+            frame[column.key] = pd.Series(cells, index=frame.index, dtype=object)
         elif column.required:
             raise InputError(name, f"a column headed '{column.header}'", row=1, column=column.header)
         else:
@@ -192,6 +195,12 @@ def _choices(sheet: str, frame: pd.DataFrame, key: str, header: str, allowed: tu
     return text
 
 
+def _coded(sheet: str, frame: pd.DataFrame, key: str) -> pd.Series:
+    """A coded Targets column, checked against its declared choices (blank: its default)."""
+    coded = schema_column(TARGETS, key)
+    return _choices(sheet, frame, key, coded.header, coded.choices, coded.default)
+
+
 # --- sheets ----------------------------------------------------------------------------
 
 
@@ -249,13 +258,11 @@ def _targets(sheets, notes: list[str]) -> pd.DataFrame:
     bad_sheet_name = out["section"].map(_invalid_section)
     _fail(name, frame, bad_sheet_name.notna(), "Section", "a section name that can be a sheet name "
           "(at most 31 characters, none of : \\ / ? * [ ], and not a name the bulletin uses itself)", "section")
-    out["measure"] = _choices(name, frame, "measure", "Measure", options.MEASURES, None)
-    out["direction"] = _choices(name, frame, "direction", "Direction", options.DIRECTIONS,
-                                schema_column(TARGETS, "direction").default)
+    for key in ("measure", "direction"):
+        out[key] = _coded(name, frame, key)
     out["baseline_period"] = _text(frame, "baseline_period")
     out["baseline_end"] = _months(name, frame, "baseline_end", "Baseline end")
-    out["target_type"] = _choices(name, frame, "target_type", "Target type", options.TARGET_TYPES,
-                                  schema_column(TARGETS, "target_type").default)
+    out["target_type"] = _coded(name, frame, "target_type")
     has_target = out["target_type"] != "none"
     against = ((out["direction"] == "up") & (out["target_type"] == "reduction_pct")) | \
               ((out["direction"] == "down") & (out["target_type"] == "increase_pct"))

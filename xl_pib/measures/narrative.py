@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import labels
-from ..options import DIRECTIONS, choices, normalise
+from .. import labels, months, wording
+from ..options import DIRECTIONS, MEASURES, choices, normalise
 
 
 def _text(values) -> np.ndarray:
@@ -82,10 +82,7 @@ def _templates(pos, trend, month, up) -> list[str]:
         default=maintained + "levels are not projected to remain on course to meet the target").astype(object)
     joiner = np.where(yes == ~bad, " and ", ", however ").astype(object)
     # Kept inside the one sentence, as a closing clause.
-    month_text = np.select(
-        [month == labels.ABOVE_EXPECTED, month == labels.BELOW_EXPECTED],
-        ["; last month's figure was above the expected level, which may warrant further investigation",
-         "; last month's figure was below the expected level"], default="").astype(object)
+    month_text = _month_clause(month)
 
     subject = "The current position for " + names + " "
     sentence = np.select(
@@ -104,25 +101,74 @@ def _templates(pos, trend, month, up) -> list[str]:
 def monitoring(name, comparative) -> np.ndarray:
     """Sentence for a monitoring indicator (no target): the change over the past 12 months.
 
-    e.g. "Police Recorded Anti-Social Behaviour Incidents have fallen by 6.3%
-    over the past 12 months compared with the previous 12 months."
+    e.g. "All Crime has fallen by 6.3% over the past 12 months compared with the previous 12 months"
+    ("have" after a plural name: :func:`xl_pib.wording.plural`).
     """
     names = _text(name).astype(object)
     change = np.asarray(comparative, dtype=float)
     names, change = np.broadcast_arrays(names, change)
     size = np.char.mod("%.1f%%", np.abs(np.nan_to_num(change)) * 100).astype(object)
-    verb = np.where(change < 0, " have fallen by ", " have risen by ").astype(object)
+    has = np.where(wording.plural(names), " have", " has").astype(object)
+    verb = np.where(change < 0, " fallen by ", " risen by ").astype(object)
     period = " over the past 12 months compared with the previous 12 months."
-    moved = np.where(change == 0, " are unchanged", verb + size).astype(object)
+    moved = np.where(change == 0, np.where(wording.plural(names), " are unchanged", " is unchanged"),
+                     has + verb + size).astype(object)
     return np.where(np.isnan(change),
                     "There is not yet enough data to compare " + names + " with the previous 12 months.",
                     names + moved + period)
 
 
-def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative) -> np.ndarray:
-    """Each indicator's "Summary of Performance" sentence: :func:`narrative` for an indicator with a
-    target, :func:`monitoring` for one without."""
+def target_reached(name, achieved, target, measure, direction, per, month_status=labels.NA,
+                   target_date=np.nan) -> np.ndarray:
+    """Sentence for an indicator whose data have reached its target date: was the target met, and by how much.
+
+    ``achieved`` is the rolling 12-month figure at the target date (NaN before it: the ``at_target_date``
+    figure). e.g. "The target date for Burglary (Mar 2024) has been reached and the target was met: the 12
+    months to Mar 2024 recorded 602, 12.5% below the target of 688." The gap is achieved / target - 1 for
+    counts and rates, achieved - target in percentage points for percentages (as Reduction required measures
+    it); met is :func:`xl_pib.measures.targets.target_met`. "" where the date is not reached or a figure is
+    missing (:func:`narrative` speaks for those).
+    """
+    from .targets import target_met
+
+    names = _text(name).astype(object)
+    got, tgt = (np.asarray(a, dtype=float) for a in (achieved, target))
+    kinds = choices("measure", measure, MEASURES, "count")
+    names, got, tgt, kinds, per, date = np.broadcast_arrays(names, got, tgt, kinds, np.asarray(per, dtype=float),
+                                                            np.asarray(target_date, dtype=float))
+    reached = ~np.isnan(got) & ~np.isnan(tgt) & ~np.isnan(date)
+    met = target_met(got, tgt, direction)
+    percentage = kinds == "percentage"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(percentage, (got - tgt) * 100, (got / tgt - 1) * 100)
+    size = np.char.mod("%.1f", np.abs(np.nan_to_num(gap))).astype(object)
+    side = np.where(got < tgt, " below", " above").astype(object)
+    by = np.where(percentage, " " + size + " percentage points", " " + size + "%").astype(object)
+    how_far = np.select([got == tgt, np.isfinite(gap) & (size != "0.0")],
+                        [", exactly the target of ", "," + by + side + " the target of "],
+                        default="," + side + " the target of ").astype(object)
+    when = months.labels(date)
+    sentence = ("The target date for " + names + " (" + when + ") has been reached and the target was " +
+                np.where(met, "met", "missed").astype(object) + ": the 12 months to " + when + " recorded " +
+                wording.figures(got, kinds, per) + how_far + wording.figures(tgt, kinds, per) +
+                _month_clause(month_status) + ".")
+    return np.where(reached, sentence, "").astype(object)
+
+
+def _month_clause(month) -> np.ndarray:
+    month = _canonical(month)
+    return np.select(
+        [month == labels.ABOVE_EXPECTED, month == labels.BELOW_EXPECTED],
+        ["; last month's figure was above the expected level, which may warrant further investigation",
+         "; last month's figure was below the expected level"], default="").astype(object)
+
+
+def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative,
+            achieved=np.nan, target=np.nan, measure="count", per=np.nan, target_date=np.nan) -> np.ndarray:
+    """Each indicator's "Summary of Performance" sentence: :func:`target_reached` once its data have reached
+    its target date, :func:`narrative` before, and :func:`monitoring` for an indicator without a target."""
     from .targets import has_target
 
-    return np.where(has_target(target_type), narrative(name, position, trend_sufficient, month_status, direction),
-                    monitoring(name, comparative)).astype(object)
+    reached = target_reached(name, achieved, target, measure, direction, per, month_status, target_date)
+    targeted = np.where(reached != "", reached, narrative(name, position, trend_sufficient, month_status, direction))
+    return np.where(has_target(target_type), targeted, monitoring(name, comparative)).astype(object)

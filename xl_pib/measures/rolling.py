@@ -117,6 +117,15 @@ def denominator_at(rolled_denominators, index, given, measure) -> np.ndarray:
     return np.where(is_pct, _given_or(given, computed), np.nan)
 
 
+def at_target_date(rolled, target_index, current, months_to_target) -> np.ndarray:
+    """The figure a target is judged by once its date is reached: the rolling 12-month figure at the target
+    date, or the current position when the target date is the month assessed (a Current override honoured).
+    NaN before the target date."""
+    left = np.asarray(months_to_target, dtype=float)
+    at_date = np.where(left == 0, np.asarray(current, dtype=float), at_index(rolled, target_index))
+    return np.where(left <= 0, at_date, np.nan)
+
+
 def baseline_index(first_month, baseline_end) -> np.ndarray:
     """Position of *Baseline end* on the axis starting at ``first_month`` (-1 when blank)."""
     end = np.asarray(baseline_end, dtype=float)

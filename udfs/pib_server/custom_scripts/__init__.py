@@ -17,5 +17,6 @@ from xl_pib import serve_settings
 @xw.script(required_roles=serve_settings.route_roles("refresh") or None)
 async def refresh(book: xw.Book):
     """Recompute Results, the Executive Summary, the texts and the chart data from the input sheets."""
-    # CPU-bound: in a worker thread, so the server keeps answering =PIB_ calls meanwhile.
-    await asyncio.to_thread(pib_macros.refresh, book)
+    # CPU-bound: in a worker thread, so the server keeps answering =PIB_ calls meanwhile. A new layout's
+    # workbook is never saved on the server (the book's name is the client's to choose): the status says so.
+    await asyncio.to_thread(pib_macros.refresh, book, False)
