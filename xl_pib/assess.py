@@ -15,13 +15,16 @@ import pandas as pd
 
 from . import labels, stack
 from .engine import Evaluation
+from .explain import WHY_COLUMN
 from .figures import REGISTRY, RESULTS, Figures
 from .inputs.areas import check_one_area
 from .model import Inputs
 from .outcomes import assess_outcomes
 from .settings import Settings
 
-RESULTS_COLUMNS = tuple(spec.column for spec in RESULTS)
+# The figures' columns, then Why: each indicator's judgements explained (xl_pib.explain).
+FIGURE_COLUMNS = tuple(spec.column for spec in RESULTS)
+RESULTS_COLUMNS = FIGURE_COLUMNS + (WHY_COLUMN,)
 
 # The settings the engine's steps read (band, expected level method, trend window, confidence): bulletins
 # that agree on them share one engine pass.
@@ -38,9 +41,10 @@ class Assessment:
     figures: Figures                    # one array per figure (see xl_pib.figures); monthly ones on month_axis
     reasons: tuple[tuple[str, ...], ...]  # per indicator: why a figure shows N/A for lack of data
     results: pd.DataFrame               # exactly RESULTS_COLUMNS; "N/A" where a figure does not apply
-    outcomes: pd.DataFrame              # theme, outcome, description, rag, summary, computed_rag, ...
+    outcomes: pd.DataFrame              # theme, outcome, description, rag, summary, computed_rag, why, ...
     month_axis: np.ndarray              # calendar months of the monthly figures
     warnings: tuple[str, ...]
+    explanations: dict[str, np.ndarray]  # judged figure key -> "<result>: <why>" per indicator (xl_pib.explain)
 
 
 def _na(values) -> np.ndarray:
@@ -49,10 +53,10 @@ def _na(values) -> np.ndarray:
     return np.where(pd.isna(arr), labels.NA, arr)
 
 
-def results_table(figures: Figures) -> pd.DataFrame:
-    """The Results sheet: one row per indicator, one column per figure with a Results column."""
-    return pd.DataFrame({spec.column: _na(getattr(figures, spec.key)) for spec in RESULTS},
-                        columns=list(RESULTS_COLUMNS))
+def results_table(figures: Figures, why: np.ndarray) -> pd.DataFrame:
+    """The Results sheet: one row per indicator, one column per figure with a Results column, then Why."""
+    columns = {spec.column: _na(getattr(figures, spec.key)) for spec in RESULTS}
+    return pd.DataFrame(columns | {WHY_COLUMN: np.asarray(why, dtype=object)}, columns=list(RESULTS_COLUMNS))
 
 
 def assess_many(bulletins: list[Inputs]) -> list[Assessment]:
@@ -72,9 +76,12 @@ def assess_many(bulletins: list[Inputs]) -> list[Assessment]:
         known, parts = stack.stacked(group)
         evaluation = Evaluation(known, group[0].settings)
         figures = evaluation.figures()
-        reasons = evaluation.reasons(len(known["indicator"]))
+        count = len(known["indicator"])
+        reasons = evaluation.reasons(count)
+        explained, why = evaluation.explanations(count)
         for i, part in zip(members, parts):
-            done[i] = _assessment(bulletins[i], figures.part(part.rows, part.months), reasons[part.rows], part.axis)
+            done[i] = _assessment(bulletins[i], figures.part(part.rows, part.months), reasons[part.rows], part.axis,
+                                  {key: text[part.rows] for key, text in explained.items()}, why[part.rows])
     return done
 
 
@@ -83,10 +90,11 @@ def assess(inputs: Inputs) -> Assessment:
     return assess_many([inputs])[0]
 
 
-def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], axis: np.ndarray) -> Assessment:
+def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], axis: np.ndarray,
+                explanations: dict[str, np.ndarray], why: np.ndarray) -> Assessment:
     ids = inputs.targets["indicator"]
     warnings = tuple(f"{i}: " + "; ".join(r) for i, r in zip(ids, reasons) if r)
-    results = results_table(figures)
+    results = results_table(figures, why)
     outcomes = assess_outcomes(inputs, results, figures.narrative)
     return Assessment(inputs, figures, tuple(tuple(r) for r in reasons), results, outcomes, axis,
-                      warnings + tuple(inputs.notes))
+                      warnings + tuple(inputs.notes), explanations)

@@ -65,34 +65,73 @@ class Evaluation:
         keys = [s.key for s in REGISTRY if s.kind in (PER_INDICATOR, MONTHLY)] if wanted is None else list(wanted)
         return Figures(**{key: self.value(key) for key in keys})
 
-    def reasons(self, count: int) -> list[list[str]]:
-        """Why figures show N/A for lack of data, per indicator ("Trend sufficient needs 24 months; 9 available")."""
-        available = self.value(SPEC.months_available.key)
-        out: list[list[str]] = [[] for _ in range(count)]
+    def _reason_parts(self, count: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(figure key, indicators it applies to, its text per indicator) of every reason a figure is N/A for
+        lack of data, in the order the reasons are listed: the months each figure needs, then the rest."""
+        from .explain import render
+
+        available = np.asarray(self.value(SPEC.months_available.key))
+        parts = []
         for spec in REGISTRY:
             needs = spec.months_needed(self.settings)
             if needs is None:
                 continue
-            short = np.asarray(available) < needs
+            short = available < needs
             if spec.needed_when is not None:
                 short &= np.asarray(self.run(spec.needed_when), dtype=bool)
-            for i in np.flatnonzero(short):
-                out[i].append(f"{spec.reason} needs {needs} months; {int(available[i])} available")
+            if short.any():
+                shown = np.char.mod("%d", available).astype(object)
+                parts.append((spec.key, short, f"{spec.reason} needs {needs} months; " + shown + " available"))
+        fields = self._reason_fields(count)
         for spec in REGISTRY:
             for why in spec.why_missing:
                 mask = self.value(why.when) if isinstance(why.when, str) else self.run(why.when)
-                for i in np.flatnonzero(np.broadcast_to(np.asarray(mask, dtype=bool), (count,))):
-                    out[i].append(why.text.format(**self._reason_fields(i)))
+                mask = np.broadcast_to(np.asarray(mask, dtype=bool), (count,))
+                if mask.any():
+                    text, _ = render(why.text, lambda name, _why: (fields[name], np.ones(count, dtype=bool)), count)
+                    parts.append((spec.key, mask, text))
+        return parts
+
+    def reasons(self, count: int) -> list[list[str]]:
+        """Why figures show N/A for lack of data, per indicator ("Trend sufficient needs 24 months; 9 available")."""
+        out: list[list[str]] = [[] for _ in range(count)]
+        for _, mask, text in self._reason_parts(count):
+            for i in np.flatnonzero(mask):
+                out[i].append(text[i])
         return out
 
-    def _reason_fields(self, i: int) -> dict[str, str]:
+    def reasons_by_figure(self, count: int) -> dict[str, np.ndarray]:
+        """The same reasons by the figure they are about: key -> its reasons per indicator joined with "; "
+        ("" where it has none)."""
+        from .explain import join
+
+        by_key: dict[str, list[np.ndarray]] = {}
+        for key, mask, text in self._reason_parts(count):
+            by_key.setdefault(key, []).append(np.where(mask, text, ""))
+        return {key: join(parts, "; ", count) for key, parts in by_key.items()}
+
+    def explanations(self, count: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Every judgement's explanation per indicator, and the Why column (see :mod:`xl_pib.explain`)."""
+        from .explain import explain
+
+        return explain(self, count, self.reasons_by_figure(count))
+
+    def _reason_fields(self, count: int) -> dict[str, np.ndarray]:
+        """What a reason's text may name, per indicator: {area}, {baseline_end}, {assessed} and any setting."""
         end, area = self.value(_BASELINE_END), self.value(_OWN_AREA)
         assessed = self.value(SPEC.assessed_month.key)
-        fields = {name: getattr(self.settings, name) for name in vars(DEFAULT) if hasattr(self.settings, name)}
-        return fields | {"area": "" if area is None else area[i],
-                         "baseline_end": months.iso(end[i]) if end is not None and end[i] == end[i] else "",
-                         "assessed": months.label(assessed[i]) if assessed is not None and assessed[i] == assessed[i]
-                         else ""}
+        column = lambda values: np.broadcast_to(np.asarray(values, dtype=object), (count,))  # noqa: E731
+        fields = {name: column(str(getattr(self.settings, name))) for name in vars(DEFAULT)
+                  if hasattr(self.settings, name)}
+        blank = column("")
+        iso = blank
+        if end is not None:
+            end = np.broadcast_to(np.asarray(end, dtype=float), (count,))
+            whole = np.where(np.isnan(end), 0, end).astype("int64")
+            text = np.char.mod("%04d", whole // 12).astype(object) + "-" + np.char.mod("%02d", whole % 12 + 1)
+            iso = np.where(np.isnan(end), "", text).astype(object)
+        return fields | {"area": blank if area is None else column(area), "baseline_end": iso,
+                         "assessed": blank if assessed is None else column(months.labels(assessed))}
 
 
 def evaluate(known: Mapping[str, Any], settings, wanted: Iterable[str] | None = None) -> Figures:

@@ -10,7 +10,10 @@ that says
   Workings header, its number format;
 - how many months of unbroken data it needs, and the reason printed when it
   cannot be computed;
-- its formula in the live workbook, if it has one.
+- its formula in the live workbook, if it has one;
+- for a judgement, how it explains itself (:class:`Explain`): per result, the
+  sentence that says why, whose placeholders are other figures' keys
+  (:mod:`xl_pib.explain` builds the Why column and the cell notes from it).
 
 :mod:`xl_pib.engine` evaluates the steps over whole arrays (every indicator
 of every partnership at once); ``assess``, the Results sheet, the section
@@ -32,8 +35,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import months
-from .formats import BY_MEASURE, DETAIL, MONTH, PERCENT, SIGNED_PERCENT, WHOLE
+from . import labels, months, options
+from .formats import (BY_MEASURE, BY_MEASURE_FINE, BY_MONTHLY_UNITS, BY_MONTHLY_UNITS_FINE, DETAIL, MONTH, PERCENT,
+                      SIGNED_PERCENT, WHOLE)
 from .measures import expected, intervals, msg, series, targets, trend
 # Aliased: fields below are named after the figures these modules compute (narrative, rag, rolling, trajectory).
 from .measures import narrative as narrative_measure
@@ -82,6 +86,43 @@ class Why:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """A part of an explanation. ``text``'s placeholders name figures, inputs or settings, each shown as its
+    cell shows it (its declared ``number_format``; a label as it reads), or another figure's explanation:
+    ``{position.why}``. The clause is left out for an indicator where a figure it names is missing (blank,
+    NaN or N/A) or does not exist in this build, where ``when`` is false or ``unless`` is true (a step, or the
+    name of a figure or setting, giving a mask of indicators)."""
+
+    text: str
+    when: Step | str | None = None
+    unless: Step | str | None = None
+
+
+@dataclass(frozen=True)
+class Explain:
+    """How a judgement explains itself: for each of its results (or, with ``case``, each value of that step
+    or figure), the clauses of its explanation in order (a plain string is a clause that always applies).
+
+    When the figure is N/A the explanation is the engine's reasons for it and for the figures it is computed
+    from (``Evaluation.reasons``); the clauses under ``labels.NA`` speak only where there are none. ``omit``
+    gives the indicators whose explanation the Why column leaves out (it stays in the cell's note)."""
+
+    by: dict[str, tuple[Clause | str, ...]]
+    case: Step | str | None = None
+    omit: Step | str | None = None
+
+    def clauses(self, result: str) -> tuple[Clause, ...]:
+        return tuple(c if isinstance(c, Clause) else Clause(c) for c in self.by.get(result, ()))
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """The figures whose explanation this one includes (``{key.why}``)."""
+        from .explain import cited_explanations
+
+        return cited_explanations(self)
+
+
+@dataclass(frozen=True)
 class Figure:
     """One figure's declaration (see the module docstring)."""
 
@@ -100,6 +141,7 @@ class Figure:
     live_cell: str | None         # live-workbook formula per indicator cell
     significance: str | None      # the figure saying whether this change is significant ("Yes"/"No")
     doc: str                      # what the figure means, for the docs and Appendix E
+    explain: Explain | None = None  # a judgement's explanation (xl_pib.explain)
 
     def months_needed(self, settings) -> int | None:
         return getattr(settings, self.needs) if isinstance(self.needs, str) else self.needs
@@ -109,11 +151,12 @@ def figure(*, compute: Step | None = None, kind: str = PER_INDICATOR, column: st
            label: str | None = None, workings: str | None = None, number_format: str | None = None,
            needs: int | str | None = None, needed_when: Step | None = None, reason: str | None = None,
            why_missing: tuple[Why, ...] = (), live: str | None = None, live_cell: str | None = None,
-           significance: str | None = None, doc: str = ""):
+           significance: str | None = None, doc: str = "", explain: Explain | None = None):
     """A :class:`Figures` field carrying its :class:`Figure` declaration."""
     spec = dict(compute=compute, kind=kind, column=column, label=label, workings=workings,
                 number_format=number_format, needs=needs, needed_when=needed_when, reason=reason or column,
-                why_missing=why_missing, live=live, live_cell=live_cell, significance=significance, doc=doc)
+                why_missing=why_missing, live=live, live_cell=live_cell, significance=significance, doc=doc,
+                explain=explain)
     return field(default=None, metadata={"figure": spec})
 
 
@@ -124,7 +167,6 @@ INPUTS: dict[str, tuple[str | None, str]] = {
     "first_month": (None, "the calendar month of the first column"),
     "baseline_end": ("baseline_end", "Baseline end (month index)"),
     "given_baseline": ("baseline", "Baseline, where typed"),
-    "target_type": ("target_type", "Target type"),
     "target_amount": ("target_amount", "Target amount"),
     "published_target": ("target_value", "Target value, where typed"),
     "target_date": ("target_date", "Target date (month index)"),
@@ -140,6 +182,28 @@ _HAS_TARGET = Step(targets.has_target, target_type="target_type")
 _OVERLAP_REASON = ("Significance of the change from baseline needs baseline and current 12-month windows that do "
                    "not overlap (they share months)")
 _NO_OVERRIDE = Step(rolling_measure.not_given, given="current_override")
+
+# --- pieces the explanations share (see Explain) ----------------------------------------------------------
+# Where the trajectory stands at the month assessed, after "358 is above the upper limit of 296.4".
+_ON_THE_TRAJECTORY = (Clause(" (trajectory {trajectory_at} at month {months_elapsed} of {months_total})",
+                             unless="target_reached"),
+                      Clause(" (the target itself: the data reach the target date)", when="target_reached"))
+_WHOLE_INTERVAL = Clause(", as is its whole {confidence} interval ({current_low} to {current_high})", when="noise_aware")
+_INTERVAL_REACHES = ", within noise: its {confidence} interval ({current_low} to {current_high}) reaches the limit"
+_NO_TARGET = Clause("no target is set (a monitoring indicator)", unless="has_target")
+_PROJECTED = (Clause(": {trend_projection} in the 12 months to the target date against {target} (a straight line "
+                     "through the last {trend_window} months)", unless="target_reached"),
+              Clause(": {trend_projection} in the last 12 months against {target}", when="target_reached"))
+_EXPECTED = " expected from the 12 months before"
+
+
+def _msg_limits(where: str) -> tuple[Clause, ...]:
+    """", beyond the 95% Poisson limits", or the noise-aware funnel's, after the count against the expected."""
+    return (Clause(f", {where} the {{confidence}} Poisson limits", unless="noise_aware"),
+            Clause(f", {where} the {{confidence}} limits of the overdispersed funnel (between-area variance "
+                   "{msg_tau2})", when="noise_aware"))
+
+_NO_MSG = Clause("the MSG sheet has no most similar group for this indicator", when="no_msg_group")
 
 
 @dataclass(frozen=True)
@@ -157,6 +221,8 @@ class Figures:
     measure: np.ndarray = figure(workings="Measure", live="LOWER(TRIM({t.measure}))")
     direction: np.ndarray = figure(workings="Direction",
                                    live='IF(TRIM({t.direction})="","{d.direction}",LOWER(TRIM({t.direction})))')
+    target_type: np.ndarray = figure(
+        workings="Target type", live='IF(TRIM({t.target_type})="","{d.target_type}",LOWER(TRIM({t.target_type})))')
     population: np.ndarray = figure(workings="Population", number_format="#,##0",
                                     live='IF({t.population}="","N/A",{t.population})')
     rate_per: np.ndarray = figure(workings="Rate per", number_format="#,##0", live="{per}")
@@ -352,11 +418,25 @@ class Figures:
                      window="trend_window"),
         column="Trend sufficient", label="Long-term trend sufficient to meet target", needs="trend_window",
         needed_when=_HAS_TARGET,
+        explain=Explain({labels.YES: (Clause("the last 12 months meet the target", when="target_reached"),
+                                      Clause("the trend is projected to meet the target", unless="target_reached"),
+                                      *_PROJECTED),
+                         labels.NO: (Clause("the last 12 months miss the target", when="target_reached"),
+                                     Clause("the trend is not projected to meet the target", unless="target_reached"),
+                                     *_PROJECTED),
+                         labels.NA: (_NO_TARGET,)}),
         doc="a straight line is fitted to the last {trend_window} months and projected to the target date; 'Yes' "
             "(green) if the projected final twelve months meet the target, 'No' (red) if not.")
     past_month: np.ndarray = figure(
         compute=Step(expected.past_month, monthly="monthly", method="expected_method", measure="measure"),
         column="Past month", label="Performance over the past month", needs=expected.BASE + 1,
+        explain=Explain({
+            labels.ABOVE_EXPECTED: ("{past_month_value} in {assessed_month} is above the upper limit of "
+                                    "{expected_upper}" + _EXPECTED,),
+            labels.IN_LINE: ("{past_month_value} in {assessed_month} is within the {expected_lower} to "
+                             "{expected_upper}" + _EXPECTED,),
+            labels.BELOW_EXPECTED: ("{past_month_value} in {assessed_month} is below the lower limit of "
+                                    "{expected_lower}" + _EXPECTED,)}),
         doc="the latest month compared with the level expected from {expected_band}. 'Above Expected Level' (red "
             "for reduction targets) flags an unusually high month worth investigating; 'In Line' (light green) is "
             "within the expected range; 'Below Expected Level' (dark green) is unusually low.")
@@ -391,6 +471,10 @@ class Figures:
             "the partnership).")
     msg_side: np.ndarray = figure(
         compute=Step(msg.side, distance="msg_distance"), column="MSG side", label="Side of MS group average",
+        explain=Explain({side: ("{msg_count} against {msg_expected} expected at the group's average rate "
+                                "({msg_distance})",) for side in (msg.ABOVE_AVERAGE, msg.BELOW_AVERAGE)} |
+                        {labels.NA: (_NO_MSG, Clause("{msg_count} against {msg_expected} expected at the group's "
+                                                     "average rate", unless="no_msg_group"))}),
         doc="whether the partnership's rate is above or below its most similar group's (the seed bulletin's "
             "'Above MSG average' or 'Below MSG average'), whatever its significance.")
     msg_position: np.ndarray = figure(
@@ -398,12 +482,28 @@ class Figures:
                      group_population="msg_group_population", tau2="msg_tau2", conf="confidence",
                      judgements="judgements"),
         column="MSG position", label="Position against MS group average",
+        explain=Explain({labels.SIG_ABOVE: ("{msg_side.why}", *_msg_limits("beyond")),
+                         labels.SIG_BELOW: ("{msg_side.why}", *_msg_limits("beyond")),
+                         labels.IN_LINE: ("{msg_side.why}", *_msg_limits("within")),
+                         labels.NA: (_NO_MSG,)}, omit="no_msg_group"),
         doc="'Significantly Above' (red) or 'Significantly Below' (dark green) {msg_rule}; otherwise 'In Line'.")
     position: np.ndarray = figure(
         compute=Step(trajectory_measure.judged_position, value="current", low="current_low", high="current_high",
                      baseline="baseline", target="target", months_elapsed="months_elapsed",
                      months_total="months_total", band="band_fraction", judgements="judgements"),
         column="Position", label="Position against the target trajectory",
+        explain=Explain({
+            trajectory_measure.CASE_ABOVE: ("{current} is above the upper limit of {upper_limit}", *_ON_THE_TRAJECTORY,
+                                            _WHOLE_INTERVAL),
+            trajectory_measure.CASE_BELOW: ("{current} is below the lower limit of {lower_limit}", *_ON_THE_TRAJECTORY,
+                                            _WHOLE_INTERVAL),
+            trajectory_measure.CASE_WITHIN: ("{current} is within the limits of {lower_limit} to {upper_limit}",
+                                             *_ON_THE_TRAJECTORY),
+            trajectory_measure.CASE_ABOVE_WITHIN_NOISE: ("{current} is above the upper limit of {upper_limit}",
+                                                         *_ON_THE_TRAJECTORY, _INTERVAL_REACHES),
+            trajectory_measure.CASE_BELOW_WITHIN_NOISE: ("{current} is below the lower limit of {lower_limit}",
+                                                         *_ON_THE_TRAJECTORY, _INTERVAL_REACHES),
+            labels.NA: (_NO_TARGET,)}, case="position_case"),
         doc="'Above Target' when {position_rule} above the upper limit, 'Below Target' when it is below the lower "
             "limit, and 'On Target' otherwise (see Appendix D).")
     small_numbers: np.ndarray = figure(
@@ -413,11 +513,58 @@ class Figures:
         compute=Step(rag_measure.judged_rag, position="position", trend_sufficient="trend_sufficient",
                      direction="direction", small_numbers="small_numbers"),
         column="RAG", label="RAG rating",
+        explain=Explain({labels.GREEN: ("{position.why}", ", and {trend_sufficient.why}"),
+                         labels.RED: ("{position.why}", ", and {trend_sufficient.why}"),
+                         labels.AMBER: ("{position.why}", ", but {trend_sufficient.why}"),
+                         labels.NA: (_NO_TARGET,)}),
         why_missing=(Why("small_numbers", "RAG: fewer than {minimum_events} events in the 12 months to {assessed}: "
                                           "too few to judge (small numbers)"),),
         doc="green when the position is not above target and the trend is sufficient, red when it is above target "
             "and the trend is not sufficient, amber otherwise{small_numbers_rule}. An outcome takes the "
             "{outcome_rule_words} rating of its indicators unless the analyst has set an override.")
+
+    # --- what the explanations cite (xl_pib.explain) -------------------------------------------------------
+    has_target: np.ndarray = figure(kind=STEP, compute=_HAS_TARGET)
+    target_reached: np.ndarray = figure(kind=STEP, compute=Step(targets.date_reached,
+                                                               months_to_target="months_to_target"))
+    noise_aware: bool = figure(kind=STEP, compute=Step(options.noise_aware, judgements="judgements"))
+    position_limits: tuple = figure(kind=STEP, compute=Step(
+        trajectory_measure.limits, baseline="baseline", target="target", months_elapsed="months_elapsed",
+        months_total="months_total", band="band_fraction"))
+    trajectory_at: np.ndarray = figure(
+        compute=Step(trajectory_measure.trajectory, baseline="baseline", target="target",
+                     months_elapsed="months_elapsed", months_total="months_total"), number_format=BY_MEASURE_FINE,
+        doc="The target trajectory at the month assessed.")
+    lower_limit: np.ndarray = figure(
+        compute=Step(trajectory_measure.lower_limit, limits_by_month="position_limits"), number_format=BY_MEASURE_FINE,
+        doc="The trajectory's lower limit at the month assessed: below it the position is Below Target.")
+    upper_limit: np.ndarray = figure(
+        compute=Step(trajectory_measure.upper_limit, limits_by_month="position_limits"), number_format=BY_MEASURE_FINE,
+        doc="The trajectory's upper limit at the month assessed: above it the position is Above Target.")
+    position_case: np.ndarray = figure(kind=STEP, compute=Step(
+        trajectory_measure.position_case, value="current", low="current_low", high="current_high", lower="lower_limit",
+        upper="upper_limit", judgements="judgements"))
+    trend_projection: np.ndarray = figure(
+        compute=Step(trend.projection, values="monthly", months_to_target="months_to_target", measure="measure",
+                     window="trend_window", population="population", per="rate_per", kind="monthly_kind"),
+        number_format=BY_MEASURE_FINE,
+        doc="The final 12 months of the trend's projected path, which Trend sufficient compares with the target.")
+    past_month_value: np.ndarray = figure(compute=Step(series.last_value, values="monthly"),
+                                          number_format=BY_MONTHLY_UNITS,
+                                          doc="The month assessed's own figure (a count, or its percentage).")
+    past_month_band: tuple = figure(kind=STEP, compute=Step(expected.expected_band, values="monthly",
+                                                         method="expected_method"))
+    expected_lower: np.ndarray = figure(compute=Step(expected.band_lower, band="past_month_band"),
+                                        number_format=BY_MONTHLY_UNITS_FINE,
+                                        doc="The lower end of the past month's expected range.")
+    expected_upper: np.ndarray = figure(compute=Step(expected.band_upper, band="past_month_band"),
+                                        number_format=BY_MONTHLY_UNITS_FINE,
+                                        doc="The upper end of the past month's expected range.")
+    msg_expected: np.ndarray = figure(
+        compute=Step(msg.expected_count, population="msg_population", group_count="msg_group_count",
+                     group_population="msg_group_population"), number_format="#,##0.0",
+        doc="The count the partnership would have at its most similar group's pooled rate.")
+    no_msg_group: np.ndarray = figure(kind=STEP, compute=Step(msg.no_group, group_count="msg_group_count"))
 
     narrative: np.ndarray = figure(
         compute=Step(narrative_measure.summary, name="name", position="position", trend_sufficient="trend_sufficient",

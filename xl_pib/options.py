@@ -56,6 +56,11 @@ def choice(name: str, value, choices: tuple[str, ...], default: str | None = Non
     return text
 
 
+def noise_aware(judgements) -> bool:
+    """The noise-aware set of judgements is in use (a mask for the explanations' clauses)."""
+    return choice("judgements", judgements, JUDGEMENTS) == NOISE_AWARE
+
+
 def normalise(values) -> np.ndarray:
     """Cells as stripped, lower-case text ("" for blanks), for any shape.
 

@@ -75,6 +75,16 @@ def expected_band(values, method=DEFAULT.expected_method) -> tuple[np.ndarray, n
     return tuple(np.where(enough, b, np.nan) for b in (lower, centre, upper))
 
 
+def band_lower(band) -> np.ndarray:
+    """The lower end of :func:`expected_band`."""
+    return band[0]
+
+
+def band_upper(band) -> np.ndarray:
+    """The upper end of :func:`expected_band`."""
+    return band[2]
+
+
 def month_status(values, method=DEFAULT.expected_method) -> np.ndarray:
     """"Above Expected Level", "Below Expected Level" or "In Line"; "N/A" if unknown."""
     lower, _, upper = expected_band(values, method)

@@ -58,6 +58,18 @@ def missing_own_row(count, group_count) -> np.ndarray:
     return np.isnan(np.asarray(count, dtype=float)) & ~np.isnan(np.asarray(group_count, dtype=float))
 
 
+def no_group(group_count) -> np.ndarray:
+    """Indicators with no most similar group on the MSG sheet."""
+    return np.isnan(np.asarray(np.nan if group_count is None else group_count, dtype=float))
+
+
+def expected_count(population, group_count, group_population) -> np.ndarray:
+    """E = (group count / group population) · population: the count the area would have at its group's rate."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(group_count, dtype=float) / np.asarray(group_population, dtype=float) * \
+            np.asarray(population, dtype=float)
+
+
 def distance(count, population, group_count, group_population) -> np.ndarray:
     """(count/population) / (group count/group population) − 1, from the group's totals."""
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -81,6 +81,11 @@ def monthly_kind(measure) -> np.ndarray:
     return np.where(kinds == "rate", "count", kinds).astype(object)
 
 
+def last_value(values) -> np.ndarray:
+    """Each series' value at its last month (NaN where there is none)."""
+    return tail(values, 1)[..., 0]
+
+
 def shift_right(values, shift) -> np.ndarray:
     """Apply :func:`align_right`'s shifts to a companion array (e.g. denominators)."""
     v = as_series(values)

@@ -53,6 +53,11 @@ def has_target(target_type) -> np.ndarray:
     return choices("target type", target_type, TARGET_TYPES, "none") != "none"
 
 
+def date_reached(months_to_target) -> np.ndarray:
+    """The data reach the target date (the month assessed is on or after it)."""
+    return np.asarray(months_to_target, dtype=float) <= 0
+
+
 def reduction_required(current, target, measure="count", direction="down") -> np.ndarray:
     """Reduction required from the current position to meet the target.
 

@@ -90,6 +90,28 @@ def judged_position(value, low, high, baseline, target, months_elapsed, months_t
     return labels_of(interval_code(value, low, high, lower, upper))
 
 
+# Why a position is what it is: the cases its explanation is declared by (xl_pib.figures, SPEC.position).
+CASE_ABOVE, CASE_BELOW, CASE_WITHIN = "above", "below", "within"
+CASE_ABOVE_WITHIN_NOISE, CASE_BELOW_WITHIN_NOISE = "above, within noise", "below, within noise"
+
+
+def position_case(value, low, high, lower, upper, judgements) -> np.ndarray:
+    """The case of each indicator's position, for its explanation: ``above`` or ``below`` (judged off the
+    trajectory's limits), ``within`` (the figure between the limits) or, noise-aware, ``above, within noise``
+    and ``below, within noise``: the figure is beyond a limit but its confidence interval reaches it, so
+    the position is On Target. "" where the position is unknown. The same rules as :func:`judged_position`."""
+    val = np.asarray(value, dtype=float)
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    alone = np.where(val > upper, ABOVE, np.where(val < lower, BELOW, ON))
+    judged = alone if choice("judgements", judgements, JUDGEMENTS) == CLASSIC else \
+        interval_code(val, low, high, lower, upper)
+    case = np.select([judged == ABOVE, judged == BELOW, alone == ABOVE, alone == BELOW],
+                     [CASE_ABOVE, CASE_BELOW, CASE_ABOVE_WITHIN_NOISE, CASE_BELOW_WITHIN_NOISE],
+                     default=CASE_WITHIN).astype(object)
+    case[np.isnan(val) | np.isnan(lower) | np.isnan(upper)] = ""
+    return case
+
+
 # --- the chart: every month of each series ------------------------------------------------------
 
 

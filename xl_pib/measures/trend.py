@@ -75,6 +75,17 @@ def trend_target(target, measure, population, per) -> np.ndarray:
     return np.where(is_rate, as_count, tgt)
 
 
+def projection(values, months_to_target, measure, window, population, per, kind) -> np.ndarray:
+    """The final 12 months of the projected path (:func:`projected_year` of the ``kind`` of monthly values),
+    in the indicator's own units: a rate indicator's projected count as a rate, count · per / population,
+    so it reads beside its target."""
+    year = projected_year(values, months_to_target, kind, window)
+    is_rate = choices("measure", measure, MEASURES, "count") == "rate"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        as_rate = year * np.asarray(per, dtype=float) / np.asarray(population, dtype=float)
+    return np.where(is_rate, as_rate, year)
+
+
 def trend_sufficient(values, target, months_to_target, measure="count", direction="down",
                      window=DEFAULT.trend_window) -> np.ndarray:
     """"Yes" if the projected 12 months meet the target, "No" if not, "N/A" if unknown."""
