@@ -94,13 +94,31 @@ class LayoutChanged(Exception):
         self.assessment = assessment
 
 
-def plan(book) -> list[ranges.RangeWrite]:
-    """Everything the refresh will write, computed before anything is written."""
+def plan(book) -> tuple[list[ranges.RangeWrite], list[ranges.NoteWrite]]:
+    """Everything the refresh will write (values, then the judged cells' notes), computed before anything is
+    written."""
     assessment = assess(parse_sheets(read_input_sheets(book)))
     expected, found = ranges.fingerprint(assessment), _layout_of(book)
     if found != expected:
         raise LayoutChanged(assessment)
-    return ranges.writes(assessment)
+    return ranges.writes(assessment), ranges.note_writes(assessment)
+
+
+def write_notes(book, notes: list) -> bool:
+    """Replace the judged cells' notes (their explanations); False when this Excel cannot write notes
+    (xlwings Server's clients before ExcelApi 1.18, the remote engine without Office.js): the same sentences
+    are in Results' Why column and printed under each block, so the refresh goes on without them."""
+    for note in notes:
+        cell = book.sheets[note.sheet].range(note.cell)
+        try:
+            existing = cell.note
+            if existing is None:
+                cell.add_note(note.text)
+            else:
+                existing.text = note.text
+        except (NotImplementedError, AttributeError):
+            return False
+    return True
 
 
 def folder_of(book) -> Path | None:
@@ -134,7 +152,7 @@ def refresh(book=None, beside: bool = True) -> bool:
     book = book or xw.Book.caller()
     sheet, cell = ranges.STATUS
     try:
-        planned = plan(book)
+        planned, notes = plan(book)
     except LayoutChanged as changed:
         try:
             status = rebuild(book, changed.assessment, beside)
@@ -147,6 +165,7 @@ def refresh(book=None, beside: bool = True) -> bool:
         return False
     for write in planned:
         book.sheets[write.sheet].range(write.cell).value = as_typed_text(write.values)
+    write_notes(book, notes)
     return True
 
 

@@ -25,11 +25,12 @@ import types
 import numpy as np
 import xlwings as xw
 
-from xl_pib import cells, options
+from xl_pib import cells, formats, options
 from xl_pib import months as calendar
 from xl_pib.engine import Evaluation
 from xl_pib import labels
-from xl_pib.figures import BY_KEY, PERFORMANCE_TABLE, WORKINGS
+from xl_pib import explain
+from xl_pib.figures import BY_KEY, PERFORMANCE_TABLE, REGISTRY, WORKINGS
 from xl_pib.figures import SPEC as FIGURE
 from xl_pib.inputs.schema import TARGETS, column
 from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
@@ -651,10 +652,57 @@ _TABLE_ROWS = tuple(spec.key for spec in PERFORMANCE_TABLE)
 
 
 def _workings_value(key: str, value):
-    """A Workings cell as the engine reads it: labels as text, figures as numbers (N/A and blanks -> NaN)."""
-    if BY_KEY[key].number_format is None:
+    """A Workings cell as the engine reads it: labels as text, months (a date cell) as the engine's month
+    numbers, figures as numbers (N/A and blanks -> NaN)."""
+    number_format = BY_KEY[key].number_format
+    if number_format is None:
         return value
+    if number_format == formats.MONTH:
+        return np.nan if value is None or value in ("", labels.NA) else float(_months_of(key, value).ravel()[0])
     return cells.number_of(key, value)
+
+
+def _workings_evaluation(headers, figures, values, denominators, band, method, window, conf, judgements,
+                         minimum_events, one: bool):
+    """The engine's evaluation of indicators known from their Workings rows and monthly values, as
+    =PIB_PERFORMANCE_TABLE (``one``: a single row, or column, of figures) and =PIB_EXPLAIN (one Workings row
+    per indicator) read them, with one series of ``values`` each. Returns (evaluation, the figures given)."""
+    names = [str(h).strip().lower() for h in cells.grid(headers).ravel()]
+    grid = cells.grid(figures)
+    if one:
+        grid = grid.ravel()[None, :]
+    elif grid.shape[1] != len(names):
+        raise ValueError(f"figures must be Workings rows as wide as the headers ({len(names)} columns); got "
+                         f"{grid.shape[1]}")
+    count = grid.shape[0]
+    found = [dict(zip(names, row)) for row in grid]
+    given = {_WORKINGS_KEYS[n] for n in names if n in _WORKINGS_KEYS}
+    missing = [BY_KEY[key].workings for key in _TABLE_READS if key not in given]
+    if missing:
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise ValueError(f"headers must be the Workings sheet's header row: no {', '.join(missing[:3])}{more}")
+    # Workings figures the headers lack are unknown, never recomputed here: the rows are all this call knows.
+    known = {spec.key: np.full(count, np.nan) for spec in WORKINGS}
+    for header in names:
+        key = _WORKINGS_KEYS.get(header)
+        if key is None:
+            continue
+        kind = object if BY_KEY[key].number_format is None else float
+        known[key] = np.array([_workings_value(key, row[header]) for row in found], dtype=kind)
+    s, _ = cells.series_of("values", values)
+    if not one and s.shape[0] != count:
+        raise ValueError(f"values must have one column of months per row of figures ({count}); got {s.shape[0]}")
+    aligned, shift = series.align_right(check("values", s[:count], NON_NEGATIVE))
+    known[FIGURE.aligned.key] = aligned
+    known[FIGURE.aligned_denominators.key] = _denominators(denominators, aligned, shift)
+    settings = types.SimpleNamespace(
+        band_fraction=_band(band), expected_method=_method(method), trend_window=_window(window), confidence=_conf(conf),
+        judgements=options.choice("judgements", _single(judgements), options.JUDGEMENTS, options.CLASSIC),
+        minimum_events=SPEC.minimum_events.read(_single(minimum_events)))
+    measures = options.choices("measure", known[FIGURE.measure.key], options.MEASURES)
+    if not (measures == "percentage").all():
+        _poisson_needs_counts(settings.expected_method, aligned[measures != "percentage"])
+    return Evaluation(known, settings), given
 
 
 @xw.func(category=CATEGORY)
@@ -674,27 +722,8 @@ def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFA
                           method=DEFAULT.expected_method, window=DEFAULT.trend_window, conf=DEFAULT.confidence,
                           rows=None, judgements=options.CLASSIC, minimum_events=DEFAULT.minimum_events):
     """An indicator's whole Performance Table in one call, down a column: reduction required, trend, past month, comparative 12 months, MSG distance and position, position and RAG."""
-    names = [str(h).strip().lower() for h in cells.grid(headers).ravel()]
-    found = dict(zip(names, cells.grid(figures).ravel()))
-    given = {_WORKINGS_KEYS[n]: v for n, v in found.items() if n in _WORKINGS_KEYS}
-    missing = [BY_KEY[key].workings for key in _TABLE_READS if key not in given]
-    if missing:
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        raise ValueError(f"headers must be the Workings sheet's header row: no {', '.join(missing[:3])}{more}")
-    # Workings figures the headers lack are unknown, never recomputed here: the row is all this call knows.
-    known = {spec.key: np.array([np.nan]) for spec in WORKINGS}
-    known |= {key: np.array([_workings_value(key, v)], dtype=object if BY_KEY[key].number_format is None else float)
-              for key, v in given.items()}
-    s, _ = cells.series_of("values", values)
-    aligned, shift = series.align_right(check("values", s[:1], NON_NEGATIVE))
-    known[FIGURE.aligned.key] = aligned
-    known[FIGURE.aligned_denominators.key] = _denominators(denominators, aligned, shift)
-    settings = types.SimpleNamespace(
-        band_fraction=_band(band), expected_method=_method(method), trend_window=_window(window), confidence=_conf(conf),
-        judgements=options.choice("judgements", _single(judgements), options.JUDGEMENTS, options.CLASSIC),
-        minimum_events=SPEC.minimum_events.read(_single(minimum_events)))
-    if options.choice("measure", known[FIGURE.measure.key][0], options.MEASURES) != "percentage":
-        _poisson_needs_counts(settings.expected_method, aligned)
+    evaluation, given = _workings_evaluation(headers, figures, values, denominators, band, method, window, conf,
+                                             judgements, minimum_events, one=True)
     wanted = _TABLE_ROWS
     if rows not in (None, ""):
         wanted = [r.strip().lower() for cell in cells.grid(rows).ravel() for r in str(cell).split(",") if r.strip()]
@@ -702,10 +731,45 @@ def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFA
     if unknown:
         raise ValueError(f"unknown row '{unknown[0]}' (rows are the table's, {_TABLE_ROWS[0]} to {_TABLE_ROWS[-1]}, "
                          "or a Workings header)")
-    evaluation = Evaluation(known, settings)
     answers = [evaluation.value(key)[0] for key in wanted]
     plain = [a.item() if isinstance(a, np.generic) else a for a in answers]  # a handful of cells
     return cells.scalar_or_grid(np.array(plain, dtype=object).reshape(-1, 1))
+
+
+# What =PIB_EXPLAIN explains: the Why column, or one judgement by its key.
+_EXPLAINED = tuple(spec.key for spec in REGISTRY if spec.explain is not None)
+_WHY = explain.WHY_COLUMN.lower()
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("headers", ndim=2, doc="The header row of the Workings sheet.")
+@xw.arg("figures", ndim=2, doc="Indicators' rows of the Workings sheet, beside those headers (one or many).")
+@xw.arg("values", ndim=2, doc="Their monthly values, oldest first: one column per row of figures.")
+@xw.arg("denominators", ndim=2, doc="Their monthly denominators, for percentage measures (same shape as values).")
+@xw.arg("band", doc=f"Starting width of the trajectory limits (default {DEFAULT.band_fraction}).")
+@xw.arg("method", doc=_METHOD_HELP)
+@xw.arg("window", doc=f"Months the long-term trend is fitted to (default {DEFAULT.trend_window}).")
+@xw.arg("conf", doc=f"Confidence level (default {DEFAULT.confidence}).")
+@xw.arg("explained", ndim=2, doc=f'Optional: "why" (default: the Results sheet\'s Why column) or the judgements to explain, e.g. "rag,position" ({", ".join(_EXPLAINED)}).')
+@xw.arg("judgements", doc='"classic" (default) or "noise-aware".')
+@xw.arg("minimum_events", doc=f"Noise-aware: fewer events than this in 12 months gives no RAG (default {DEFAULT.minimum_events}).")
+@_excel_safe
+def PIB_EXPLAIN(headers, figures, values, denominators=None, band=DEFAULT.band_fraction, method=DEFAULT.expected_method,
+                window=DEFAULT.trend_window, conf=DEFAULT.confidence, explained=None, judgements=options.CLASSIC,
+                minimum_events=DEFAULT.minimum_events):
+    """Why each judgement is what it is, built from the figures: one row per indicator, one column per judgement. Example: "A: 358 is above the upper limit of 296.4 (trajectory 295.8 at month 20 of 36), but the trend is projected to meet the target: ..." """
+    wanted = [_WHY]
+    if not _blank(explained):
+        wanted = [r.strip().lower() for cell in cells.grid(explained).ravel() for r in str(cell).split(",") if r.strip()]
+    unknown = [key for key in wanted if key != _WHY and key not in _EXPLAINED]
+    if unknown:
+        raise ValueError(f"explained: unknown judgement '{unknown[0]}' (why, or one of {', '.join(_EXPLAINED)})")
+    evaluation, _ = _workings_evaluation(headers, figures, values, denominators, band, method, window, conf,
+                                         judgements, minimum_events, one=False)
+    count = len(evaluation.value(FIGURE.measure.key))
+    full, why = evaluation.explanations(count)
+    answers = np.stack([why if key == _WHY else full[key] for key in wanted], axis=-1).astype(object)
+    return cells.scalar_or_grid(answers.reshape(()) if answers.size == 1 else answers)
 
 
 # --- RAG and narrative ----------------------------------------------------------

@@ -135,7 +135,7 @@ def refresh_book(source: Path, output: Path, mark: Mark = _no_mark) -> Refreshed
         rebuild_live(assessment, target, conf)
         mark("write")
         return Refreshed(assessment, target, True)
-    ranges.apply_openpyxl(wb, planned)
+    ranges.apply_openpyxl(wb, planned, ranges.note_writes(assessment))
     save(wb, output)
     mark("write")
     return Refreshed(assessment, Path(output), False)

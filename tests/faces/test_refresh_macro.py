@@ -25,7 +25,7 @@ import helpers  # noqa: E402
 import pib_bulletin  # noqa: E402
 import pib_macros  # noqa: E402
 from xl_pib import months  # noqa: E402
-from xl_pib.assess import RESULTS_COLUMNS  # noqa: E402
+from xl_pib.assess import FIGURE_COLUMNS, RESULTS_COLUMNS  # noqa: E402
 from xl_pib.bulletin import refresh as ranges  # noqa: E402
 from xl_pib.bulletin import summary  # noqa: E402
 from xl_pib.inputs.schema import INPUT_SHEETS  # noqa: E402
@@ -214,11 +214,12 @@ def test_results_sheet_equals_the_engine(refreshed, names, demo_assessment):
     (action,) = [a for a in actions if names[a["sheet_position"]] == "Results"]
     assert (action["start_row"], action["start_column"]) == (0, 0)
     header, *rows = action["values"]
-    assert header == list(RESULTS_COLUMNS)
+    # Every figure's column; the Why column is the live workbook's own =PIB_EXPLAIN formula, never written.
+    assert header == list(FIGURE_COLUMNS) == list(RESULTS_COLUMNS)[:-1]
     frame = demo_assessment.results
     assert len(rows) == len(frame) == 28
     for row, (_, engine) in zip(rows, frame.iterrows()):
-        for column, got in zip(RESULTS_COLUMNS, row):
+        for column, got in zip(FIGURE_COLUMNS, row):
             want = engine[column]
             if isinstance(want, str):
                 assert got == want, (engine["Indicator"], column)

@@ -224,10 +224,10 @@ WORKINGS = {"indicator": "NI16", "measure": "count", "direction": "down", "month
 PERFORMANCE_TABLE = ([[_LABELS[k] for k in WORKINGS]], [list(WORKINGS.values())], [[v] for v in SERIES_30])
 
 
-@pytest.mark.parametrize("func_name", sorted(SCALAR_CALLS) + ["PIB_PERFORMANCE_TABLE"])
+@pytest.mark.parametrize("func_name", sorted(SCALAR_CALLS) + ["PIB_PERFORMANCE_TABLE", "PIB_EXPLAIN"])
 def test_every_function_through_the_server_equals_python(client, func_name):
     """test_udfs' one call per function (flat lists are columns), sent as Office.js sends it."""
-    args = PERFORMANCE_TABLE if func_name == "PIB_PERFORMANCE_TABLE" else SCALAR_CALLS[func_name]
+    args = PERFORMANCE_TABLE if func_name in ("PIB_PERFORMANCE_TABLE", "PIB_EXPLAIN") else SCALAR_CALLS[func_name]
     want = python_answer(func_name, *args)
     assert not (isinstance(want[0][0], str) and want[0][0].startswith("PIB_")), want  # a real answer, not a message
     assert_same(server_answer(client, func_name, *args), want)
@@ -237,7 +237,8 @@ def test_every_function_is_called_through_the_server_here():
     import inspect
 
     module = inspect.getsource(sys.modules[__name__])
-    called = set(SCALAR_CALLS) | {"PIB_PERFORMANCE_TABLE", "PIB_RAG", "PIB_REDUCTION_REQUIRED", "PIB_COMPARATIVE_12M"}
+    called = set(SCALAR_CALLS) | {"PIB_PERFORMANCE_TABLE", "PIB_EXPLAIN", "PIB_RAG", "PIB_REDUCTION_REQUIRED",
+                                  "PIB_COMPARATIVE_12M"}
     called |= {name for name in dir(pib_udfs) if f'("{name}", (' in module}
     assert called == {n for n in dir(pib_udfs) if n.startswith("PIB_") and callable(getattr(pib_udfs, n))}
 

@@ -159,6 +159,16 @@ INVALID = [
      "judgements must be one of classic, noise-aware; got 'sensible'"),
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, None, "noise-aware", -1),
      "Minimum events must be a whole number from 0"),
+    # why each judgement is what it is
+    ("PIB_EXPLAIN", ([["Baseline"]], [[303]], S), "headers must be the Workings sheet's header row: no "),
+    ("PIB_EXPLAIN", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, "rag,colour"),
+     "explained: unknown judgement 'colour' (why, or one of "),
+    ("PIB_EXPLAIN", (WORKINGS[0], WORKINGS[1] * 2, S), "values must have one column of months per row of figures (2)"),
+    ("PIB_EXPLAIN", (WORKINGS[0], [WORKINGS[1][0][:3]], S), "figures must be Workings rows as wide as the headers"),
+    ("PIB_EXPLAIN", (*WORKINGS, S, None, -1), "band: expected a fraction of at least 0 and below 1"),
+    ("PIB_EXPLAIN", (*WORKINGS, NEG), "values: expected a number of 0 or more; got -2"),
+    ("PIB_EXPLAIN", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, None, "sensible"),
+     "judgements must be one of classic, noise-aware; got 'sensible'"),
     # labels from other =PIB_ cells
     ("PIB_RAG", ("Abov Target", "Yes"), "position must be one of Above Target, On Target, Below Target (or blank, N/A); "
                                         "got 'Abov Target'"),
@@ -214,6 +224,10 @@ VALID = [
     ("PIB_POSITION", (358, 303, 290, 20, 36, 0.1, 320, 390), lambda r: r == "Above Target"),  # wholly above
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, "rag", "noise-aware", 0),
      lambda r: r in ([["R"]], [["A"]], [["G"]])),
+    ("PIB_EXPLAIN", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, "rag"),
+     lambda r: r.startswith("R: 358 is above the upper limit of 296.4 (trajectory 295.8 at month 20 of 36)")),
+    ("PIB_EXPLAIN", (WORKINGS[0], WORKINGS[1] * 2, [[v, v] for v in S], None, 0.1, "xmr", 24, 0.95, "why,position"),
+     lambda r: len(r) == 2 and r[0] == r[1] and r[0][0].startswith("RAG R: ") and r[0][1].startswith("Above Target: ")),
     ("PIB_COMPARATIVE_12M", (S, DEN), lambda r: isinstance(r, float)),
     ("PIB_CURRENT", (S, "rate", None, 684000), lambda r: r > 0),                            # Rate per defaults
     ("PIB_RAG", ("N/A", ""), lambda r: r == "N/A"),

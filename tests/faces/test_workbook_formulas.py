@@ -577,3 +577,45 @@ def test_the_headline_formula_follows_the_engine_for_any_change(demo_assessment,
     for change in HEADLINE_CHANGES:
         got = parser.ast(template.replace(reference, repr(change)))[1].compile()()
         assert got == text.headline(change, measure), change
+
+
+# --- Results' Why column: one =PIB_EXPLAIN array formula, as the engine explains ---------------------
+
+
+def _why_cells(count: int):
+    from xl_pib.bulletin import results
+
+    return [f"{results.WHY_LETTER}{r}" for r in range(2, count + 2)]
+
+
+def test_why_column_is_one_pib_explain_formula(demo_template, demo_assessment):
+    import openpyxl
+
+    from xl_pib.bulletin import results
+
+    ws = openpyxl.load_workbook(demo_template)[results.SHEET]
+    count = len(demo_assessment.results)
+    covered = _array_formulas(ws)
+    assert ws[f"{results.WHY_LETTER}1"].value == "Why"
+    assert {covered.get(cell, "")[:13] for cell in _why_cells(count)} == {"=PIB_EXPLAIN("}
+    assert len(set(covered[cell] for cell in _why_cells(count))) == 1  # one call for every indicator
+
+
+def test_why_column_equals_the_engine(evaluated, demo_assessment):
+    """Every indicator's Why, calculated in the live workbook, is the sentence the engine writes in Results."""
+    want = demo_assessment.results["Why"].tolist()
+    got = [evaluated.value("Results", cell) for cell in _why_cells(len(want))]
+    bad = [f"{i}: workbook {g!r}\n      engine {w!r}" for i, (g, w) in enumerate(zip(got, want)) if g != w]
+    assert all(w.startswith("RAG ") for w in want)
+    assert not bad, "\n".join(bad[:5])
+    assert evaluated.calls["PIB_EXPLAIN"] == 1
+
+
+def test_why_column_follows_an_edit(edited, evaluated, demo_assessment):
+    recalculated, assessment, _ = edited
+    want = assessment.results["Why"].tolist()
+    got = [recalculated.value("Results", cell) for cell in _why_cells(len(want))]
+    assert got == want
+    before = demo_assessment.results["Why"].tolist()
+    moved = {i for i, (a, b) in enumerate(zip(want, before)) if a != b}
+    assert moved and moved <= edited_indices(assessment)

@@ -59,4 +59,4 @@ def test_results_survive_libreoffice(soffice, books, tmp_path, demo_assessment):
     (xlsx,) = convert([template], "xlsx", tmp_path / "xlsx")
     book = CalamineWorkbook.from_path(str(xlsx))
     assert "Results" in book.sheet_names and "Executive Summary" in book.sheet_names
-    assert_results_equal_engine(book.get_sheet_by_name("Results").to_python(), demo_assessment)
+    assert_results_equal_engine(book.get_sheet_by_name("Results").to_python(), demo_assessment, live=True)

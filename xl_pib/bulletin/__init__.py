@@ -55,7 +55,7 @@ def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -
 
     series_layout = workings.series_layout(assessment)
     formulas = LiveFormulas(assessment, series_layout) if live else None
-    summary.write(sheets[summary.SHEET], assessment)
+    summary.write(sheets[summary.SHEET], assessment, notes=not live)
 
     data_ws = sheets[chart_data.SHEET]
     chart_blocks = chart_data.layout(targets, inputs.settings.latest_month)
@@ -69,8 +69,9 @@ def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -
             sheets[name], name, indices, assessment, chart_blocks, data_ws,
             formulas,
             writer=lambda *a: (perception.write_block if chart_blocks[a[2]].perception else section.write_block)(*a))
-    for module in (appendices, metadata, results):
+    for module in (appendices, metadata):
         module.write(sheets[module.SHEET], assessment)
+    results.write(sheets[results.SHEET], assessment, formulas)
     workings.write_workings(sheets[workings.WORKINGS], assessment, formulas)
     workings.write_series(sheets[workings.SERIES], assessment, formulas)
     for name, rows in inputs.sheets.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from .. import labels, wording
+from .. import explain, labels, wording
 from ..errors import PibError
 from ..figures import BY_KEY, SPEC
 from ..options import NOISE_AWARE
@@ -195,6 +195,18 @@ class LiveFormulas:
         return f'=IF(ISNUMBER({change}),IF({size}="0.0","{text.NO_CHANGE}",{sentence}),"")'
 
     # Performance Tables -----------------------------------------------------------
+
+    def why_column(self) -> str:
+        """The Results sheet's Why column: one =PIB_EXPLAIN call over every indicator's Workings row and series
+        (the same arguments as a Performance Table's, for all indicators at once)."""
+        last = get_column_letter(len(WORKINGS_COLUMNS))
+        headers = f"{WORKINGS}!$A$1:${last}$1"
+        figures = f"{WORKINGS}!$A$2:${last}${self.count + 1}"
+        denominators = self.series.block_ref(1) if "percentage" in self.measures else '""'
+        settings = ",".join(self.setting(name) for name in TABLE_SETTINGS)
+        later = ",".join(self.setting(name) for name in TABLE_SETTINGS_AFTER_ROWS)
+        return (f'=PIB_EXPLAIN({headers},{figures},{self.series.block_ref(0)},{denominators},{settings},'
+                f'"{explain.WHY_COLUMN.lower()}",{later})')
 
     def performance_table(self, index: int, rows: tuple[str, ...]) -> str:
         """One call for a block's whole value column, in the order of its rows."""

@@ -12,7 +12,11 @@ from .. import months
 from ..figures import SPEC
 from ..xlsx import put
 from . import charts, styles, text
-from .section import IndicatorBlock, Row, write_table, write_text_row, _lines
+from .section import IndicatorBlock, Row, notes_of, why_text, write_table, write_text_row, write_wide_row, _lines
+
+# The block's row (from its top) for why its judgements are what they are: under its table of ten rows.
+WHY_ROW = 13
+TABLE_ROW = 3
 
 
 def _rows(target, figures) -> tuple[Row, ...]:
@@ -32,13 +36,20 @@ def _rows(target, figures) -> tuple[Row, ...]:
     )
 
 
+def table_keys(assessment, index: int) -> tuple[int, tuple[str, ...]]:
+    """(first row from the block's top, figure keys in order) of an indicator's survey table."""
+    target = assessment.inputs.targets.iloc[index]
+    return TABLE_ROW, tuple(row.key for row in _rows(target, assessment.figures.at(index)))
+
+
 def block_texts(assessment, index: int) -> dict[int, str]:
     """The block's data-dependent sentences by row offset: description, note."""
     target = assessment.inputs.targets.iloc[index]
     conf = f"{assessment.inputs.settings.confidence:.1%}".replace(".0%", "%")
     return {1: text.description(target, assessment.figures.at(index)),
             2: " ".join(filter(None, [target["commentary"], f"Monthly figures are shown with {conf} confidence intervals.",
-                                      text.not_yet_assessable(assessment.reasons[index])]))}
+                                      text.not_yet_assessable(assessment.reasons[index])])),
+            WHY_ROW: why_text(assessment, index)}
 
 
 def write_block(ws, top: int, index: int, assessment, chart_block, data_ws, live):
@@ -49,6 +60,8 @@ def write_block(ws, top: int, index: int, assessment, chart_block, data_ws, live
     texts = block_texts(assessment, index)
     write_text_row(ws, top + 1, texts[1], styles.BODY, 13 * _lines(texts[1]) + 2)
     write_text_row(ws, top + 2, texts[2], styles.SMALL, 11 * _lines(texts[2], 95) + 2)
-    write_table(ws, top + 3, block, figures, target["measure"], target["direction"], _rows(target, figures), live)
+    write_table(ws, top + TABLE_ROW, block, figures, target["measure"], target["direction"], _rows(target, figures), live,
+                notes_of(assessment, index))
+    write_wide_row(ws, top + WHY_ROW, texts[WHY_ROW], styles.SMALL)
     ws.add_chart(charts.perception_chart(data_ws, chart_block), f"D{top + 1}")
     return block

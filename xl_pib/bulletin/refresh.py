@@ -3,8 +3,9 @@
 A refresh writes values only, into ranges whose place is fixed by the
 workbook's layout: Results, the Executive Summary, the hidden Chart Data
 sheet (so the charts follow), the Series month axis, a status cell and the
-layout fingerprint. It never writes to an input sheet (so never to RAG
-override or Summary override) and never touches a formula.
+layout fingerprint; and the notes of the judged cells (their explanations).
+It never writes to an input sheet (so never to RAG override or Summary
+override) and never touches a formula (Results' Why column is one).
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ class RangeWrite:
     sheet: str
     cell: str           # top-left cell
     values: list[list]  # rows of plain Python values (str, float, int, date, None)
+
+
+@dataclass(frozen=True)
+class NoteWrite:
+    """A cell's note (its explanation), replaced or added."""
+
+    sheet: str
+    cell: str
+    text: str
 
 
 def _plain(grid) -> list[list]:
@@ -121,7 +131,7 @@ def text_writes(assessment) -> list[RangeWrite]:
 def writes(assessment) -> list[RangeWrite]:
     blocks = chart_data.layout(assessment.inputs.targets, assessment.inputs.settings.latest_month)
     return text_writes(assessment) + [
-        RangeWrite(results.SHEET, "A1", _plain(results.grid(assessment))),
+        RangeWrite(results.SHEET, "A1", _plain(results.grid(assessment, live=True))),
         RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment))),
         RangeWrite(chart_data.SHEET, "A1", _plain(chart_data.grid(assessment, blocks))),
         RangeWrite(workings.SERIES, f"A{workings.FIRST_MONTH_ROW}", _plain(workings.axis_cells(assessment))),
@@ -131,12 +141,27 @@ def writes(assessment) -> list[RangeWrite]:
     ]
 
 
-def apply_openpyxl(wb, planned: list[RangeWrite]) -> None:
+def note_writes(assessment) -> list[NoteWrite]:
+    """The note of every judged cell of every block's table: its explanation (xl_pib.explain)."""
+    inputs = assessment.inputs
+    blocks = chart_data.layout(inputs.targets, inputs.settings.latest_month)
+    out = []
+    for index, (sheet, top) in enumerate(section.placements(inputs.targets)):
+        first, keys = (perception if blocks[index].perception else section).table_keys(assessment, index)
+        notes = section.notes_of(assessment, index)
+        out += [NoteWrite(sheet, f"B{top + first + offset}", notes[key]) for offset, key in enumerate(keys)
+                if key in notes]
+    return out
+
+
+def apply_openpyxl(wb, planned: list[RangeWrite], notes: list[NoteWrite] = ()) -> None:
     """Apply the writes to an openpyxl workbook (the headless twin of the Refresh button)."""
     from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
     from ..xlsx import put
 
+    for note in notes:
+        wb[note.sheet][note.cell].comment = section.explanation_note(note.text)
     for w in planned:
         ws = wb[w.sheet]
         letter, top = coordinate_from_string(w.cell)

@@ -2,8 +2,11 @@
 
 A block is the indicator's name, a headline ("An 11.2% reduction has been
 recorded from the baseline"), the description of its baseline and target,
-which month the figures run to, the Performance Table with the seed's row
-labels, and the performance chart beside it.
+its provenance (the month its figures run to, its source and how it is
+counted), the Performance Table with the seed's row labels, the performance
+chart beside it, and under them why each judgement is what it is (the Why
+column of Results). Every judged cell of the table carries its own
+explanation as a note (a cell comment, which is never printed).
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
 
 from .. import formats, labels, months
 from ..figures import PERFORMANCE_TABLE as TABLE_FIGURES
+from ..explain import WHY_COLUMN
 from ..figures import SPEC, Figure
 from ..xlsx import formula, put
 from . import charts, styles, text
@@ -25,6 +30,12 @@ from .chart_data import ChartBlock
 BLOCK_ROWS = 18
 BLOCKS_PER_PAGE = 3
 CHART_COLUMN = "D"
+# The block's row (from its top) for why its judgements are what they are, printed under the table and chart
+# across the page's width (to column WIDE_COLUMN), so that it takes two or three lines.
+WHY_ROW = 14
+WIDE_COLUMN = 12
+TABLE_ROW = 5  # the Performance Table's first row, from the block's top
+NOTE_AUTHOR = "xl-pib"
 
 
 @dataclass(frozen=True)
@@ -93,9 +104,27 @@ def write_value(cell, value, row: Row, measure: str, direction: str, live: bool,
         cell.font = styles.BOLD
 
 
+def explanation_note(text: str) -> Comment:
+    """A judged cell's note: why it says what it says. Notes are comments, which LibreOffice and Excel never
+    print; the same sentences are printed under the block."""
+    note = Comment(text, NOTE_AUTHOR)
+    note.width, note.height = 360, 30 + 15 * (len(text) // 55 + 1)
+    return note
+
+
+def notes_of(assessment, index: int) -> dict[str, str]:
+    """Figure key -> the note of its cell, for every judgement of one indicator."""
+    return {key: str(text[index]) for key, text in assessment.explanations.items()}
+
+
+def table_keys(assessment, index: int) -> tuple[int, tuple[str, ...]]:
+    """(first row from the block's top, figure keys in order) of an indicator's table."""
+    return TABLE_ROW, tuple(row.key for row in PERFORMANCE_TABLE)
+
+
 def write_table(ws, top: int, block: IndicatorBlock, figures, measure: str, direction: str, rows,
-                live: Live | None) -> int:
-    """The rows' labels and values (``figures``: one indicator's, from Figures.at)."""
+                live: Live | None, notes: dict[str, str] | None = None) -> int:
+    """The rows' labels and values (``figures``: one indicator's, from Figures.at); ``notes`` by figure key."""
     for offset, row in enumerate(rows):
         r = top + offset
         label_cell = put(ws.cell(r, 1), row.label)
@@ -107,6 +136,8 @@ def write_table(ws, top: int, block: IndicatorBlock, figures, measure: str, dire
         block.cells[row.key] = coordinate
         significant = getattr(figures, row.figure.significance) if row.figure.significance else None
         write_value(ws[coordinate], getattr(figures, row.key), row, measure, direction, live is not None, significant)
+        if notes and row.key in notes:
+            ws[coordinate].comment = explanation_note(notes[row.key])
         if row.number_format(measure) is None:
             block.label_cells.append(coordinate)
     if live is not None:
@@ -155,6 +186,20 @@ def _lines(value: str, width: int = 80) -> int:
     return max(1, -(-len(value) // width))
 
 
+def write_wide_row(ws, row: int, value: str, font) -> None:
+    """A row of small print across the block's whole width (the table and the chart)."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDE_COLUMN)
+    cell = put(ws.cell(row, 1), value)
+    cell.font, cell.alignment = font, styles.WRAP
+    ws.row_dimensions[row].height = 11 * _lines(value, 185) + 3 if value else None
+
+
+def why_text(assessment, index: int) -> str:
+    """What the block prints under its table: the indicator's Why (see xl_pib.explain)."""
+    why = assessment.results[WHY_COLUMN].iloc[index]
+    return f"Why: {why}" if why else ""
+
+
 def block_texts(assessment, index: int) -> dict[int, str]:
     """The block's data-dependent sentences by row offset: headline, description, data note, notes."""
     target = assessment.inputs.targets.iloc[index]
@@ -164,7 +209,8 @@ def block_texts(assessment, index: int) -> dict[int, str]:
     return {1: text.headline(figures.change_from_baseline, target["measure"]),
             2: text.description(target, figures),
             3: text.data_note(figures, assessment.inputs.settings.latest_month),
-            4: notes}
+            4: notes,
+            WHY_ROW: why_text(assessment, index)}
 
 
 def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, data_ws, live: Live | None):
@@ -179,7 +225,9 @@ def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, d
     write_text_row(ws, top + 2, texts[2], styles.BODY, 13 * _lines(texts[2]) + 2)
     write_text_row(ws, top + 3, texts[3], styles.SMALL)
     write_text_row(ws, top + 4, texts[4], styles.SMALL, 11 * _lines(texts[4], 95) + 2 if texts[4] else None)
-    write_table(ws, top + 5, block, figures, target["measure"], target["direction"], PERFORMANCE_TABLE, live)
+    write_table(ws, top + TABLE_ROW, block, figures, target["measure"], target["direction"], PERFORMANCE_TABLE, live,
+                notes_of(assessment, index))
+    write_wide_row(ws, top + WHY_ROW, texts[WHY_ROW], styles.SMALL)
     chart = charts.performance_chart(data_ws, chart_block, value_format(target["measure"]),
                                      targeted=target["target_type"] != "none", direction=target["direction"])
     ws.add_chart(chart, f"{CHART_COLUMN}{top + 1}")

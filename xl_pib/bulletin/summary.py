@@ -2,7 +2,9 @@
 
 The RAG is the outcome rule applied to its indicators' RAGs unless the
 analyst set "RAG override"; the summary joins the indicators' narratives
-unless "Summary override" is set. RAG cells are filled red, amber or green.
+unless "Summary override" is set. RAG cells are filled red, amber or green,
+and (in a static bulletin) carry a note naming the indicators that decided
+them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from .. import months
 from ..xlsx import put
 from . import styles, text
+from .section import explanation_note
 
 SHEET = "Executive Summary"
 HEADER = ("Outcomes", "Summary of Performance", "RAG")
@@ -50,11 +53,14 @@ def grid(assessment) -> list[list]:
     return [list(r.values) for r in rows(assessment)]
 
 
-def write(ws, assessment) -> None:
+def write(ws, assessment, notes: bool = True) -> None:
+    """The sheet; ``notes``: each outcome RAG's explanation as its cell's note (not in the live workbook, whose
+    Executive Summary holds the Refresh button's drawing and whose values a refresh rewrites)."""
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 92
     ws.column_dimensions["C"].width = 8
     content = rows(assessment)
+    whys = iter(assessment.outcomes["why"].tolist())
     for r, row in enumerate(content, start=1):
         for c, value in enumerate(row.values, start=1):
             put(ws.cell(r, c), value)
@@ -81,6 +87,9 @@ def write(ws, assessment) -> None:
                 cell.font, cell.alignment, cell.border = styles.BODY, styles.WRAP, styles.BOX
             rag = ws.cell(r, 3)
             rag.alignment, rag.font = styles.CENTRE, styles.BOLD
+            why = next(whys)
+            if notes and why:
+                rag.comment = explanation_note(why)
             fill = styles.rag_fill(row.values[2])
             if fill is not None:
                 rag.fill = fill
