@@ -69,11 +69,12 @@ def engine_missing_text(error: ImportError) -> str:
             f"Nothing was changed.")
 
 
-def read_input_sheets(book) -> dict[str, list[list]]:
-    """Each input sheet's cells from A1 to the end of its used range, as rows."""
+def read_input_sheets(book, names=None) -> dict[str, list[list]]:
+    """Each input sheet's cells (or those of the sheets ``names``) from A1 to the end of its used range, as rows."""
+    wanted = _INPUT_NAMES if names is None else {name.lower() for name in names}
     sheets = {}
     for sheet in book.sheets:
-        if sheet.name.strip().lower() not in _INPUT_NAMES:
+        if sheet.name.strip().lower() not in wanted:
             continue
         last = sheet.used_range.last_cell
         sheets[sheet.name] = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
@@ -101,7 +102,8 @@ def plan(book) -> tuple[list[ranges.RangeWrite], list[ranges.NoteWrite]]:
     expected, found = ranges.fingerprint(assessment), _layout_of(book)
     if found != expected:
         raise LayoutChanged(assessment)
-    return ranges.writes(assessment), ranges.note_writes(assessment)
+    history = ranges.History.of(read_input_sheets(book, ranges.HISTORY_SHEETS))
+    return ranges.writes(assessment, history), ranges.note_writes(assessment)
 
 
 def write_notes(book, notes: list) -> bool:

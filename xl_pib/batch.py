@@ -9,6 +9,12 @@
   ``xl-pib build`` gives, and the batch carries on; so does a worker that
   dies (its files are retried one at a time, and the one that kills a worker
   again is reported).
+- With ``--previous DIR``, each bulletin is compared with last month's (its
+  "Since last month" section): the bulletin in DIR of the same file name,
+  else the one of the same area (its Partnership setting); a bulletin with
+  none is built without the section and noted in the report; a previous
+  bulletin that cannot be read, or is another area's, fails that bulletin
+  with its one-line error.
 - Ctrl-C (SIGINT) or SIGTERM stops the batch: workers finish the bulletin they are writing
   (every output is written to a temporary file and renamed, so a bulletin is
   either complete or absent), temporary files are removed, the report is
@@ -58,6 +64,7 @@ class Row:
     output: str = ""
     area: str = ""
     warnings: int = 0
+    note: str = ""
 
 
 # --- what to build -----------------------------------------------------------------------------
@@ -78,12 +85,14 @@ def output_path(outdir: Path, source: Path, values: bool, area: str | None = Non
     return outdir / f"{stem}{output_suffix(source, values)}"
 
 
-def plan(input_dir: Path, output_dir: Path, pdf: bool, values: bool) -> list[Path]:
+def plan(input_dir: Path, output_dir: Path, pdf: bool, values: bool, previous: Path | None = None) -> list[Path]:
     """Check the folders and names up front; the input files to build."""
     from .build import output_suffix, refreshes
 
     if not input_dir.is_dir():
         raise UsageError(f"{input_dir} is not a folder of input workbooks")
+    if previous is not None and not previous.is_dir():
+        raise UsageError(f"--previous {previous}: not a folder of last month's bulletins")
     if output_dir.exists() and output_dir.resolve() == input_dir.resolve():
         raise UsageError("the output folder must not be the input folder (bulletins would be read as inputs)")
     sources = input_files(input_dir)
@@ -130,14 +139,56 @@ def _init_worker(stop) -> None:
     gc.freeze()
 
 
-def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> list[list[Row]]:
+# --previous DIR: the bulletins found there by area (their Partnership), read once per worker when needed.
+_areas_of: dict[str, dict[str, Path]] = {}
+
+
+def _by_area(folder: Path) -> dict[str, Path]:
+    """Lower-case partnership -> bulletin, for every workbook of ``folder`` whose Partnership can be read."""
+    from python_calamine import CalamineWorkbook
+
+    if str(folder) not in _areas_of:
+        found: dict[str, Path] = {}
+        for path in input_files(folder):
+            try:
+                book = CalamineWorkbook.from_path(str(path))
+                name = next((n for n in book.sheet_names if n.strip().lower() == "settings"), None)
+                rows = book.get_sheet_by_name(name).to_python() if name else []
+            except Exception:  # noqa: BLE001 - an unreadable file matches no area; a name match reports it
+                continue
+            for row in rows:
+                if len(row) > 1 and str(row[0]).strip().lower() == "partnership" and str(row[1]).strip():
+                    found.setdefault(str(row[1]).strip().lower(), path)
+                    break
+        _areas_of[str(folder)] = found
+    return _areas_of[str(folder)]
+
+
+def previous_for(folder: Path | None, output: Path, area: str) -> Path | None:
+    """Last month's bulletin of a bulletin about to be written as ``output`` for ``area``: the file of the same
+    name in ``folder``, else the one whose Partnership is ``area``; None when there is none."""
+    if folder is None:
+        return None
+    same = folder / output.name
+    if same.is_file():
+        return same
+    for suffix in (".xlsx", ".xlsm"):
+        other = same.with_suffix(suffix)
+        if other.is_file():
+            return other
+    return _by_area(folder).get(area.strip().lower())
+
+
+def build_files(sources: list[str], outdir: str, pdf: bool, values: bool,
+                previous: str | None = None) -> list[list[Row]]:
     """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker)."""
     from .assess import assess, assess_many
-    from .build import refresh_book, refreshes, write_bulletin
+    from .build import compared_with, refresh_book, refreshes, write_bulletin
     from .errors import InputError, one_line
     from .inputs import read_workbook, split_areas
 
     stopped = lambda: _stop is not None and _stop.is_set()  # noqa: E731
+    folder = Path(previous) if previous else None
     rows: list[list[Row]] = [[] for _ in sources]
     pending = []  # (file index, area or None, inputs, seconds so far)
     for k, name in enumerate(sources):
@@ -149,7 +200,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
         try:
             if refreshes(source, values):
                 output = output_path(Path(outdir), source, values)
-                done = refresh_book(source, output)
+                done = refresh_book(source, output, previous=previous_for(folder, output, ""))
                 rows[k].append(Row(source.name, BUILT, "",
                                    time.perf_counter() - start, str(done.path), "", len(done.assessment.warnings)))
                 continue
@@ -190,14 +241,18 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
             rows[k].append(Row(source.name, INTERRUPTED, "", 0.0, "", area or ""))
             continue
         start = time.perf_counter()
+        note = ""
         try:
-            write_bulletin(assessment, output, pdf)
+            last = previous_for(folder, output, assessment.inputs.settings.partnership)
+            if folder is not None and last is None:
+                note = f"no previous bulletin in {folder.name} (same file name or area): no 'Since last month'"
+            write_bulletin(assessment, output, pdf, movement=compared_with(assessment, last))
         except Exception as error:  # noqa: BLE001
             rows[k].append(Row(source.name, FAILED, one_line(error), seconds + compute + time.perf_counter() - start,
                                "", area or ""))
             continue
         rows[k].append(Row(source.name, BUILT, "", seconds + compute + time.perf_counter() - start, str(output),
-                           area or "", len(assessment.warnings)))
+                           area or "", len(assessment.warnings), note))
     return rows
 
 
@@ -285,18 +340,21 @@ def _stop_workers(executor: ProcessPoolExecutor, grace: float) -> None:
 
 
 def run(input_dir: Path, output_dir: Path, jobs: int | None = None, pdf: bool = False, values: bool = False,
-        stream=None) -> int:
-    """Build every input in ``input_dir`` into ``output_dir``; 0 all built, 2 any failed, 130 interrupted."""
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop = Ctrl-C
+        stream=None, previous: Path | None = None) -> int:
+    """Build every input in ``input_dir`` into ``output_dir`` (compared with last month's bulletins in
+    ``previous``); 0 all built, 2 any failed, 130 interrupted."""
+    handler = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop = Ctrl-C
     try:
-        return _run(Path(input_dir), Path(output_dir), jobs, pdf, values, stream or sys.stdout)
+        return _run(Path(input_dir), Path(output_dir), jobs, pdf, values, stream or sys.stdout,
+                    Path(previous) if previous else None)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, handler)
 
 
-def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values: bool, stream) -> int:
+def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values: bool, stream,
+         previous: Path | None = None) -> int:
     start = time.perf_counter()
-    sources = plan(input_dir, output_dir, pdf, values)
+    sources = plan(input_dir, output_dir, pdf, values, previous)
     if pdf:
         from .pdf import soffice
 
@@ -318,8 +376,8 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
             executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(stop,))
             futures = {}
             try:
-                futures = {executor.submit(build_files, [str(s) for s in chunk], str(output_dir), pdf, values): chunk
-                           for chunk in todo}
+                futures = {executor.submit(build_files, [str(s) for s in chunk], str(output_dir), pdf, values,
+                                           str(previous) if previous else None): chunk for chunk in todo}
                 running = set(futures)
                 while running:
                     finished, running = wait(running, return_when=FIRST_COMPLETED)

@@ -29,12 +29,13 @@ def output_suffix(source: Path, values: bool) -> str:
     return ".xlsm" if refreshes(source, values) else ".xlsx"
 
 
-def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark) -> None:
-    """Lay out, save (atomically) and optionally print to PDF one assessed bulletin."""
+def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark, movement=None) -> None:
+    """Lay out, save (atomically) and optionally print to PDF one assessed bulletin; ``movement``: what moved
+    since the previous bulletin (the "Since last month" section)."""
     from . import pdf as pdf_module
     from .bulletin import build_workbook, print_sheets, save
 
-    wb, layout = build_workbook(assessment)
+    wb, layout = build_workbook(assessment, movement=movement)
     save(wb, output)
     mark("write")
     if pdf:
@@ -42,8 +43,20 @@ def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no
         mark("pdf")
 
 
-def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _no_mark):
-    """Input workbook -> static bulletin .xlsx (and PDF); returns the Assessment."""
+def compared_with(assessment, previous: Path | None):
+    """What moved since the bulletin ``previous`` (None: no comparison)."""
+    from .movement import compare
+    from .previous import read_previous
+
+    if previous is None:
+        return None
+    settings = assessment.inputs.settings
+    return compare(read_previous(previous, settings.partnership, settings.latest_month), assessment)
+
+
+def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _no_mark, previous: Path | None = None):
+    """Input workbook -> static bulletin .xlsx (and PDF), compared with the bulletin ``previous`` when given;
+    returns the Assessment."""
     from . import pdf as pdf_module
     from .assess import assess
     from .inputs import read_workbook
@@ -54,8 +67,9 @@ def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _
     inputs = read_workbook(source)
     mark("read")
     assessment = assess(inputs)
+    movement = compared_with(assessment, previous)
     mark("compute")
-    write_bulletin(assessment, output, pdf, mark)
+    write_bulletin(assessment, output, pdf, mark, movement)
     return assessment
 
 
@@ -102,8 +116,10 @@ def conf_values(rows) -> dict[str, object]:
     return out
 
 
-def refresh_book(source: Path, output: Path, mark: Mark = _no_mark) -> Refreshed:
+def refresh_book(source: Path, output: Path, mark: Mark = _no_mark, previous: Path | None = None) -> Refreshed:
     """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button.
+    "Since last month" compares with the workbook's own record of its last refresh of an earlier month, or
+    with the bulletin ``previous`` when given.
 
     When the Targets or Outcomes sheet changed the layout, the new live workbook is built instead, at
     ``output`` (beside ``source`` under a new name when ``output`` is ``source``: it is never replaced).
@@ -120,9 +136,16 @@ def refresh_book(source: Path, output: Path, mark: Mark = _no_mark) -> Refreshed
     inputs = read_workbook(source)
     mark("read")
     assessment = assess(inputs)
-    planned = ranges.writes(assessment)
-    mark("compute")
+    given = None
+    if previous is not None:
+        from .previous import read_previous
+
+        given = read_previous(previous, inputs.settings.partnership, inputs.settings.latest_month)
     wb = openpyxl.load_workbook(source, keep_vba=True)
+    history = ranges.History.of({name: [list(row) for row in wb[name].iter_rows(values_only=True)]
+                                 for name in ranges.HISTORY_SHEETS if name in wb.sheetnames}, given)
+    planned = ranges.writes(assessment, history)
+    mark("compute")
     sheet, cell = ranges.FINGERPRINT
     found = wb[sheet][cell].value if sheet in wb.sheetnames else None
     if found != ranges.fingerprint(assessment):

@@ -38,10 +38,10 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
 
 
-def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
+def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, previous: Path | None = None) -> int:
     from .build import build_bulletin
 
-    assessment = build_bulletin(input_path, output, pdf, timer.mark)
+    assessment = build_bulletin(input_path, output, pdf, timer.mark, previous)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
@@ -49,10 +49,10 @@ def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
     return 0
 
 
-def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
+def _refresh_book(input_path: Path, output: Path, timer: Timer, previous: Path | None = None) -> int:
     from .build import refresh_book
 
-    done = refresh_book(input_path, output, timer.mark)
+    done = refresh_book(input_path, output, timer.mark, previous)
     for line in done.assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     if done.rebuilt:
@@ -67,17 +67,20 @@ def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
 
 def cmd_build(args, timer: Timer) -> int:
     source, output = Path(args.input), Path(args.output)
+    previous = Path(args.previous) if args.previous else None
+    if previous is not None and previous.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"--previous {previous.name}: give an earlier bulletin (.xlsx, or a live .xlsm)")
     if args.values or source.suffix.lower() != ".xlsm":
         if output.suffix.lower() != ".xlsx":
             raise UsageError("the bulletin is written as .xlsx (use -o NAME.xlsx)")
         if output.resolve() == source.resolve():
             raise UsageError("the bulletin would replace its own input workbook: choose another -o name")
-        return _build(source, output, args.pdf, timer)
+        return _build(source, output, args.pdf, timer, previous)
     if output.suffix.lower() != ".xlsm":
         raise UsageError("a live workbook is written as .xlsm (use -o NAME.xlsm, or --values for a static .xlsx)")
     if args.pdf:
         raise UsageError("--pdf needs --values: the PDF is made from the static bulletin")
-    return _refresh_book(source, output, timer)
+    return _refresh_book(source, output, timer, previous)
 
 
 def cmd_template(args, timer: Timer) -> int:
@@ -130,7 +133,8 @@ def cmd_demo(args, timer: Timer) -> int:
 def cmd_batch(args, timer: Timer) -> int:
     from .batch import run
 
-    return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values)
+    return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values,
+               previous=Path(args.previous) if args.previous else None)
 
 
 def _positive_int(text: str) -> int:
@@ -181,6 +185,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--pdf", action="store_true", help="also write OUTPUT.pdf with headless LibreOffice")
     b.add_argument("--values", action="store_true",
                    help="from a live .xlsm: write a static .xlsx bulletin (every formula replaced by its value)")
+    b.add_argument("--previous", metavar="LAST",
+                   help="an earlier bulletin of the same partnership (.xlsx, or a live .xlsm's last refresh of an "
+                        "earlier month): adds 'Since last month', what moved since it, and arrows beside the "
+                        "outcome RAGs that moved")
     b.set_defaults(run=cmd_build)
     t = sub.add_parser("template", help="generate the analysts' live workbook (.xlsm) with =PIB_ formulas")
     t.add_argument("-o", "--output", default="workbook/pib_bulletin.xlsm", help="workbook to write (.xlsm)")
@@ -208,6 +216,10 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: number of cores)")
     bt.add_argument("--pdf", action="store_true", help="also write each bulletin's PDF with headless LibreOffice")
     bt.add_argument("--values", action="store_true", help="from live .xlsm inputs: write static .xlsx bulletins")
+    bt.add_argument("--previous", metavar="DIR",
+                    help="a folder of last month's bulletins: each bulletin is compared with the one of the same file "
+                         "name, or else of the same area ('Since last month'); one with none gets a note in the "
+                         "report")
     bt.set_defaults(run=cmd_batch)
     s = sub.add_parser("serve", help="serve the =PIB_ functions, the Refresh button and POST /pib/build "
                                      "to Office.js (xlwings Server; pip install 'xl-pib[server]')")

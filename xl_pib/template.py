@@ -107,7 +107,7 @@ def build_template(assessment, path: str | Path, conf: dict[str, object] | None 
 
     from .starter import START_SHEET, write_start
 
-    names = sheet_order(assessment.inputs)
+    names = sheet_order(assessment.inputs, live=True)
     names.insert(len(names) - 1, CONF_SHEET)  # before the hidden Chart Data sheet
     if start:
         names.insert(0, START_SHEET)

@@ -236,7 +236,8 @@ def test_summary_equals_the_engine(refreshed, names, demo_assessment):
     rags = []
     for _, o in outcomes.iterrows():
         label = f"{o['outcome']}: {o['description']}" if o["description"] else o["outcome"]
-        assert rows[label][1:] == [o["summary"] or "", o["rag"] or ""], label
+        # The fourth column says how the RAG moved since the last refresh of an earlier month: none yet.
+        assert rows[label][1:] == [o["summary"] or "", o["rag"] or "", ""], label
         rags.append(rows[label][2])
     assert {"R", "A", "G"} <= set(rags), rags
 
@@ -247,7 +248,9 @@ def test_nothing_written_to_input_sheets(refreshed, names, demo_assessment):
     assert not written & INPUT_NAMES, f"refresh wrote to input sheets {written & INPUT_NAMES}"
     assert "xlwings.conf" not in written
     sections = set(demo_assessment.inputs.targets["section"])
-    assert written == {"Results", "Executive Summary", "Chart Data", "Series", "Appendices", "Metadata", *sections}
+    # The refresh's own history: Since last month and the record of this refresh (no earlier month to keep yet).
+    assert written == {"Results", "Executive Summary", "Chart Data", "Series", "Appendices", "Metadata", *sections,
+                       "Since last month", "Last Refresh"}
 
 
 def test_overrides_are_kept_and_never_written(payload, names):
@@ -263,7 +266,8 @@ def test_overrides_are_kept_and_never_written(payload, names):
     assert not {names[a["sheet_position"]] for a in actions} & INPUT_NAMES
     (action,) = [a for a in actions if names[a["sheet_position"]] == summary.SHEET and a["start_row"] == 0]
     rows = [row for row in action["values"] if str(row[0]).startswith(f"{outcome[1]}:") or row[0] == outcome[1]]
-    assert rows and rows[0][1:] == ["Overridden by the analyst.", "G"]
+    # No arrow: the workbook's only record is of this same month, so there is nothing earlier to compare with.
+    assert rows and rows[0][1:] == ["Overridden by the analyst.", "G", ""]
 
 
 def test_refresh_never_overwrites_a_formula_or_part_of_a_merged_range(refreshed, names, demo_template):
@@ -460,3 +464,63 @@ def test_text_that_looks_like_a_formula_stays_text(payload, names):
                 for a in actions for r, row in enumerate(a["values"]) for c, v in enumerate(row)
                 if isinstance(v, str) and v.startswith("=")]
     assert not formulas, f"{len(formulas)} text values Excel would enter as formulas, e.g. {formulas[:3]}"
+
+
+def applied(payload, actions) -> dict:
+    """``payload`` with a refresh's setValues actions written into its sheets (what Excel would then hold)."""
+    out = copy.deepcopy(payload)
+    for action in actions:
+        if action["func"] != "setValues":
+            continue
+        grid = out["sheets"][action["sheet_position"]]["values"]
+        top, left = action["start_row"], action["start_column"]
+        width = max(len(grid[0]) if grid and grid[0] else 0, left + action["column_count"])
+        while len(grid) < top + action["row_count"]:
+            grid.append([""] * width)
+        for row in grid:
+            row.extend([""] * (width - len(row)))
+        for r, values in enumerate(action["values"]):
+            grid[top + r][left:left + len(values)] = values
+    return out
+
+
+def test_refresh_for_a_new_month_says_what_moved_since_the_last_one(payload, demo_assessment):
+    """The button's own history: a refresh for October (the last month of data removed), then the month pasted
+    and Refresh again: "Since last month" is the engine's comparison of November with October, the arrows are
+    on the Executive Summary, and the record of October is kept as Previous Results."""
+    from xl_pib.assess import assess
+    from xl_pib.bulletin import record, since
+    from xl_pib.inputs import parse_sheets
+    from xl_pib.movement import compare, snapshot_of
+
+    latest = demo_assessment.inputs.settings.latest_month
+    october = copy.deepcopy(payload)
+    settings = sheet_values(october, "Settings")
+    next(r for r in settings if str(r[0]).strip().lower() == "latest month")[1] = months.iso(latest - 1)
+    data = sheet_values(october, "Data")
+    kept = [data[0]] + [r for r in data[1:] if not r[0] or months.parse(str(r[0])) != latest]
+    data[:] = kept + [[""] * len(data[0])] * (len(data) - len(kept))
+    returned, actions = run(october)
+    assert returned is True, actions[-1]["values"][0][0]
+    refreshed_october = applied(october, actions)
+    # November pasted back: the input sheets as in the demo, the history sheets as October's refresh left them.
+    history = {s["name"]: s for s in refreshed_october["sheets"] if s["name"] in (*record.SHEETS, since.SHEET)}
+    november = dict(copy.deepcopy(payload), sheets=[history.get(s["name"], s) for s in payload["sheets"]])
+    returned, actions = run(november)
+    assert returned is True, actions[-1]["values"][0][0]
+    names = [s["name"] for s in payload["sheets"]]
+    (written,) = [a for a in actions if a["sheet_position"] == names.index(since.SHEET)]
+    october_inputs = parse_sheets({s["name"]: s["values"] for s in october["sheets"]
+                                   if s["name"] in {x.name for x in INPUT_SHEETS}})
+    expected = compare(snapshot_of(assess(october_inputs)), demo_assessment)
+    assert expected.changes, "a month of data moves something"
+    sentences = [row[1] for row in written["values"] if row[1]]
+    assert sentences[2:] == [s for s in (row[1] for row in since.rows(demo_assessment, expected)) if s][2:]
+    (summary_action,) = [a for a in actions if a["sheet_position"] == names.index(summary.SHEET) and
+                         (a["start_row"], a["start_column"]) == (0, 0)]
+    arrows = {row[0].split(":")[0]: row[3] for row in summary_action["values"]
+              if len(row) > 3 and row[3] and row[3] != summary.MOVED}
+    assert arrows and arrows == {code: f"{arrow} from {expected.previous_rags[code]}"
+                                 for code, arrow in expected.arrows.items()}
+    (kept_record,) = [a for a in actions if a["sheet_position"] == names.index(record.PREVIOUS)]
+    assert record.read(kept_record["values"]).latest_month == latest - 1

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from . import appendices, chart_data, input_guides, input_sheets, metadata, perception, results, section, summary, workings
+from . import (appendices, chart_data, input_guides, input_sheets, metadata, perception, record, results, section,
+               since, summary, workings)
 from ..xlsx import save
 from .live import LiveFormulas
 from .section import IndicatorBlock
@@ -25,37 +26,57 @@ class Layout:
     blocks: tuple[IndicatorBlock, ...]
     chart_blocks: tuple[chart_data.ChartBlock, ...]
     series: workings.SeriesLayout
+    since: bool = False  # the "Since last month" section follows the Executive Summary
+
+
+# Hidden sheets only the live workbook has: the records of its refreshes (see .record).
+LIVE_ONLY = record.SHEETS
 
 
 def sections_in_order(targets) -> list[str]:
     return list(dict.fromkeys(targets["section"]))
 
 
-def sheet_order(inputs) -> list[str]:
-    """Every sheet of a bulletin, in order; Chart Data (hidden) comes last."""
-    return [summary.SHEET, *sections_in_order(inputs.targets), appendices.SHEET, metadata.SHEET,
-            results.SHEET, workings.WORKINGS, workings.SERIES, *inputs.sheets, chart_data.SHEET]
+def sheet_order(inputs, since_section: bool = False, live: bool = False) -> list[str]:
+    """Every sheet of a bulletin, in order; "Since last month" after the Executive Summary when compared with
+    a previous bulletin (always in the live workbook), and the hidden sheets last."""
+    return [summary.SHEET, *([since.SHEET] if since_section or live else []), *sections_in_order(inputs.targets),
+            appendices.SHEET, metadata.SHEET, results.SHEET, workings.WORKINGS, workings.SERIES, *inputs.sheets,
+            *(LIVE_ONLY if live else ()), chart_data.SHEET]
 
 
 def print_sheets(layout: Layout) -> list[str]:
     """Sheets that make up the printed bulletin (the PDF), in order."""
-    return [summary.SHEET, *layout.sections, appendices.SHEET, metadata.SHEET]
+    return [summary.SHEET, *([since.SHEET] if layout.since else []), *layout.sections, appendices.SHEET,
+            metadata.SHEET]
 
 
-def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -> tuple[Workbook, Layout]:
-    """Lay out the bulletin; into ``wb``'s sheets of the same names when given (the live template)."""
+def build_workbook(assessment, live: bool = False, wb: Workbook | None = None,
+                   movement=None) -> tuple[Workbook, Layout]:
+    """Lay out the bulletin; into ``wb``'s sheets of the same names when given (the live template).
+    ``movement`` (:func:`xl_pib.movement.compare`): what moved since the previous bulletin."""
     inputs = assessment.inputs
     targets = inputs.targets
     if wb is None:
         wb = Workbook()
         wb.remove(wb.active)
     sheets = {}
-    for name in sheet_order(inputs):
+    compared = live or movement is not None
+    for name in sheet_order(inputs, compared, live):
         sheets[name] = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
 
     series_layout = workings.series_layout(assessment)
     formulas = LiveFormulas(assessment, series_layout) if live else None
-    summary.write(sheets[summary.SHEET], assessment, notes=not live)
+    summary.write(sheets[summary.SHEET], assessment, notes=not live, movement=movement, compared=compared)
+    if compared:
+        since.write(sheets[since.SHEET], assessment, movement, live)
+    if live:
+        from ..movement import snapshot_of
+        from ..xlsx import write_rows
+
+        write_rows(sheets[record.LAST_REFRESH], record.rows(snapshot_of(assessment)))
+        for name in record.SHEETS:
+            sheets[name].sheet_state = "hidden"
 
     data_ws = sheets[chart_data.SHEET]
     chart_blocks = chart_data.layout(targets, inputs.settings.latest_month)
@@ -77,7 +98,7 @@ def build_workbook(assessment, live: bool = False, wb: Workbook | None = None) -
     for name, rows in inputs.sheets.items():
         input_sheets.write(sheets[name], rows)
     input_guides.apply(wb, list(inputs.sheets))
-    return wb, Layout(tuple(sections), tuple(written), tuple(chart_blocks), series_layout)
+    return wb, Layout(tuple(sections), tuple(written), tuple(chart_blocks), series_layout, compared)
 
 
 __all__ = ["Layout", "build_workbook", "print_sheets", "save", "sheet_order", "sections_in_order"]

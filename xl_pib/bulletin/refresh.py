@@ -3,7 +3,10 @@
 A refresh writes values only, into ranges whose place is fixed by the
 workbook's layout: Results, the Executive Summary, the hidden Chart Data
 sheet (so the charts follow), the Series month axis, a status cell and the
-layout fingerprint; and the notes of the judged cells (their explanations).
+layout fingerprint; the notes of the judged cells (their explanations);
+"Since last month" and the Executive Summary's arrows, against the workbook's
+own record of its last refresh of an earlier month, and the records
+themselves (:mod:`.record`).
 It never writes to an input sheet (so never to RAG override or Summary
 override) and never touches a formula (Results' Why column is one).
 """
@@ -20,7 +23,7 @@ from .. import months
 from openpyxl.utils import get_column_letter
 
 from ..figures import PERFORMANCE_TABLE
-from . import appendices, chart_data, metadata, perception, results, section, summary, workings
+from . import appendices, chart_data, metadata, perception, record, results, section, since, summary, workings
 from .workings import WORKINGS_COLUMNS
 
 STATUS = (summary.SHEET, "E5")
@@ -73,6 +76,7 @@ def fingerprint(assessment) -> str:
         "outcomes": [[o["theme"], o["outcome"]] for _, o in inputs.outcomes.iterrows()],
         # The live formulas' own layout: a workbook made by another version of xl-pib is rebuilt, not refreshed.
         "table_rows": [spec.key for spec in PERFORMANCE_TABLE], "workings": [key for key, _, _ in WORKINGS_COLUMNS],
+        "history": [since.SHEET, *record.SHEETS],
     }
     return "pib-layout-" + hashlib.sha1(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -128,11 +132,64 @@ def text_writes(assessment) -> list[RangeWrite]:
     return out
 
 
-def writes(assessment) -> list[RangeWrite]:
+# The sheets a refresh reads besides the input sheets: what it compares with, and what it rewrites.
+HISTORY_SHEETS = (since.SHEET, *record.SHEETS)
+
+
+@dataclass(frozen=True)
+class History:
+    """What a live workbook holds of its past refreshes: the records of its last refresh and of the one
+    before it of an earlier month, and how many rows and columns each history sheet uses now (a refresh
+    blanks what a longer list left). ``given``: a previous bulletin to compare with instead (``--previous``)."""
+
+    last: object = None       # xl_pib.movement.Snapshot
+    previous: object = None
+    sizes: dict = None
+    given: object = None
+
+    @classmethod
+    def of(cls, sheets: dict[str, list[list]], given=None) -> "History":
+        """From the history sheets' rows (``record.SHEETS`` and "Since last month", as read)."""
+        rows = {name: [list(r) for r in (sheets.get(name) or [])] for name in HISTORY_SHEETS}
+        sizes = {name: (len(r), max(map(len, r), default=0)) for name, r in rows.items()}
+        return cls(record.read(rows[record.LAST_REFRESH]), record.read(rows[record.PREVIOUS]), sizes, given)
+
+    def compared(self, latest_month: int):
+        return self.given if self.given is not None else record.compared_with(self.last, self.previous, latest_month)
+
+    def size(self, sheet: str) -> tuple[int, int]:
+        return (self.sizes or {}).get(sheet, (0, 0))
+
+
+def movement_of(assessment, history: History | None):
+    """What moved since the bulletin this refresh compares with (None when there is none yet)."""
+    from ..movement import compare
+
+    compared = None if history is None else history.compared(assessment.inputs.settings.latest_month)
+    return None if compared is None else compare(compared, assessment)
+
+
+def history_writes(assessment, history: History | None, movement) -> list[RangeWrite]:
+    """"Since last month" (``movement``: :func:`movement_of`), the record of this refresh, and the record it
+    compares with."""
+    from ..movement import snapshot_of
+
+    history = history or History()
+    compared = history.compared(assessment.inputs.settings.latest_month)
+    height, _ = history.size(since.SHEET)
+    out = [RangeWrite(since.SHEET, "A1", _plain(since.grid(assessment, movement, max(height, since.LIVE_ROWS))))]
+    for sheet, snapshot in ((record.LAST_REFRESH, snapshot_of(assessment)), (record.PREVIOUS, compared)):
+        if snapshot is not None:
+            out.append(RangeWrite(sheet, "A1", _plain(record.padded(record.rows(snapshot), *history.size(sheet)))))
+    return out
+
+
+def writes(assessment, history: History | None = None) -> list[RangeWrite]:
     blocks = chart_data.layout(assessment.inputs.targets, assessment.inputs.settings.latest_month)
-    return text_writes(assessment) + [
+    movement = movement_of(assessment, history)
+    return text_writes(assessment) + history_writes(assessment, history, movement) + [
         RangeWrite(results.SHEET, "A1", _plain(results.grid(assessment, live=True))),
-        RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment))),
+        RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment, movement, compared=True))),
         RangeWrite(chart_data.SHEET, "A1", _plain(chart_data.grid(assessment, blocks))),
         RangeWrite(workings.SERIES, f"A{workings.FIRST_MONTH_ROW}", _plain(workings.axis_cells(assessment))),
         RangeWrite(STATUS_LABEL[0], STATUS_LABEL[1], [["Status"]]),
