@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ def assert_results_equal_engine(rows, assessment, live: bool = False) -> None:
     for row, (_, engine) in zip(body, frame.iterrows()):
         for column, got in zip(compared, row):
             want = engine[column]
-            if isinstance(want, str):
+            if isinstance(want, (str, dt.date)):
                 assert got == want, (engine["Indicator"], column, got, want)
             else:
                 assert math.isclose(float(got), float(want), rel_tol=1e-12), (engine["Indicator"], column)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from . import labels, stack
+from . import formats, labels, months, stack
 from .engine import Evaluation
 from .explain import WHY_COLUMN
 from .figures import REGISTRY, RESULTS, Figures
@@ -53,9 +53,23 @@ def _na(values) -> np.ndarray:
     return np.where(pd.isna(arr), labels.NA, arr)
 
 
+def _months_as_dates(values) -> np.ndarray:
+    """A month figure as dates (what a cell formatted as a month holds); NaN stays NaN."""
+    arr = np.asarray(values, dtype=float)
+    out = np.full(arr.shape, np.nan, dtype=object)
+    known = ~np.isnan(arr)
+    out[known] = [months.to_date(m) for m in arr[known]]  # the few indicators with such a month
+    return out
+
+
 def results_table(figures: Figures, why: np.ndarray) -> pd.DataFrame:
-    """The Results sheet: one row per indicator, one column per figure with a Results column, then Why."""
-    columns = {spec.column: _na(getattr(figures, spec.key)) for spec in RESULTS}
+    """The Results sheet: one row per indicator, one column per figure with a Results column (months as dates),
+    then Why."""
+    def column(spec):
+        value = getattr(figures, spec.key)
+        return _na(_months_as_dates(value) if spec.number_format == formats.MONTH else value)
+
+    columns = {spec.column: column(spec) for spec in RESULTS}
     return pd.DataFrame(columns | {WHY_COLUMN: np.asarray(why, dtype=object)}, columns=list(RESULTS_COLUMNS))
 
 
@@ -78,9 +92,11 @@ def assess_many(bulletins: list[Inputs]) -> list[Assessment]:
         figures = evaluation.figures()
         count = len(known["indicator"])
         reasons = evaluation.reasons(count)
+        advice = evaluation.advice(count)
         explained, why = evaluation.explanations(count)
         for i, part in zip(members, parts):
-            done[i] = _assessment(bulletins[i], figures.part(part.rows, part.months), reasons[part.rows], part.axis,
+            done[i] = _assessment(bulletins[i], figures.part(part.rows, part.months), reasons[part.rows],
+                                  advice[part.rows], part.axis,
                                   {key: text[part.rows] for key, text in explained.items()}, why[part.rows])
     return done
 
@@ -90,10 +106,11 @@ def assess(inputs: Inputs) -> Assessment:
     return assess_many([inputs])[0]
 
 
-def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], axis: np.ndarray,
-                explanations: dict[str, np.ndarray], why: np.ndarray) -> Assessment:
+def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], advice: list[list[str]],
+                axis: np.ndarray, explanations: dict[str, np.ndarray], why: np.ndarray) -> Assessment:
     ids = inputs.targets["indicator"]
     warnings = tuple(f"{i}: " + "; ".join(r) for i, r in zip(ids, reasons) if r)
+    warnings += tuple(f"{i}: " + "; ".join(a) for i, a in zip(ids, advice) if a)
     results = results_table(figures, why)
     outcomes = assess_outcomes(inputs, results, figures.narrative)
     return Assessment(inputs, figures, tuple(tuple(r) for r in reasons), results, outcomes, axis,

@@ -68,8 +68,6 @@ class Evaluation:
     def _reason_parts(self, count: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """(figure key, indicators it applies to, its text per indicator) of every reason a figure is N/A for
         lack of data, in the order the reasons are listed: the months each figure needs, then the rest."""
-        from .explain import render
-
         available = np.asarray(self.value(SPEC.months_available.key))
         parts = []
         for spec in REGISTRY:
@@ -84,21 +82,46 @@ class Evaluation:
                 parts.append((spec.key, short, f"{spec.reason} needs {needs} months; " + shown + " available"))
         fields = self._reason_fields(count)
         for spec in REGISTRY:
-            for why in spec.why_missing:
-                mask = self.value(why.when) if isinstance(why.when, str) else self.run(why.when)
-                mask = np.broadcast_to(np.asarray(mask, dtype=bool), (count,))
-                if mask.any():
-                    text, _ = render(why.text, lambda name, _why: (fields[name], np.ones(count, dtype=bool)), count)
-                    parts.append((spec.key, mask, text))
+            parts += self._why_parts(spec.key, spec.why_missing, count, fields)
         return parts
 
-    def reasons(self, count: int) -> list[list[str]]:
-        """Why figures show N/A for lack of data, per indicator ("Trend sufficient needs 24 months; 9 available")."""
+    def _why_parts(self, key: str, whys, count: int, fields) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(key, indicators, text per indicator) of each :class:`~xl_pib.figures.Why` of ``whys``: its text
+        with the reason fields filled in, or (text None) the step's own reason per indicator ("" for none)."""
+        from .explain import render
+
+        parts = []
+        for why in whys:
+            found = self.value(why.when) if isinstance(why.when, str) else self.run(why.when)
+            if why.text is None:
+                texts = np.broadcast_to(np.asarray(found, dtype=object), (count,))
+                mask = texts != ""
+                if mask.any():
+                    parts.append((key, mask, why.prefix + texts.astype(str).astype(object)))
+                continue
+            mask = np.broadcast_to(np.asarray(found, dtype=bool), (count,))
+            if mask.any():
+                text, _ = render(why.text, lambda name, _why: (fields[name], np.ones(count, dtype=bool)), count)
+                parts.append((key, mask, why.prefix + text))
+        return parts
+
+    @staticmethod
+    def _listed(parts, count: int) -> list[list[str]]:
         out: list[list[str]] = [[] for _ in range(count)]
-        for _, mask, text in self._reason_parts(count):
+        for _, mask, text in parts:
             for i in np.flatnonzero(mask):
                 out[i].append(text[i])
         return out
+
+    def reasons(self, count: int) -> list[list[str]]:
+        """Why figures show N/A for lack of data, per indicator ("Trend sufficient needs 24 months; 9 available")."""
+        return self._listed(self._reason_parts(count), count)
+
+    def advice(self, count: int) -> list[list[str]]:
+        """Warnings per indicator that are not reasons for N/A (a sustained shift that suggests a rebase)."""
+        fields = self._reason_fields(count)
+        parts = [part for spec in REGISTRY for part in self._why_parts(spec.key, spec.advice, count, fields)]
+        return self._listed(parts, count)
 
     def reasons_by_figure(self, count: int) -> dict[str, np.ndarray]:
         """The same reasons by the figure they are about: key -> its reasons per indicator joined with "; "
@@ -117,9 +140,9 @@ class Evaluation:
         return explain(self, count, self.reasons_by_figure(count))
 
     def _reason_fields(self, count: int) -> dict[str, np.ndarray]:
-        """What a reason's text may name, per indicator: {area}, {baseline_end}, {assessed} and any setting."""
+        """What a reason's text may name, per indicator: {area}, {baseline_end}, {assessed}, {break_month},
+        {break_reason}, {suggested_rebase} and any setting."""
         end, area = self.value(_BASELINE_END), self.value(_OWN_AREA)
-        assessed = self.value(SPEC.assessed_month.key)
         column = lambda values: np.broadcast_to(np.asarray(values, dtype=object), (count,))  # noqa: E731
         fields = {name: column(str(getattr(self.settings, name))) for name in vars(DEFAULT)
                   if hasattr(self.settings, name)}
@@ -130,8 +153,19 @@ class Evaluation:
             whole = np.where(np.isnan(end), 0, end).astype("int64")
             text = np.char.mod("%04d", whole // 12).astype(object) + "-" + np.char.mod("%02d", whole % 12 + 1)
             iso = np.where(np.isnan(end), "", text).astype(object)
+        reason = self.value(SPEC.break_reason.key)
         return fields | {"area": blank if area is None else column(area), "baseline_end": iso,
-                         "assessed": blank if assessed is None else column(months.labels(assessed))}
+                         "assessed": self._month_labels(SPEC.assessed_month.key, count),
+                         SPEC.break_month.key: self._month_labels(SPEC.break_month.key, count),
+                         SPEC.break_reason.key: blank if reason is None else column(reason).astype(str),
+                         SPEC.suggested_rebase.key: self._month_labels(SPEC.suggested_rebase.key, count)}
+
+    def _month_labels(self, key: str, count: int) -> np.ndarray:
+        """A month figure as "Nov 2009" per indicator ("" where it is missing)."""
+        month = self.value(key)
+        if month is None:
+            return np.full(count, "", dtype=object)
+        return months.labels(np.broadcast_to(np.asarray(month, dtype=float), (count,)))
 
 
 def evaluate(known: Mapping[str, Any], settings, wanted: Iterable[str] | None = None) -> Figures:

@@ -113,10 +113,14 @@ class Sources:
         values = np.broadcast_to(np.asarray(value, dtype=object), (self.count,))
         return as_text(values, number_format, self.measures)
 
-    def mask(self, when) -> np.ndarray:
-        """A clause's ``when`` or ``unless``: a step, or a figure or setting name; all True when None."""
+    def mask(self, when, any_of: bool = False) -> np.ndarray:
+        """A clause's ``when`` or ``unless``: a step, or a figure or setting name; all True when None. A tuple
+        of them: all must hold (``any_of``: one must)."""
         if when is None:
             return np.ones(self.count, dtype=bool)
+        if isinstance(when, tuple):
+            masks = [self.mask(one) for one in when]
+            return np.logical_or.reduce(masks) if any_of else np.logical_and.reduce(masks)
         value = self.raw(when) if isinstance(when, str) else self.evaluation.run(when)
         if value is None:
             return np.zeros(self.count, dtype=bool)
@@ -142,7 +146,7 @@ def _result_text(values, count: int) -> np.ndarray:
 
 
 Column = Callable[[str, bool], tuple[np.ndarray, np.ndarray]]
-Mask = Callable[[object], np.ndarray]
+Mask = Callable[..., np.ndarray]
 
 
 def clauses_text(clauses, rows: np.ndarray, column: Column, mask: Mask) -> np.ndarray:
@@ -150,7 +154,7 @@ def clauses_text(clauses, rows: np.ndarray, column: Column, mask: Mask) -> np.nd
     count = len(rows)
     out = np.full(count, "", dtype=object)
     for clause in clauses:
-        active = rows & mask(clause.when) & ~(mask(clause.unless) if clause.unless is not None else False)
+        active = rows & mask(clause.when) & ~(mask(clause.unless, any_of=True) if clause.unless is not None else False)
         if not active.any():
             continue
         text, complete = render(clause.text, column, count)
@@ -166,7 +170,7 @@ def by_case(explain, result: np.ndarray, case: np.ndarray, column: Column, mask:
     not_applicable = result == labels.NA
     body = np.full(count, "", dtype=object)
     for value in explain.by:
-        rows = (case == value) & ~not_applicable
+        rows = (case == value if value != explain.ANY else np.ones(count, dtype=bool)) & ~not_applicable
         if value != labels.NA and rows.any():
             body = np.where(rows, clauses_text(explain.clauses(value), rows, column, mask), body)
     if not_applicable.any():
@@ -210,7 +214,8 @@ class Explanations:
             return self.bodies[spec.key]
         self.bodies[spec.key] = np.full(self.count, "", dtype=object)  # a cycle of citations reads as missing
         explain = spec.explain
-        result = _result_text(self.sources.raw(spec.key), self.count)
+        shown, known = self.sources.text(spec.key)  # as its cell shows it (a label as it reads)
+        result = np.where(known, shown, labels.NA).astype(object)
         case = result if explain.case is None else \
             _result_text(self.sources.raw(explain.case) if isinstance(explain.case, str)
                          else self.sources.evaluation.run(explain.case), self.count)

@@ -122,8 +122,9 @@ def _arrows(key: str, before: pd.Series, after: pd.Series, up: pd.Series) -> pd.
 
 
 def _judged() -> list:
-    """The judged figures shown in Results, the RAG first, then in the registry's order."""
-    judged = [spec for spec in REGISTRY if spec.explain is not None and spec.column]
+    """The judgements (figures whose results are labels in an order) shown in Results, the RAG first, then in
+    the registry's order."""
+    judged = [spec for spec in REGISTRY if spec.key in WORST_FIRST and spec.column]
     return sorted(judged, key=lambda spec: spec is not SPEC.rag)
 
 

@@ -72,5 +72,5 @@ def why(inputs, table, index: np.ndarray, rags: np.ndarray, computed_rag: np.nda
     result = np.asarray(shown, dtype=object)
     body = by_case(EXPLAIN, np.where(overridden, OVERRIDE, result), case,
                    lambda name, _why: (columns[name], columns[name] != ""),
-                   lambda when: masks[when] if when is not None else np.ones(count, dtype=bool))
+                   lambda when, any_of=False: masks[when] if when is not None else np.ones(count, dtype=bool))
     return with_result(result, body)

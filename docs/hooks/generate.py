@@ -16,6 +16,8 @@ Pages hold a marker where a generated part goes:
     the Performance Table's rows as the bulletin prints them, each linked to its
     section of the page, which must exist (``{#key}`` after its heading); the page
     must also have a section for every Results column.
+``<!-- generate: results-columns -->``
+    the Results sheet's columns, in order, each linked to its section of the measures page.
 ``<!-- generate: server-settings -->``, ``<!-- generate: mappings -->``, ``<!-- generate: recording-changes -->``
     the environment variables ``xl-pib serve`` reads (``xl_pib/serve.py``), what
     the shipped ingest mappings build each indicator from (``xl_pib/ingest/mappings``),
@@ -184,6 +186,26 @@ def other_figures_markdown(markdown: str, where: str) -> str:
     return "\n".join(sections) if sections else "Every figure has its own section above.\n"
 
 
+def results_columns_markdown() -> str:
+    """Indicator, Name, Section, then every computed Results column, linked to its measures section."""
+    from xl_pib.figures import RESULTS
+
+    from markdown.extensions.toc import slugify
+
+    measures = (ROOT / "docs" / "measures.md").read_text(encoding="utf-8")
+    anchors = {}  # heading name (lower case) -> its anchor, as the measures page's table of contents makes it
+    for heading in re.findall(r"^#+ (.+)$", measures, flags=re.M):
+        given = re.search(r"\{#([\w-]+)\}\s*$", heading)
+        title = re.sub(r"\s*\{#[\w-]+\}\s*$", "", heading)
+        for name in re.split(r",| and ", title):
+            anchors.setdefault(name.strip().lower(), given.group(1) if given else slugify(title, "-"))
+    columns = ["`Indicator`, `Name`, `Section` (from Targets)"]
+    for spec in RESULTS:
+        if spec.compute is not None:  # undocumented columns get their own {#key} section (other-figures)
+            columns.append(f"[{spec.column}](measures.md#{anchors.get(spec.column.lower(), spec.key)})")
+    return ", ".join(columns) + "\n"
+
+
 def server_settings_markdown() -> str:
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     lines += [f"| `{name}` | {f'`{default}`' if default else 'unset'} | {meaning} |"
@@ -272,6 +294,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return other_figures_markdown(markdown, where)
         if name == "benchmarks":
             return benchmarks_markdown()
+        if name == "results-columns":
+            return results_columns_markdown()
         if name == "server-settings":
             return server_settings_markdown()
         if name == "mappings":

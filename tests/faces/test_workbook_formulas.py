@@ -346,12 +346,14 @@ def test_template_has_the_static_layout(demo_template, static):
 
     static_wb, layout = static
     wb = openpyxl.load_workbook(demo_template)
-    # The live workbook also has what only it needs: its Refresh's history (Since last month, the records).
+    # The live workbook also has what only it needs: a Breaks sheet (if only its headers) for its formulas to read,
+    # and its Refresh's history (Since last month, the records).
     from xl_pib.bulletin import LIVE_ONLY, since
 
-    live_only = {"xlwings.conf", since.SHEET, *LIVE_ONLY}
+    live_only = {"xlwings.conf", "Breaks", since.SHEET, *LIVE_ONLY}
     assert [n for n in wb.sheetnames if n not in live_only] == static_wb.sheetnames
     assert live_only <= set(wb.sheetnames)
+    assert wb["Breaks"]["A1"].value == "Indicator"
     for block in layout.blocks:
         for key, cell in block.cells.items():
             label = "A" + cell[1:]
