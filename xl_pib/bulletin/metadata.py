@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import months
 from ..options import CLASSIC
+from ..provenance import VERSION, input_hash
 from ..xlsx import put
 from . import styles
 
@@ -27,12 +28,23 @@ def rows(assessment) -> list[tuple[str, str]]:
         ("Commissioner", s.commissioner),
         ("Security marking", s.security_marking),
         ("Publisher", s.publisher),
-        ("Source", "Figures computed by xl-pib from the input sheets in this workbook"),
+        ("Source", "Figures computed by xl-pib from the input sheets in this workbook" +
+                   "".join(f"; {line}" for line in sources(assessment.inputs.targets))),
         ("Judgements", f"{s.judgements}: " + ("the 2009 bulletin's methods" if s.judgements == CLASSIC else
                                               "confidence intervals, overdispersed MSG funnels, no RAG on small "
                                               "numbers")),
+        ("xl-pib version", VERSION),
+        ("Input hash", f"{input_hash(assessment.inputs)} (of the input sheets' cell values: it changes "
+                       "with any input cell, not with a re-save)"),
         ("Status", "Final"),
     ]
+
+
+def sources(targets) -> list[str]:
+    """Every Source of Targets with the indicators it serves: "police.uk street-level crime (VEH, DB)"."""
+    named = targets[targets["source"].astype(str).str.strip() != ""]
+    grouped = named.groupby(named["source"].astype(str).str.strip(), sort=False)["indicator"]
+    return [f"{source} ({', '.join(ids)})" for source, ids in grouped]
 
 
 FIRST_ROW = 3

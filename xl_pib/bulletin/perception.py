@@ -52,7 +52,8 @@ def block_texts(assessment, index: int) -> dict[int, str]:
                                       text.series_break(chart_data.indicator_breaks(assessment, index)),
                                       text.projection(figures, target["measure"], target.get("rate_per")),
                                       text.past_month_rule(figures),
-                                      text.not_yet_assessable(assessment.reasons[index])])),
+                                      text.not_yet_assessable(assessment.reasons[index]),
+                                      text.source_note(target)])),
             WHY_ROW: why_text(assessment, index)}
 
 

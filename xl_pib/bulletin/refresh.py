@@ -206,7 +206,7 @@ def note_writes(assessment) -> list[NoteWrite]:
     inputs = assessment.inputs
     blocks = chart_data.layout(inputs.targets, inputs.settings.latest_month)
     out = []
-    for index, (sheet, top) in enumerate(section.placements(inputs.targets)):
+    for index, (sheet, top) in enumerate(section.placements(inputs.targets, inputs.settings)):
         first, keys = (perception if blocks[index].perception else section).table_keys(assessment, index)
         notes = section.notes_of(assessment, index)
         out += [NoteWrite(sheet, f"B{top + first + offset}", notes[key]) for offset, key in enumerate(keys)

@@ -156,6 +156,21 @@ def description(row, figures) -> str:
     return f"{first} {second}"
 
 
+def source_note(target) -> str:
+    """"Source: ..." from the indicator's Source (Targets), or nothing when it is blank."""
+    source = str(target.get("source") or "").strip()
+    return f"Source: {source.rstrip('.')}." if source else ""
+
+
+def provenance(target, figures, latest: int) -> str:
+    """The block's provenance line: the month its figures run to, and where they come from. One clause per
+    entry of the list, so that another (the series' breaks, its counting rules) is one more line."""
+    return " ".join(filter(None, [
+        data_note(figures, latest),
+        source_note(target),
+    ]))
+
+
 def data_note(figures, latest: int) -> str:
     """Which month the figures run to, and why when it is not the bulletin's latest month."""
     assessed = figures.assessed_month

@@ -102,6 +102,9 @@ TARGETS = Sheet("Targets", (
     Column("Target period", False, help="wording only, for surveys: \"Target - *2010/11 Place Survey*\""),
     Column("Current period", False, help="wording only, for surveys: the survey the current position comes from"),
     Column("Commentary", False, help="a note printed under the indicator's block"),
+    # Provenance: printed on the block and listed on the Metadata page.
+    Column("Source", False, help="where the indicator's figures come from, printed on its block and listed on the "
+                                 "Metadata page, e.g. `police.uk street-level crime, extract 2010-01-05`"),
 ))
 
 OUTCOMES = Sheet("Outcomes", (
