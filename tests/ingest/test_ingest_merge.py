@@ -60,8 +60,10 @@ def test_merging_into_the_demo_changes_only_the_ingested_rows(merged):
     # Targets: every existing cell kept; new rows only for the indicators the demo does not list
     targets_before = openpyxl.load_workbook(demo)["Targets"]
     old_rows = targets_before.max_row
-    assert {k: v for k, v in after["Targets"].items() if int("".join(filter(str.isdigit, k))) <= old_rows} == \
-        before["Targets"]
+    source = openpyxl.utils.get_column_letter(targets_before.max_column + 1)  # the Source column it adds
+    kept = {k: v for k, v in after["Targets"].items() if int("".join(filter(str.isdigit, k))) <= old_rows}
+    assert {k: v for k, v in kept.items() if not k.startswith(source)} == before["Targets"]
+    assert kept[f"{source}1"] == "Source"
     wb = openpyxl.load_workbook(out)
     added = [r[0] for r in wb["Targets"].iter_rows(min_row=old_rows + 1, values_only=True)]
     assert sorted(added) == ["BURGLARY", "CDA", "ROBBERY", "SHOPLIFTING", "VSO"]
@@ -89,6 +91,38 @@ def test_merging_into_the_demo_changes_only_the_ingested_rows(merged):
     from xl_pib.inputs import read_workbook
 
     read_workbook(out)
+
+
+def test_the_ingested_indicators_sources_are_filled_and_a_typed_one_is_kept(merged, tmp_path, capsys):
+    """Provenance (issue 17): the Targets' Source of every ingested indicator says where its counts came from;
+    a Source the analyst typed is never overwritten by the next ingest."""
+    demo, out, _ = merged
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Targets"]
+    header = [c.value for c in ws[1]]
+    column = header.index("Source")
+    sources = {r[0]: r[column] for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    ingested = {"ALL_CRIME", "ASB", "VEH", "BURGLARY", "CDA", "ROBBERY", "SHOPLIFTING", "VSO"}
+    for indicator in ingested:
+        text = sources[indicator]
+        assert text.startswith("police.uk street-level crime: 2009-01-northamptonshire-police-street.csv and 10 "
+                               "more files; force Northamptonshire Police; data 2009-01 to 2009-11; mapping "), text
+    assert all(not sources[i] for i in sources if i not in ingested)
+    ws.cell(next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "VEH"), column + 1,
+            "Typed by the analyst")
+    wb.save(tmp_path / "typed.xlsx")
+    assert main(["ingest", "police-uk", str(out.parent / "dl"), "--lookup", str(out.parent / "lookup.csv"),
+                 "--into", str(tmp_path / "typed.xlsx"), "-o", str(tmp_path / "again.xlsx"), "--replace"]) == 0
+    # a Source already there (typed, or filled by an earlier ingest) is kept: the report says which
+    kept = next(line for line in capsys.readouterr().out.splitlines() if "Source kept as typed for" in line)
+    assert "VEH" in kept
+    again = openpyxl.load_workbook(tmp_path / "again.xlsx")["Targets"]
+    assert {r[0]: r[column] for r in again.iter_rows(min_row=2, values_only=True)}["VEH"] == "Typed by the analyst"
+    # ... and the bulletin prints it on the block
+    from xl_pib.inputs import read_workbook
+
+    assert read_workbook(tmp_path / "again.xlsx").targets.set_index("indicator").loc["VEH", "source"] == \
+        "Typed by the analyst"
 
 
 def test_an_edited_mapping_sheet_in_the_workbook_is_used_next_time(merged, tmp_path, capsys):

@@ -31,7 +31,7 @@ from ..cells import cell_text
 from ..errors import InputError
 from .mapping import catalogue
 from .report import Report
-from .result import Ingested
+from .result import Ingested, described_source
 from .small_tables import header_key, read_rows
 
 MONTH_HEADERS = ("month", "date", "period")
@@ -162,8 +162,10 @@ def ingest(path: str | Path, into: str | Path | None = None, add_unmatched: bool
         report.note(f"rows without an area: {int(data['area'].isna().sum()):,}")
     else:
         report.note("rows without an area: 0 (the table has no Area column: one area)")
+    run = f"{months.iso(data['month'].min())} to {months.iso(data['month'].max())}" if len(data) else ""
     return Ingested(data=data.sort_values(["indicator", "month"], kind="stable").reset_index(drop=True),
-                    names={k: v for k, v in names.items() if v}, report=report)
+                    names={k: v for k, v in names.items() if v}, report=report,
+                    source=described_source("analysts' counts", [name], run))
 
 
 def _area(body: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -165,6 +165,32 @@ class Targets:
                 put(self.ws.cell(row=self.last, column=self.headers[header_key(header)]), value)
         self.listed.add(indicator)
 
+    def fill_source(self, indicators, source: str, report: Report) -> None:
+        """Write ``source`` into the Source column (added when the sheet has none) of ``indicators``' rows
+        whose Source is blank: one an analyst typed is never overwritten."""
+        if not source:
+            return
+        column = self.headers.get(header_key("Source"))
+        if column is None:
+            column = max(self.headers.values(), default=0) + 1
+            put(self.ws.cell(row=1, column=column), "Source")
+            self.headers[header_key("Source")] = column
+        wanted, filled, kept = set(indicators), [], []
+        c_indicator = self.headers[header_key("Indicator")]
+        for r, row in enumerate(self.ws.iter_rows(min_row=2, values_only=True), start=2):
+            indicator = cell_text(_at(row, c_indicator))
+            if indicator not in wanted:
+                continue
+            if cell_text(_at(row, column)):
+                kept.append(indicator)
+            else:
+                put(self.ws.cell(row=r, column=column), source)
+                filled.append(indicator)
+        if filled:
+            report.note(f"Source filled for {', '.join(filled)}: {source}")
+        if kept:
+            report.note(f"Source kept as typed for {', '.join(kept)}")
+
 
 def _check_listed(data: pd.DataFrame, targets: Targets, names: dict[str, str], source: Path,
                   add_unmatched: bool, mapping_sheet: str | None) -> list[str]:
@@ -214,6 +240,7 @@ def merge_into(ingested: Ingested, source: str | Path, output: str | Path, repla
     if missing:
         report.note(f"added Targets rows (target type none, section {NEW_SECTION}, the workbook's baseline; set "
                     f"their targets): " + ", ".join(missing))
+    targets.fill_source(dict.fromkeys(data["indicator"]), ingested.source, report)
     _merge_breaks(book, ingested, data, plan, has_area, report)
     latest = _month_or_none(_setting(book, "latest month")[0])
     valued = data.dropna(subset=["value"])

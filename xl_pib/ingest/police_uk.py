@@ -32,7 +32,7 @@ from . import completeness, duck
 from .lookup import newer_than_2011_sql, read_lookup, vintage_warning
 from .mapping import CRIME_TYPES, Mapping
 from .report import Report
-from .result import Ingested
+from .result import Ingested, described_source
 from .sources import resolve
 
 COLUMNS = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
@@ -152,7 +152,11 @@ def ingest(paths: list[str | Path], lookup_paths, mapping: Mapping, area_column:
     data = _indicator_counts(counted.indicators, file_month, sorted(counted.areas["area"]), mapping)
     data = mapping.present(data, types["crime_type"], report, "crime types")
     data = completeness.apply(data, checked)
-    return Ingested(data=data, names=mapping.names, report=report, sheets={mapping.kind.sheet: mapping.rows()})
+    run = f"{months.iso(min(month_index.values()))} to {months.iso(max(month_index.values()))}" if month_index else ""
+    source = described_source("police.uk street-level crime", display.values(), run, counted.files["force"],
+                              mapping.source)
+    return Ingested(data=data, names=mapping.names, report=report, sheets={mapping.kind.sheet: mapping.rows()},
+                    source=source)
 
 
 def _indicator_counts(counts: pd.DataFrame, file_month: dict[int, int], areas: list[str],

@@ -40,7 +40,7 @@ from ..inputs.guard import check_input_file
 from . import duck
 from .mapping import OFFENCE_CODES, Mapping
 from .report import Report
-from .result import Ingested
+from .result import Ingested, described_source
 from .small_tables import EXCEL, frame, header_key, read_rows
 
 YEAR, QUARTER, CODE, COUNT, DESCRIPTION = ("Financial Year", "Financial Quarter", "Offence Code", "Number of Offences",
@@ -259,8 +259,11 @@ def ingest(files: list[str], mapping: Mapping, populations: str | None = None, a
     if group is not None:
         sheets["MSG"] = _msg_rows(quarterly, area, group, populations, report)
     sheets[mapping.kind.sheet] = mapping.rows()
+    valued = quarterly["month"].dropna()
+    run = f"{months.iso(valued.min())} to {months.iso(valued.max())}" if len(valued) else ""
+    source = described_source("Home Office recorded crime", names.values(), run, counts["force"], mapping.source)
     return Ingested(data=quarterly, names=mapping.names, report=report, sheets=sheets, data_sheet="Quarterly",
-                    period_months=3)
+                    period_months=3, source=source)
 
 
 def _indicator_counts(placed: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:

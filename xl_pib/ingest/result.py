@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import pandas as pd
 
@@ -13,6 +14,17 @@ BREAK_COLUMNS = ["area", "indicator", "month", "reason"]
 
 def no_breaks() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in BREAK_COLUMNS})
+
+
+def described_source(kind: str, files, months_run: str = "", forces=(), mapping: str = "") -> str:
+    """A Source cell: "police.uk street-level crime: 2009-01-northamptonshire-street.csv and 11 more files;
+    force Northamptonshire Police; data 2009-01 to 2009-12; mapping police_uk.csv"."""
+    names = sorted(dict.fromkeys(PurePath(str(f)).name for f in files))
+    shown = names[0] + (f" and {len(names) - 1} more files" if len(names) > 1 else "") if names else ""
+    forces = sorted(dict.fromkeys(str(f) for f in forces if str(f).strip()))
+    parts = [shown, f"force{'s' if len(forces) > 1 else ''} {', '.join(forces)}" if forces else "",
+             f"data {months_run}" if months_run else "", f"mapping {mapping}" if mapping else ""]
+    return f"{kind}: " + "; ".join(filter(None, parts))
 
 
 @dataclass
@@ -28,6 +40,9 @@ class Ingested:
     data_sheet: str = "Data"
     period_months: int = 1  # 3 for quarterly counts
     breaks: pd.DataFrame = field(default_factory=no_breaks)
+    # Where the counts came from, for the Targets' Source column of the indicators a merge fills (files, force,
+    # months, mapping): see :func:`described_source`.
+    source: str = ""
 
     @property
     def several_areas(self) -> bool:
