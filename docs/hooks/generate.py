@@ -22,6 +22,9 @@ Pages hold a marker where a generated part goes:
     the environment variables ``xl-pib serve`` reads (``xl_pib/serve.py``), what
     the shipped ingest mappings build each indicator from (``xl_pib/ingest/mappings``),
     and the register of national recording changes the ingest applies.
+``<!-- generate: explanations -->``
+    every explanation template: for each judged figure (``explain=`` in ``xl_pib/figures.py``) and the
+    outcome RAG (``xl_pib/outcomes.py``), per result, its clauses and when each applies.
 ``<!-- generate: benchmarks -->``
     ``benchmarks/RESULTS.md`` (written by ``benchmarks/run.py``) when it exists,
     otherwise how to produce it.
@@ -245,6 +248,42 @@ def recording_changes_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _condition(clause) -> str:
+    """When a clause applies, in words: "when noise_aware", "unless target_reached or noise_aware"."""
+    def named(value, joiner):
+        if value is None:
+            return ""
+        values = value if isinstance(value, tuple) else (value,)
+        return f" {joiner} ".join(f"`{v}`" if isinstance(v, str) else f"`{v.method}`" for v in values)
+
+    parts = [f"when {named(clause.when, 'and')}" if clause.when is not None else "",
+             f"unless {named(clause.unless, 'or')}" if clause.unless is not None else ""]
+    return "; ".join(filter(None, parts)) or "always"
+
+
+def explanations_markdown() -> str:
+    """Every explanation template, as declared: one table per judged figure and for the outcome RAG."""
+    from xl_pib import labels
+    from xl_pib.figures import REGISTRY
+    from xl_pib.outcomes import EXPLAIN as OUTCOME
+
+    out = []
+    declared = [(spec.column or spec.label or spec.key, spec.key, spec.explain) for spec in REGISTRY
+                if spec.explain is not None] + [("Outcome RAG", "outcome", OUTCOME)]
+    for title, key, explain in declared:
+        out += [f"### {title} (`{key}`)", "", "| result | clause | applies |", "|---|---|---|"]
+        for result in explain.by:
+            shown = "any value" if result == explain.ANY else result
+            for clause in explain.clauses(result):
+                out.append(f"| {_cell_text(shown)} | {_cell_text(clause.text).replace('{', '`{').replace('}', '}`')} "
+                           f"| {_condition(clause)} |")
+        if labels.NA not in explain.by:
+            out.append(f"| {labels.NA} | *the engine's reasons for it and for the figures it is computed from* "
+                       f"| always |")
+        out.append("")
+    return "\n".join(out)
+
+
 def _cell_text(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -302,6 +341,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return mappings_markdown()
         if name == "recording-changes":
             return recording_changes_markdown()
+        if name == "explanations":
+            return explanations_markdown()
         raise PluginError(f"generate: {where}: unknown marker '{name}'")
 
     return _MARKER.sub(marker, markdown)
