@@ -567,13 +567,15 @@ class Figures:
                                                           months_count="months_count"))
     projected_path: np.ndarray = figure(kind=MONTHLY, compute=Step(
         projection.path_on_axis, path_="projection_path", last_index="last_index", current="current",
-        measure="measure", population="population", per="rate_per"))
+        measure="measure", population="population", per="rate_per", months_count="months_count"))
     projected_path_low: np.ndarray = figure(kind=MONTHLY, compute=Step(
         projection.path_on_axis, {"level": projection.LEVELS[0], "side": "low"}, path_="projection_path",
-        last_index="last_index", current="current", measure="measure", population="population", per="rate_per"))
+        last_index="last_index", current="current", measure="measure", population="population", per="rate_per",
+        months_count="months_count"))
     projected_path_high: np.ndarray = figure(kind=MONTHLY, compute=Step(
         projection.path_on_axis, {"level": projection.LEVELS[0], "side": "high"}, path_="projection_path",
-        last_index="last_index", current="current", measure="measure", population="population", per="rate_per"))
+        last_index="last_index", current="current", measure="measure", population="population", per="rate_per",
+        months_count="months_count"))
     break_markers: np.ndarray = figure(kind=MONTHLY, compute=Step(breaks.markers, every="rebase"))
     spc_values: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "values"},
                                                               spc_chart="spc_chart", last_index="last_index"))
