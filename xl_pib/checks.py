@@ -92,10 +92,11 @@ class Context:
         """Targets rows with a Target note: the analyst has said why their published figures differ."""
         return (self.targets["target_note"] != "").to_numpy()
 
-    def shown(self, values, rows=None) -> np.ndarray:
-        """Figures as the bulletin prints them ("513", "0.59 per 100,000", "23.0%"), per Targets row."""
-        t = self.targets if rows is None else self.targets.iloc[rows]
-        return wording.figures(values, t["measure"].to_numpy(dtype=object), t["rate_per"].to_numpy(dtype=float))
+    def shown(self, values, rows) -> list[str]:
+        """Figures of some Targets rows as the bulletin prints them ("513", "0.59 per 100,000", "23.0%"). Only
+        the few rows a check names are printed, so one call each beats pandas' set-up for a whole column."""
+        measure, per = self.targets["measure"].to_numpy(dtype=object), self.targets["rate_per"].to_numpy(dtype=float)
+        return [wording.figure(float(v), measure[i], per[i]) for v, i in zip(values, rows)]
 
 
 def _header(sheet: Sheet, key: str) -> str:
@@ -110,8 +111,11 @@ def target_values(ctx: Context) -> list[Finding]:
     t, f = ctx.targets, ctx.figures
     computed = targets.target_value(f.baseline, t["target_type"], t["target_amount"], t["measure"])
     published = t["target_value"].to_numpy(dtype=float)
-    applies = ~np.isnan(published) & ~np.isnan(computed) & targets.has_target(t["target_type"]) & ~ctx.noted()
-    rows = np.flatnonzero(applies)
+    with np.errstate(invalid="ignore"):
+        differs = np.abs(published - computed) > 1e-9  # NaN on either side: nothing to compare
+    rows = np.flatnonzero(differs & targets.has_target(t["target_type"]) & ~ctx.noted())
+    if not len(rows):
+        return []
     given, made = ctx.shown(published[rows], rows), ctx.shown(computed[rows], rows)
     baseline = ctx.shown(np.asarray(f.baseline, dtype=float)[rows], rows)
     out = []
@@ -143,6 +147,8 @@ def typed_baselines(ctx: Context) -> list[Finding]:
     with np.errstate(invalid="ignore", divide="ignore"):
         away = np.abs(typed - data) > BASELINE_TOLERANCE * np.abs(data)
     rows = np.flatnonzero(away & ~np.isnan(typed) & ~np.isnan(data) & ~ctx.noted())
+    if not len(rows):
+        return []
     given, made = ctx.shown(typed[rows], rows), ctx.shown(data[rows], rows)
     ends = months.labels(t["baseline_end"].to_numpy(dtype=float)[rows])
     return [Finding("Typed baseline", ctx.sheet(TARGETS), int(t["_row"].iloc[i]), _header(TARGETS, "baseline"),
@@ -201,8 +207,12 @@ def baseline_periods(ctx: Context) -> list[Finding]:
     label, end = t["baseline_period"], t["baseline_end"].to_numpy(dtype=float)
     codes, distinct = pd.factorize(label)
     ends = [label_ends(text) for text in distinct]  # one parse per distinct label
-    wrong = np.array([bool(ends[c]) and end[i] == end[i] and int(end[i]) not in ends[c]
-                      for i, c in enumerate(codes)], dtype=bool)
+    # (label, month) pairs as one integer each: a label's possible ends, and each row's own.
+    width = months.LAST + 1
+    said = np.array([c * width + m for c, found in enumerate(ends) for m in found], dtype=np.int64)
+    dated = np.array([bool(found) for found in ends] + [False], dtype=bool)[codes]
+    agrees = np.isin(codes.astype(np.int64) * width + np.nan_to_num(end, nan=0).astype(np.int64), said)
+    wrong = dated & ~np.isnan(end) & ~agrees
     out = []
     for i in np.flatnonzero(wrong):
         said = sorted(ends[codes[i]])
@@ -221,9 +231,8 @@ def msg_own_rows(ctx: Context) -> list[Finding]:
     table = ctx.inputs.msg
     if table.empty:
         return []
-    own = own_msg_rows(ctx.inputs)
-    has_own = pd.Series(own).groupby(table["indicator"].to_numpy(), sort=False).any()
-    missing = has_own.index[~has_own.to_numpy()]
+    codes, indicators = pd.factorize(table["indicator"])
+    missing = indicators[np.bincount(codes, weights=own_msg_rows(ctx.inputs), minlength=len(indicators)) == 0]
     wanted = dict(zip(ctx.targets["indicator"], own_areas(ctx.inputs)))
     out = []
     for indicator in missing:
@@ -232,11 +241,10 @@ def msg_own_rows(ctx: Context) -> list[Finding]:
         close = difflib.get_close_matches(wanted[indicator].lower(), [n.lower() for n in names], n=1, cutoff=0.6)
         at = rows.iloc[[n.lower() for n in names].index(close[0])] if close else rows.iloc[0]
         named = f"'{at['area']}' is the nearest" if close else f"none of them is (the first is '{at['area']}')"
+        by = "Targets Area" if wanted[indicator] != ctx.inputs.settings.partnership else "Partnership setting"
         out.append(Finding("MSG own row", ctx.sheet(MSG), int(at["_row"]), _header(MSG, "area"),
                            f"{indicator}'s {len(rows)} MSG rows have no row for {wanted[indicator]}: {named}",
-                           f"the indicator's own row is the one named like the "
-                           f"{'Targets Area' if wanted[indicator] != ctx.inputs.settings.partnership else 'Partnership setting'}"
-                           f" ({wanted[indicator]})",
+                           f"the indicator's own row is the one named like the {by} ({wanted[indicator]})",
                            f"add {wanted[indicator]}'s row for {indicator}, or correct the Area name of its own row "
                            f"(rows for another partnership are a leftover from its workbook)"))
     return out
@@ -249,14 +257,15 @@ def msg_own_counts(ctx: Context) -> list[Finding]:
         return []
     own = np.flatnonzero(own_msg_rows(ctx.inputs))
     index = pd.Index(ctx.targets["indicator"]).get_indexer(table["indicator"].iloc[own])
-    t, f = ctx.targets.iloc[index], ctx.figures
-    counted = (t["measure"] != "percentage").to_numpy()
+    f = ctx.figures
+    measure, population, per = (ctx.targets[key].to_numpy(dtype=kind)[index][:, None] for key, kind in
+                                (("measure", object), ("population", float), ("rate_per", float)))
+    counted = measure[:, 0] != "percentage"
     last = np.asarray(f.assessed_month, dtype=float)[index] - ctx.month_axis[0]
     # The Data's 12-month counts at the month assessed and the MSG_MONTHS - 1 before: (own rows × months).
     at = np.where(np.isnan(last), -1, last).astype(int)[:, None] - np.arange(MSG_MONTHS)[None, :]
     figure = np.stack([rolling.at_index(np.asarray(f.rolling)[index], at[:, k]) for k in range(MSG_MONTHS)], 1)
-    data = events(figure, t["measure"].to_numpy(dtype=object)[:, None], t["population"].to_numpy(dtype=float)[:, None],
-                  t["rate_per"].to_numpy(dtype=float)[:, None], None)
+    data = events(figure, measure, population, per, None)
     count = table["count"].to_numpy(dtype=float)[own]
     with np.errstate(invalid="ignore"):
         agrees = (np.abs(data - count[:, None]) <= MSG_TOLERANCE * data).any(axis=1)
@@ -288,47 +297,65 @@ def _words(text: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
 
 
-def _text_cells(ctx: Context) -> pd.DataFrame:
-    """Every text cell a bulletin prints from Settings, Targets and Outcomes: sheet, row, column, text.
-    The Partnership setting and the Targets Area column name the partnership's own rows, so they are left out."""
-    frames = []
-    for spec, table, keys in ((TARGETS, ctx.targets, ("name", "section", "baseline_period", "unit", "target_period",
-                                                      "current_period", "commentary", "target_note")),
-                              (OUTCOMES, ctx.inputs.outcomes, ("theme", "outcome", "description",
-                                                               "summary_override"))):
-        for key in keys:
-            frames.append(pd.DataFrame({"sheet": ctx.sheet(spec), "row": table["_row"].to_numpy(),
-                                        "column": _header(spec, key), "text": table[key].to_numpy(dtype=object)}))
+@lru_cache(maxsize=256)
+def _others_pattern(known: tuple[str, ...], own: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for every known place that is not one of ``own`` (nor a part of one, nor holding one: the
+    partnership "Kettering CDRP" is the place Kettering), longest first; None if there are none. Bulletins of one
+    batch share their MSG areas, so each set of places is compiled once."""
+    others = [p for p in known if p and not any(_words(p).search(o) or _words(o).search(p) for o in own)]
+    if not others:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(others, key=len, reverse=True))
+                      + r")(?!\w)", re.IGNORECASE)
+
+
+# The Targets and Outcomes columns whose text the bulletin prints (the Targets Area names an MSG row instead).
+_PRINTED_TEXT = ((TARGETS, ("name", "section", "baseline_period", "unit", "target_period", "current_period",
+                            "commentary", "target_note")),
+                 (OUTCOMES, ("theme", "outcome", "description", "summary_override")))
+
+
+def _text_cells(ctx: Context) -> tuple[list[tuple[str, int, str]], np.ndarray]:
+    """Every text cell a bulletin prints from Settings, Targets and Outcomes: where each is (sheet, row,
+    column), and its text. The Partnership setting names the partnership itself, so it is left out."""
+    places, texts = [], []
     rows = ctx.inputs.sheets.get(ctx.sheet(SETTINGS), [])
     if rows:
         header = [cell_text(h).lower() for h in rows[0]]
-        setting, value = header.index(_header(SETTINGS, "setting").lower()), header.index(_header(SETTINGS, "value").lower())
-        typed = [(number, row[value]) for number, row in enumerate(rows[1:], start=2)
-                 if len(row) > value and isinstance(row[value], str)
-                 and cell_text(row[setting]).lower() != SETTING.partnership.key]
-        frames.insert(0, pd.DataFrame({"sheet": ctx.sheet(SETTINGS), "row": [n for n, _ in typed],
-                                       "column": _header(SETTINGS, "value"), "text": [v for _, v in typed]}))
-    cells = pd.concat(frames, ignore_index=True)
-    return cells[cells["text"].map(lambda v: isinstance(v, str) and v.strip() != "")]
+        setting, value = (header.index(_header(SETTINGS, key).lower()) for key in ("setting", "value"))
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) > value and isinstance(row[value], str) and \
+                    cell_text(row[setting]).lower() != SETTING.partnership.key:
+                places.append((ctx.sheet(SETTINGS), number, header[value]))
+                texts.append(row[value])
+    for spec, keys in _PRINTED_TEXT:
+        table = ctx.targets if spec is TARGETS else ctx.inputs.outcomes
+        name, numbers = ctx.sheet(spec), table["_row"].tolist()
+        for key in keys:
+            header = _header(spec, key)
+            places += [(name, number, header) for number in numbers]
+            texts += table[key].tolist()
+    return places, np.array(texts, dtype=object)
 
 
 def other_places(ctx: Context) -> list[Finding]:
     """Text naming a place of the MSG sheet or the demo that is not the partnership (nor a Targets Area)."""
     partnership = ctx.inputs.settings.partnership
-    own = [partnership, *(a for a in ctx.targets["area"].unique() if a)]
-    known = dict.fromkeys([*ctx.inputs.msg["area"].map(cell_text), *demo_places()])
-    others = [p for p in known if p and not any(_words(p).search(o) or _words(o).search(p) for o in own)]
-    if not others:
+    own = (partnership, *(a for a in ctx.targets["area"].unique() if a))
+    pattern = _others_pattern(tuple(dict.fromkeys([*ctx.inputs.msg["area"].unique(), *demo_places()])), own)
+    if pattern is None:
         return []
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(others, key=len, reverse=True))
-                         + r")(?!\w)", re.IGNORECASE)
-    cells = _text_cells(ctx)
-    named = cells["text"].map(lambda text: list(dict.fromkeys(m.group(0) for m in pattern.finditer(text))))
-    return [Finding("Another area named", sheet, int(row), header,
-                    f"it names {', '.join(places)}", f"the partnership is {partnership}",
-                    "write the partnership's own name, or delete the text: it may be left from another area's "
-                    "workbook")
-            for sheet, row, header, places in zip(cells["sheet"], cells["row"], cells["column"], named) if places]
+    places, texts = _text_cells(ctx)
+    codes, distinct = pd.factorize(texts)  # a text repeated down a column is searched once
+    found = [list(dict.fromkeys(m.group(0) for m in pattern.finditer(text))) if isinstance(text, str) else []
+             for text in distinct]
+    out = []
+    for k in np.flatnonzero(np.array([bool(f) for f in found] + [False], dtype=bool)[codes]):
+        sheet, row, header = places[k]
+        out.append(Finding("Another area named", sheet, int(row), header, f"it names {', '.join(found[codes[k]])}",
+                           f"the partnership is {partnership}", "write the partnership's own name, or delete the "
+                           "text: it may be left from another area's workbook"))
+    return out
 
 
 def _setting_row(ctx: Context, spec) -> int | None:
@@ -380,10 +407,12 @@ def lagging_data(ctx: Context) -> list[Finding]:
 
 def outcomes_without_ratings(ctx: Context) -> list[Finding]:
     """An outcome whose every indicator is rated N/A, and that has no RAG override."""
-    table, rated = ctx.inputs.outcomes, ctx.results[SPEC.rag.column]
-    rag = dict(zip(ctx.targets["indicator"], rated))
-    listed = table["indicators"].map(len).to_numpy() > 0
-    unrated = table["indicators"].map(lambda ids: all(rag[i] == labels.NA for i in ids)).to_numpy(dtype=bool)
+    table = ctx.inputs.outcomes
+    rag = ctx.results[SPEC.rag.column].to_numpy(dtype=object)
+    rated = set(ctx.targets["indicator"].to_numpy()[rag != labels.NA])
+    groups = table["indicators"].tolist()
+    listed = np.array([len(g) > 0 for g in groups], dtype=bool)
+    unrated = np.array([rated.isdisjoint(g) for g in groups], dtype=bool)  # a set test per outcome
     rows = np.flatnonzero(listed & unrated & (table["rag_override"] == "").to_numpy())
     return [Finding("Outcome without ratings", ctx.sheet(OUTCOMES), int(table["_row"].iloc[i]),
                     _header(OUTCOMES, "indicators"),

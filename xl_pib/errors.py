@@ -54,7 +54,7 @@ class StrictRefusal(InputError):
         self.warnings = tuple(warnings)
         self.sheet, self.row, self.column, self.expected, self.got = None, None, None, None, None
         count = len(self.warnings)
-        self.summary = f"--strict: {count} warning{'s' if count != 1 else ''}, so {what}"
+        self.summary = f"{count} warning{'s' if count != 1 else ''} and --strict, so {what}"
         PibError.__init__(self, f"{self.summary}: " + " | ".join(self.warnings))
 
 

@@ -242,7 +242,8 @@ def checks_markdown(where: str) -> str:
             raise PluginError(f"generate: {where}: the example of the check '{check.name}' does not give one "
                               f"warning naming row {row}, column '{column}'")
         silence = check.silence[:1].upper() + check.silence[1:]
-        out += [f"### {check.name}", "", f"**Compares** {check.compares}.", "", f"**How to silence it:** {silence}.", "",
+        out += [f"### {check.name}", "", f"**Compares** {check.compares}.", "",
+                f"**How to silence it:** {silence}.", "",
                 f"**On the demo**, {check.example.describe}:", "", "```text", f"warning: {found[0].line}", "```", ""]
     return "\n".join(out)
 
