@@ -123,3 +123,17 @@ def test_strict_without_into_is_a_usage_error(tmp_path, capsys):
     counts = _counts_moving_veh(tmp_path / "counts.csv")
     status, _, err = run(capsys, "ingest", "counts", counts, "-o", tmp_path / "c.csv", "--strict")
     assert status == 2 and "--strict goes with --into" in err and not (tmp_path / "c.csv").exists()
+
+
+def test_a_merged_workbook_build_would_refuse_is_reported_and_strict_refuses_it(tmp_path, capsys):
+    sheets = demo_sheets()
+    del sheets["Outcomes"]  # a workbook still being put together
+    source = write_sheets(sheets, tmp_path / "partial.xlsx")
+    counts = _counts_moving_veh(tmp_path / "counts.csv", more=0)
+    status, out, err = run(capsys, "ingest", "counts", counts, "--into", source, "-o", tmp_path / "merged.xlsx")
+    assert status == 0, err
+    assert "warning: the merged workbook cannot be built as it is: Outcomes: expected a sheet named 'Outcomes'" in out
+    assert (tmp_path / "merged.xlsx").is_file()
+    status, out, err = run(capsys, "ingest", "counts", counts, "--into", source, "-o", tmp_path / "strict.xlsx",
+                           "--strict")
+    assert status == 2 and "expected a sheet named 'Outcomes'" in err and not (tmp_path / "strict.xlsx").exists()

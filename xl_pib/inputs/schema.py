@@ -79,7 +79,7 @@ TARGETS = Sheet("Targets", (
     Column("Target amount", help="the reduction or increase as a percentage (`5%`, stored as `0.05`), or the level "
                                  "itself"),
     Column("Target value", False, help="optional: the published target, used instead of the calculated one"),
-    Column("Target note", False, help="optional: why this row's published *Target value* or typed *Baseline* "
+    Column("Target note", False, help="why this row's published *Target value* or typed *Baseline* "
                                       "differs from the one xl-pib computes (the plan rounded its own way, a "
                                       "baseline from another survey); it silences those two [checks](checks.md) "
                                       "for the row and is shown on the Workings sheet, never printed"),
