@@ -230,6 +230,9 @@ class Figures:
              'PIB_TARGET({w.baseline},{t.target_type},{t.target_amount},{w.measure})))',
         doc="The published Target value, or the baseline less the reduction (plus the increase), the level, "
             "or the baseline for a maintenance target; counts are held to whole crimes.")
+    target_note: np.ndarray = figure(workings="Target note", live='{t.target_note}&""',
+                                     doc="Why the published Target value or typed Baseline differs from the computed "
+                                         "one, as the analyst wrote it; it silences those checks for the row.")
     current: np.ndarray = figure(
         compute=Step(rolling_measure.current_position, rolled="rolling", last_index="last_index",
                      override="current_override"),
