@@ -5,8 +5,9 @@
     python benchmarks/run.py --quick    # small sizes: shows every row runs (the test suite's smoke test)
 
 Targets (from the issues):
-- engine: every measure for 350 partnerships x 30 indicators x 120 months in <= 1 s,
-  and >= 20x faster than a straightforward per-indicator pandas loop in the same run;
+- engine: every measure for 350 partnerships x 30 indicators x 120 months in <= 1 s (noise-aware
+  judgements, the default: the projection model and SPC charts included), and, under classic judgements,
+  >= 20x faster than a straightforward per-indicator pandas loop of the same classic method in the same run;
 - PIB_RAG over a 10,000-row range in <= 10 ms; a scalar =PIB_ call adds <= 20 us of
   Python to the engine function it wraps;
 - the demo build (about 30 indicators with charts) in <= 2 s wall time including
@@ -152,7 +153,9 @@ def bench_engine(row, quick: bool):
     run()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    out = evaluate(known, SimpleNamespace(**(vars(DEFAULT) | {"judgements": CLASSIC})))
+    classic = SimpleNamespace(**(vars(DEFAULT) | {"judgements": CLASSIC}))
+    classic_time = median_time(lambda: evaluate(known, classic), 5)  # the seed's method: the work of before
+    out = evaluate(known, classic)
 
     sample = np.arange(0, s, 10)  # every 10th series: the loop is timed on 1,050 and scaled
     start = time.perf_counter()
@@ -168,10 +171,12 @@ def bench_engine(row, quick: bool):
     row(f"engine, {s // 30} x 30 x 120 ({s:,} series), every measure", f"{vectorised:.3f} s", "<= 1 s",
         vectorised <= 1)
     row("engine peak memory (tracemalloc)", f"{peak / 2**20:.0f} MiB", "", None)
+    row("  the same under classic judgements (the seed's method; compare across versions)",
+        f"{classic_time:.3f} s", "", None)
     row(f"peer: per-indicator pandas loop, same measures ({len(sample):,} timed, scaled)", f"{loop_time:.1f} s", "",
         None)
-    ratio = loop_time / vectorised
-    row("engine speed-up over the loop (same results checked)", f"{ratio:.0f}x", ">= 20x", ratio >= 20)
+    ratio = loop_time / classic_time  # the same work: the loop computes the classic method
+    row("engine speed-up over the loop, both classic (same results checked)", f"{ratio:.0f}x", ">= 20x", ratio >= 20)
 
 
 def bench_stacked(row, quick: bool):
