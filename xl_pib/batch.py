@@ -64,6 +64,7 @@ class Row:
     output: str = ""
     area: str = ""
     warnings: int = 0
+    warning_lines: str = ""  # the warnings themselves, as build prints them, joined by " | "
     note: str = ""
 
 
@@ -179,11 +180,12 @@ def previous_for(folder: Path | None, output: Path, area: str) -> Path | None:
     return _by_area(folder).get(area.strip().lower())
 
 
-def build_files(sources: list[str], outdir: str, pdf: bool, values: bool,
+def build_files(sources: list[str], outdir: str, pdf: bool, values: bool, strict: bool = False,
                 previous: str | None = None) -> list[list[Row]]:
-    """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker)."""
+    """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker). ``strict``: a
+    bulletin with any warning fails, unwritten; ``previous``: the folder of last month's bulletins."""
     from .assess import assess, assess_many
-    from .build import compared_with, refresh_book, refreshes, write_bulletin
+    from .build import check_strict, compared_with, refresh_book, refreshes, write_bulletin
     from .errors import InputError, one_line
     from .inputs import read_workbook, split_areas
 
@@ -200,9 +202,9 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool,
         try:
             if refreshes(source, values):
                 output = output_path(Path(outdir), source, values)
-                done = refresh_book(source, output, previous=previous_for(folder, output, ""))
-                rows[k].append(Row(source.name, BUILT, "",
-                                   time.perf_counter() - start, str(done.path), "", len(done.assessment.warnings)))
+                done = refresh_book(source, output, strict=strict, previous=previous_for(folder, output, ""))
+                rows[k].append(Row(source.name, BUILT, "", time.perf_counter() - start, str(done.path), "",
+                                   len(done.assessment.warnings), " | ".join(done.assessment.warnings)))
                 continue
             parts = split_areas(read_workbook(source))
         except Exception as error:  # noqa: BLE001 - one bad input never stops the batch
@@ -243,6 +245,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool,
         start = time.perf_counter()
         note = ""
         try:
+            check_strict(assessment, strict)
             last = previous_for(folder, output, assessment.inputs.settings.partnership)
             if folder is not None and last is None:
                 note = f"no previous bulletin in {folder.name} (same file name or area): no 'Since last month'"
@@ -252,7 +255,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool,
                                "", area or ""))
             continue
         rows[k].append(Row(source.name, BUILT, "", seconds + compute + time.perf_counter() - start, str(output),
-                           area or "", len(assessment.warnings), note))
+                           area or "", len(assessment.warnings), " | ".join(assessment.warnings), note))
     return rows
 
 
@@ -340,19 +343,19 @@ def _stop_workers(executor: ProcessPoolExecutor, grace: float) -> None:
 
 
 def run(input_dir: Path, output_dir: Path, jobs: int | None = None, pdf: bool = False, values: bool = False,
-        stream=None, previous: Path | None = None) -> int:
+        stream=None, strict: bool = False, previous: Path | None = None) -> int:
     """Build every input in ``input_dir`` into ``output_dir`` (compared with last month's bulletins in
-    ``previous``); 0 all built, 2 any failed, 130 interrupted."""
+    ``previous``); 0 all built, 2 any failed (with ``strict``, any with a warning), 130 interrupted."""
     handler = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop = Ctrl-C
     try:
-        return _run(Path(input_dir), Path(output_dir), jobs, pdf, values, stream or sys.stdout,
+        return _run(Path(input_dir), Path(output_dir), jobs, pdf, values, stream or sys.stdout, strict,
                     Path(previous) if previous else None)
     finally:
         signal.signal(signal.SIGTERM, handler)
 
 
 def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values: bool, stream,
-         previous: Path | None = None) -> int:
+         strict: bool = False, previous: Path | None = None) -> int:
     start = time.perf_counter()
     sources = plan(input_dir, output_dir, pdf, values, previous)
     if pdf:
@@ -377,7 +380,7 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
             futures = {}
             try:
                 futures = {executor.submit(build_files, [str(s) for s in chunk], str(output_dir), pdf, values,
-                                           str(previous) if previous else None): chunk for chunk in todo}
+                                           strict, str(previous) if previous else None): chunk for chunk in todo}
                 running = set(futures)
                 while running:
                     finished, running = wait(running, return_when=FIRST_COMPLETED)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import InputError
+from .errors import InputError, StrictRefusal
 
 Mark = Callable[[str], None]
 
@@ -27,6 +27,13 @@ def refreshes(source: Path, values: bool) -> bool:
 
 def output_suffix(source: Path, values: bool) -> str:
     return ".xlsm" if refreshes(source, values) else ".xlsx"
+
+
+def check_strict(assessment, strict: bool) -> None:
+    """``--strict``: every warning (the consistency checks' and the others) is an error, raised before anything
+    is written."""
+    if strict and assessment.warnings:
+        raise StrictRefusal(assessment.warnings)
 
 
 def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark, movement=None) -> None:
@@ -54,9 +61,10 @@ def compared_with(assessment, previous: Path | None):
     return compare(read_previous(previous, settings.partnership, settings.latest_month), assessment)
 
 
-def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _no_mark, previous: Path | None = None):
+def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _no_mark, strict: bool = False,
+                   previous: Path | None = None):
     """Input workbook -> static bulletin .xlsx (and PDF), compared with the bulletin ``previous`` when given;
-    returns the Assessment."""
+    returns the Assessment. ``strict``: refuse (write nothing) if there is any warning."""
     from . import pdf as pdf_module
     from .assess import assess
     from .inputs import read_workbook
@@ -69,6 +77,7 @@ def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _
     assessment = assess(inputs)
     movement = compared_with(assessment, previous)
     mark("compute")
+    check_strict(assessment, strict)
     write_bulletin(assessment, output, pdf, mark, movement)
     return assessment
 
@@ -116,10 +125,11 @@ def conf_values(rows) -> dict[str, object]:
     return out
 
 
-def refresh_book(source: Path, output: Path, mark: Mark = _no_mark, previous: Path | None = None) -> Refreshed:
-    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button.
-    "Since last month" compares with the workbook's own record of its last refresh of an earlier month, or
-    with the bulletin ``previous`` when given.
+def refresh_book(source: Path, output: Path, mark: Mark = _no_mark, strict: bool = False,
+                 previous: Path | None = None) -> Refreshed:
+    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button
+    (``strict``: nothing, if there is any warning). "Since last month" compares with the workbook's own record
+    of its last refresh of an earlier month, or with the bulletin ``previous`` when given.
 
     When the Targets or Outcomes sheet changed the layout, the new live workbook is built instead, at
     ``output`` (beside ``source`` under a new name when ``output`` is ``source``: it is never replaced).
@@ -136,6 +146,7 @@ def refresh_book(source: Path, output: Path, mark: Mark = _no_mark, previous: Pa
     inputs = read_workbook(source)
     mark("read")
     assessment = assess(inputs)
+    check_strict(assessment, strict)
     given = None
     if previous is not None:
         from .previous import read_previous

@@ -25,6 +25,10 @@ Pages hold a marker where a generated part goes:
 ``<!-- generate: explanations -->``
     every explanation template: for each judged figure (``explain=`` in ``xl_pib/figures.py``) and the
     outcome RAG (``xl_pib/outcomes.py``), per result, its clauses and when each applies.
+``<!-- generate: checks -->``
+    the consistency checks (``xl_pib/checks.py``): what each compares, how it is
+    silenced, and the warning its declared example (one cell of the demo changed)
+    gives, computed by running the check.
 ``<!-- generate: benchmarks -->``
     ``benchmarks/RESULTS.md`` (written by ``benchmarks/run.py``) when it exists,
     otherwise how to produce it.
@@ -284,6 +288,27 @@ def explanations_markdown() -> str:
     return "\n".join(out)
 
 
+def checks_markdown(where: str) -> str:
+    """Each check's section: what it compares, how to silence it, and the warning its example gives on the demo."""
+    from xl_pib.assess import assess
+    from xl_pib.checks import CHECKS
+    from xl_pib.demo.edits import apply
+    from xl_pib.inputs import parse_sheets
+
+    out = []
+    for check in CHECKS:
+        sheets, (row, column) = apply(check.example)
+        found = [f for f in assess(parse_sheets(sheets)).checks if f.check == check.name]
+        if [(f.row, f.column) for f in found] != [(row, column)]:
+            raise PluginError(f"generate: {where}: the example of the check '{check.name}' does not give one "
+                              f"warning naming row {row}, column '{column}'")
+        silence = check.silence[:1].upper() + check.silence[1:]
+        out += [f"### {check.name}", "", f"**Compares** {check.compares}.", "",
+                f"**How to silence it:** {silence}.", "",
+                f"**On the demo**, {check.example.describe}:", "", "```text", f"warning: {found[0].line}", "```", ""]
+    return "\n".join(out)
+
+
 def _cell_text(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -343,6 +368,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return recording_changes_markdown()
         if name == "explanations":
             return explanations_markdown()
+        if name == "checks":
+            return checks_markdown(where)
         raise PluginError(f"generate: {where}: unknown marker '{name}'")
 
     return _MARKER.sub(marker, markdown)

@@ -170,3 +170,17 @@ def test_ons_lookup_headers_low_months_and_missing_force_files(tmp_path, capsys)
     low = out.split("suspiciously low periods")[1].split("\n")
     assert low[1].strip() == "2022-03: 100"
     assert "British Transport Police: 2022-02" in out and "British Transport Police: 2022-03" in out
+
+
+def test_report_totals_each_indicator_and_never_adds_indicators_together(download, lookup, tmp_path, capsys):
+    """Issue 21: All Crime, ASB and the sub-types overlap, so the report totals each one (over the areas, which do
+    not overlap) and prints no sum across them."""
+    _, out, _ = run(["ingest", "police-uk", download, "--lookup", lookup, "-o", tmp_path / "c.csv"], capsys)
+    want = expected_counts(download, lookup).groupby("Indicator")["Value"].sum()
+    section = out.split("counted per indicator, all areas (")[1].split("\nsuspiciously low months")[0]
+    lines = [line.strip() for line in section.splitlines()[1:]]
+    totals = {line.split(":")[0]: int(line.rsplit(", ", 1)[1].replace(",", "")) for line in lines}
+    assert {k: v for k, v in totals.items() if k in DEFINITIONS} == want.to_dict()
+    assert all(f"{len(MONTHS)} months, {MONTHS[0]} to {MONTHS[-1]}" in line for line in lines)
+    everything = int(want.sum())
+    assert f"{everything:,}" not in out  # the meaningless sum of overlapping indicators

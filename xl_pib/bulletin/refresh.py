@@ -2,13 +2,13 @@
 
 A refresh writes values only, into ranges whose place is fixed by the
 workbook's layout: Results, the Executive Summary, the hidden Chart Data
-sheet (so the charts follow), the Series month axis, a status cell and the
-layout fingerprint; the notes of the judged cells (their explanations);
-"Since last month" and the Executive Summary's arrows, against the workbook's
-own record of its last refresh of an earlier month, and the records
-themselves (:mod:`.record`).
-It never writes to an input sheet (so never to RAG override or Summary
-override) and never touches a formula (Results' Why column is one).
+sheet (so the charts follow), the Series month axis, the Workings sheet's
+Checks list (the consistency checks' findings), a status cell and the layout
+fingerprint; the notes of the judged cells (their explanations); "Since last
+month" and the Executive Summary's arrows, against the workbook's own record
+of its last refresh of an earlier month, and the records themselves
+(:mod:`.record`). It never writes to an input sheet (so never to RAG override
+or Summary override) and never touches a formula (Results' Why column is one).
 """
 
 from __future__ import annotations
@@ -88,9 +88,14 @@ def status_text(assessment) -> str:
     s = assessment.inputs.settings
     text = (f"Refreshed from the input sheets: {len(assessment.results)} indicators, "
             f"{len(assessment.outcomes)} outcomes, data to {months.label(s.latest_month)}.")
-    if assessment.warnings:
+    others = assessment.warnings[:len(assessment.warnings) - len(assessment.checks)]
+    if others:
         # Warnings are either input notes (rows skipped, gaps, merged cells) or measures short of data.
-        text += " Warnings: " + " | ".join(assessment.warnings)
+        text += " Warnings: " + " | ".join(others)
+    if assessment.checks:
+        count = len(assessment.checks)
+        text += (f" Checks ({count} input{'s' if count != 1 else ''} contradicting others, listed on the "
+                 f"{workings.WORKINGS} sheet): " + " | ".join(f.line for f in assessment.checks))
     return text
 
 
@@ -195,6 +200,7 @@ def writes(assessment, history: History | None = None) -> list[RangeWrite]:
         RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment, movement, compared=True))),
         RangeWrite(chart_data.SHEET, "A1", _plain(chart_data.grid(assessment, blocks))),
         RangeWrite(workings.SERIES, f"A{workings.FIRST_MONTH_ROW}", _plain(workings.axis_cells(assessment))),
+        RangeWrite(workings.WORKINGS, workings.checks_cell(), workings.checks_grid(assessment)),
         RangeWrite(STATUS_LABEL[0], STATUS_LABEL[1], [["Status"]]),
         RangeWrite(STATUS[0], STATUS[1], [[status_text(assessment)]]),
         RangeWrite(FINGERPRINT[0], FINGERPRINT[1], [[fingerprint(assessment)]]),

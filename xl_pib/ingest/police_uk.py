@@ -152,6 +152,7 @@ def ingest(paths: list[str | Path], lookup_paths, mapping: Mapping, area_column:
     data = _indicator_counts(counted.indicators, file_month, sorted(counted.areas["area"]), mapping)
     data = mapping.present(data, types["crime_type"], report, "crime types")
     data = completeness.apply(data, checked)
+    report.per_indicator("counted per indicator, all areas", data, months.iso, by_area=False)
     run = f"{months.iso(min(month_index.values()))} to {months.iso(max(month_index.values()))}" if month_index else ""
     source = described_source("police.uk street-level crime", display.values(), run, counted.files["force"],
                               mapping.source)
