@@ -862,6 +862,14 @@ def _workings_value(key: str, value):
     return cells.number_of(key, value)
 
 
+# Argument help shared by =PIB_PERFORMANCE_TABLE and =PIB_EXPLAIN (which read the same Workings rows).
+_BAND_HELP = f"Starting width of the trajectory limits (default {DEFAULT.band_fraction})."
+_WINDOW_HELP = f"Months the long-term trend is fitted to (default {DEFAULT.trend_window})."
+_MINIMUM_EVENTS_HELP = f"Noise-aware: fewer events than this in 12 months gives no RAG (default {DEFAULT.minimum_events})."
+_SEASONAL_HELP = 'Noise-aware: month-of-year effects in the trend model and SPC chart, "auto" (default), "on" or "none".'
+_SPC_BASELINE_HELP = f"Noise-aware: months the SPC chart's limits are fixed on (default {DEFAULT.spc_baseline}; 0 for all)."
+
+
 def _workings_evaluation(headers, figures, values, denominators, band, method, window, conf, judgements,
                          minimum_events, one: bool, seasonal=DEFAULT.seasonal, spc_baseline=DEFAULT.spc_baseline):
     """The engine's evaluation of indicators known from their Workings rows and monthly values, as
@@ -926,15 +934,15 @@ def _workings_evaluation(headers, figures, values, denominators, band, method, w
 @xw.arg("figures", ndim=2, doc="The indicator's row of the Workings sheet, beside those headers.")
 @xw.arg("values", ndim=2, doc="The indicator's monthly values, oldest first, down a column.")
 @xw.arg("denominators", ndim=2, doc="Its monthly denominators, for percentage measures.")
-@xw.arg("band", doc=f"Starting width of the trajectory limits (default {DEFAULT.band_fraction}).")
+@xw.arg("band", doc=_BAND_HELP)
 @xw.arg("method", doc=_METHOD_HELP)
-@xw.arg("window", doc=f"Months the long-term trend is fitted to (default {DEFAULT.trend_window}).")
+@xw.arg("window", doc=_WINDOW_HELP)
 @xw.arg("conf", doc=f"Confidence level for the MSG position and significance (default {DEFAULT.confidence}).")
 @xw.arg("rows", ndim=2, doc="Optional: which rows, e.g. \"reduction_required,trend_sufficient,rag\" (default: the bulletin's table).")
 @xw.arg("judgements", doc='"classic" (default: the 2009 bulletin\'s methods) or "noise-aware" (intervals, overdispersed MSG funnels, no RAG on small numbers).')
-@xw.arg("minimum_events", doc=f"Noise-aware: fewer events than this in 12 months gives no RAG (default {DEFAULT.minimum_events}).")
-@xw.arg("seasonal", doc='Noise-aware: month-of-year effects in the trend model and SPC chart, "auto" (default), "on" or "none".')
-@xw.arg("spc_baseline", doc=f"Noise-aware: months the SPC chart's limits are fixed on (default {DEFAULT.spc_baseline}; 0 for all).")
+@xw.arg("minimum_events", doc=_MINIMUM_EVENTS_HELP)
+@xw.arg("seasonal", doc=_SEASONAL_HELP)
+@xw.arg("spc_baseline", doc=_SPC_BASELINE_HELP)
 @_excel_safe
 def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFAULT.band_fraction,
                           method=DEFAULT.expected_method, window=None, conf=DEFAULT.confidence,
@@ -966,15 +974,15 @@ _WHY = explain.WHY_COLUMN.lower()
 @xw.arg("figures", ndim=2, doc="Indicators' rows of the Workings sheet, beside those headers (one or many).")
 @xw.arg("values", ndim=2, doc="Their monthly values, oldest first: one column per row of figures.")
 @xw.arg("denominators", ndim=2, doc="Their monthly denominators, for percentage measures (same shape as values).")
-@xw.arg("band", doc=f"Starting width of the trajectory limits (default {DEFAULT.band_fraction}).")
+@xw.arg("band", doc=_BAND_HELP)
 @xw.arg("method", doc=_METHOD_HELP)
-@xw.arg("window", doc=f"Months the long-term trend is fitted to (default {DEFAULT.trend_window}).")
+@xw.arg("window", doc=_WINDOW_HELP)
 @xw.arg("conf", doc=f"Confidence level (default {DEFAULT.confidence}).")
 @xw.arg("explained", ndim=2, doc=f'Optional: "why" (default: the Results sheet\'s Why column) or the judgements to explain, e.g. "rag,position" ({", ".join(_EXPLAINED)}).')
 @xw.arg("judgements", doc='"classic" (default) or "noise-aware".')
-@xw.arg("minimum_events", doc=f"Noise-aware: fewer events than this in 12 months gives no RAG (default {DEFAULT.minimum_events}).")
-@xw.arg("seasonal", doc='Noise-aware: month-of-year effects in the trend model and SPC chart, "auto" (default), "on" or "none".')
-@xw.arg("spc_baseline", doc=f"Noise-aware: months the SPC chart's limits are fixed on (default {DEFAULT.spc_baseline}; 0 for all).")
+@xw.arg("minimum_events", doc=_MINIMUM_EVENTS_HELP)
+@xw.arg("seasonal", doc=_SEASONAL_HELP)
+@xw.arg("spc_baseline", doc=_SPC_BASELINE_HELP)
 @_excel_safe
 def PIB_EXPLAIN(headers, figures, values, denominators=None, band=DEFAULT.band_fraction, method=DEFAULT.expected_method,
                 window=None, conf=DEFAULT.confidence, explained=None, judgements=options.CLASSIC,

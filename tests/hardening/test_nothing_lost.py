@@ -116,9 +116,15 @@ def generated_cells(assessment) -> set[tuple[str, int, int]]:
 
 def editable_cells(wb, generated) -> list[tuple[str, int, int]]:
     """Cells an analyst may change: outside the refresh's ranges, formulas, array formulas and merges,
-    and on input sheets only in a column of their own (a change there would be new input, not an edit)."""
+    and on input sheets only in a column of their own (a change there would be new input, not an edit).
+    Not the hidden sheets where the refresh keeps its records (xl_pib/bulletin/record.py): they are the
+    refresh's own, rewritten whole each time."""
+    from xl_pib.bulletin import record
+
     out = []
     for ws in wb.worksheets:
+        if ws.title in record.SHEETS:
+            continue
         blocked = set()
         for merged in ws.merged_cells.ranges:
             left, top, right, bottom = range_boundaries(merged.coord)
