@@ -24,7 +24,7 @@ class Inputs:
     ``data``: month (int), indicator, value, denominator, area ("" = the
     partnership) — one row per area-indicator-month with data at or before
     the latest month.
-    ``msg``: indicator, area, count, population (may be empty).
+    ``msg``: indicator, area, count, population, source (may be empty).
     ``breaks``: indicator, month (int), reason, rebase (``all`` or ``chart``), status, area ("" = every
     area): the Breaks sheet, one row per break in a series (may be empty).
     ``sheets``: the input sheets as read (rows of cells), copied unchanged
@@ -40,3 +40,12 @@ class Inputs:
         {"indicator": [], "month": pd.Series([], dtype=int), "reason": [], "rebase": [], "status": [], "area": []}))
     sheets: dict[str, list[list]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    def msg_sources(self) -> dict[str, str]:
+        """Each indicator's MSG table Source (its first non-blank one on the MSG sheet); none where blank."""
+        msg = self.msg
+        if msg.empty or "source" not in msg:
+            return {}
+        source = msg["source"].astype(str).str.strip()
+        named = msg.assign(source=source)[source != ""]
+        return dict(named.groupby("indicator", sort=False)["source"].first())

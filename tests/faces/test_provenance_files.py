@@ -35,6 +35,12 @@ def sourced(demo_files, tmp_path_factory):
     for r in range(2, ws.max_row + 1):
         if ws.cell(r, 1).value in ("VEH", "DB"):
             ws.cell(r, column, "Northamptonshire Police recorded crime, extract 2009-12-03")
+    msg = wb["MSG"]
+    column = msg.max_column + 1
+    msg.cell(1, column, "Source")
+    for r in range(2, msg.max_row + 1):
+        if msg.cell(r, 1).value == "VEH" and msg.cell(r, 2).value == "Kettering":
+            msg.cell(r, column, "iQuanta MSG table, Nov 2009 edition")
     wb.save(folder / "input.xlsx")
     assert main(["build", str(folder / "input.xlsx"), "-o", str(folder / "bulletin.xlsx")]) == 0
     return folder / "input.xlsx", folder / "bulletin.xlsx"
@@ -70,6 +76,7 @@ def test_metadata_lists_method_version_hash_and_sources(sourced):
     assert meta["Input hash"].startswith(input_hash(read_workbook(source)) + " ")
     assert "Northamptonshire Police recorded crime, extract 2009-12-03 (DB, VEH)" in meta["Source"] or \
         "Northamptonshire Police recorded crime, extract 2009-12-03 (VEH, DB)" in meta["Source"]
+    assert meta["Source"].endswith("; MSG: iQuanta MSG table, Nov 2009 edition (VEH)")
 
 
 def test_each_block_prints_the_month_its_data_run_to_and_its_source(sourced):
@@ -79,6 +86,9 @@ def test_each_block_prints_the_month_its_data_run_to_and_its_source(sourced):
                      for row in book.get_sheet_by_name(name).to_python() for v in row if v)
     assert text.count("Source: Northamptonshire Police recorded crime, extract 2009-12-03.") == 2
     assert "Figures for the 12 months to Nov 2009. Source: Northamptonshire Police" in text
+    assert text.count("MSG: iQuanta MSG table, Nov 2009 edition.") == 1  # VEH's block only
+    assert ("Source: Northamptonshire Police recorded crime, extract 2009-12-03. MSG: iQuanta MSG table, Nov 2009 "
+            "edition.") in text
 
 
 def test_the_printed_page_names_its_source(sourced, tmp_path, soffice):

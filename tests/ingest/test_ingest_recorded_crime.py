@@ -86,11 +86,13 @@ def test_quarterly_counts_match_pandas_and_the_msg_sheet(table, tmp_path, capsys
     assert set(got["Period"]) == {f"{y} Q{q}" for y in ("2021/22", "2022/23") for q in (1, 2, 3, 4)}
 
     msg = book.get_sheet_by_name("MSG").to_python()
-    assert msg[0] == ["Indicator", "Area", "Count", "Population", "Rate per 1,000"]
+    assert msg[0] == ["Indicator", "Area", "Count", "Population", "Rate per 1,000", "Source"]
     latest = raw[raw["Financial Year"] == "2022/23"]
     populations = {"Kettering": 101266, "Corby": 75571, "Luton": 225262, "Bedford": 185310}
-    for indicator, area, count, population, rate in msg[1:]:
+    for indicator, area, count, population, rate, source in msg[1:]:
         assert area in populations  # the group and the named area, not Peterborough
+        assert source == ("Home Office recorded crime, the 12 months to Mar 2023; group from group.csv; "
+                          "populations from pop.csv")
         want = latest[latest["Offence Code"].isin(DEFINITIONS[indicator]) & (latest["CSP Name"] == area)]["n"].sum()
         assert count == want and population == populations[area]
         assert rate == pytest.approx(want / populations[area] * 1000)
@@ -115,9 +117,11 @@ def test_msg_sheet_is_a_valid_input_sheet(table, tmp_path):
     msg = list(csv.reader(open(tmp_path / "hr_msg.csv", encoding="utf-8")))
     sheets = demo_sheets()
     keep = {"SAC", "VEH", "DB", "VAP", "AWI", "CD"}
-    sheets["MSG"] = [msg[0]] + [[r[0], r[1], float(r[2]), float(r[3]), float(r[4])] for r in msg[1:] if r[0] in keep]
+    sheets["MSG"] = [msg[0]] + [[r[0], r[1], float(r[2]), float(r[3]), float(r[4]), r[5]] for r in msg[1:]
+                                if r[0] in keep]
     inputs = parse_sheets(sheets)
     assert len(inputs.msg) == 6 * 3
+    assert inputs.msg_sources() == dict.fromkeys(["SAC", "VEH", "DB", "VAP", "AWI", "CD"], msg[1][5])
 
 
 def test_force_level_tables_use_force_names(tmp_path, capsys):

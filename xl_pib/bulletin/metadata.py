@@ -29,7 +29,7 @@ def rows(assessment) -> list[tuple[str, str]]:
         ("Security marking", s.security_marking),
         ("Publisher", s.publisher),
         ("Source", "Figures computed by xl-pib from the input sheets in this workbook" +
-                   "".join(f"; {line}" for line in sources(assessment.inputs.targets))),
+                   "".join(f"; {line}" for line in sources(assessment.inputs))),
         ("Judgements", f"{s.judgements}: " + ("the 2009 bulletin's methods" if s.judgements == CLASSIC else
                                               "confidence intervals, overdispersed MSG funnels, no RAG on small "
                                               "numbers")),
@@ -40,11 +40,17 @@ def rows(assessment) -> list[tuple[str, str]]:
     ]
 
 
-def sources(targets) -> list[str]:
-    """Every Source of Targets with the indicators it serves: "police.uk street-level crime (VEH, DB)"."""
+def sources(inputs) -> list[str]:
+    """Every Source of Targets, then of the MSG tables, with the indicators each serves: "police.uk street-level
+    crime (VEH, DB)", "MSG: Home Office recorded crime ... (VEH)"."""
+    targets = inputs.targets
     named = targets[targets["source"].astype(str).str.strip() != ""]
     grouped = named.groupby(named["source"].astype(str).str.strip(), sort=False)["indicator"]
-    return [f"{source} ({', '.join(ids)})" for source, ids in grouped]
+    msg: dict[str, list[str]] = {}
+    for indicator, source in inputs.msg_sources().items():
+        msg.setdefault(source, []).append(indicator)
+    return ([f"{source} ({', '.join(ids)})" for source, ids in grouped] +
+            [f"MSG: {source} ({', '.join(ids)})" for source, ids in msg.items()])
 
 
 FIRST_ROW = 3

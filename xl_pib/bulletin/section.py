@@ -228,7 +228,8 @@ def block_texts(assessment, index: int) -> dict[int, str]:
                                    text.not_yet_assessable(assessment.reasons[index])]))
     return {1: text.headline(figures.change_from_baseline, target["measure"]),
             2: text.description(target, figures),
-            3: text.provenance(target, figures, assessment.inputs.settings.latest_month),
+            3: text.provenance(target, figures, assessment.inputs.settings.latest_month,
+                               assessment.inputs.msg_sources().get(target["indicator"], "")),
             4: notes,
             WHY_ROW: why_text(assessment, index)}
 

@@ -162,12 +162,13 @@ def source_note(target) -> str:
     return f"Source: {source.rstrip('.')}." if source else ""
 
 
-def provenance(target, figures, latest: int) -> str:
-    """The block's provenance line: the month its figures run to, and where they come from. One clause per
-    entry of the list, so that another (the series' breaks, its counting rules) is one more line."""
+def provenance(target, figures, latest: int, msg_source: str = "") -> str:
+    """The block's provenance line: the month its figures run to, and where they and the MSG table come from.
+    One clause per entry of the list, so that another (the series' counting rules) is one more line."""
     return " ".join(filter(None, [
         data_note(figures, latest),
         source_note(target),
+        f"MSG: {msg_source.rstrip('.')}." if msg_source else "",
     ]))
 
 

@@ -315,11 +315,13 @@ def _msg_rows(quarterly: pd.DataFrame, area: str, group_path: str, populations_p
     totals = window.groupby(["indicator", "area"])["value"].sum()
     report.note(f"MSG: {len(members)} areas, the 12 months to {months.label(last)} ({_period(quarters[0])} to "
                 f"{_period(last)}), rates per 1,000 population")
-    rows = [["Indicator", "Area", "Count", "Population", "Rate per 1,000"]]
+    source = (f"Home Office recorded crime, the 12 months to {months.label(last)}; group from {group_name}; "
+              f"populations from {pop_name}")
+    rows = [["Indicator", "Area", "Count", "Population", "Rate per 1,000", "Source"]]
     for indicator in dict.fromkeys(quarterly["indicator"]):
         for member in members:
             name = spelled[member.lower()]
             count = int(totals.get((indicator, name), 0))
             pop = float(pops[member.lower()])
-            rows.append([indicator, name, count, int(pop) if pop.is_integer() else pop, count / pop * 1000])
+            rows.append([indicator, name, count, int(pop) if pop.is_integer() else pop, count / pop * 1000, source])
     return rows

@@ -392,7 +392,7 @@ def _gaps(name: str, data: pd.DataFrame) -> list[str]:
 
 def _msg(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     found = _find(sheets, MSG)
-    columns = ["_row", "indicator", "area", "count", "population"]
+    columns = ["_row", "indicator", "area", "count", "population", "source"]
     if found is None:
         return pd.DataFrame({c: [] for c in columns})
     name, rows = found
@@ -410,6 +410,7 @@ def _msg(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         _fail(name, frame, out[key].isna(), header, "a number")
     _fail(name, frame, ~(out["population"] > 0), "Population", options.POPULATION.what, "population")
     _fail(name, frame, options.NON_NEGATIVE.bad(out["count"]), "Count", options.NON_NEGATIVE.what, "count")
+    out["source"] = _text(frame, "source")
     return out.reset_index(drop=True)
 
 

@@ -141,6 +141,9 @@ MSG = Sheet("MSG", (
                         "(or the indicator's *Area*)"),
     Column("Count", help="the area's rolling 12-month count"),
     Column("Population", help="the area's population"),
+    Column("Source", False, help="optional: where the indicator's MSG table comes from (the published table, its "
+                                 "edition and the populations used); one row of the indicator is enough. It is "
+                                 "printed on the indicator's block and listed on the Metadata sheet"),
 ), required=False)
 
 BREAKS = Sheet("Breaks", (
