@@ -193,7 +193,9 @@ def expected(demo_assessment, names):
 # --- a refresh writes what the engine computes ----------------------------------------------------
 
 
-def test_refresh_succeeds_with_status(refreshed, names):
+def test_refresh_succeeds_with_status(refreshed, names, demo_assessment):
+    from xl_pib.provenance import input_hash
+
     returned, actions = refreshed
     assert returned is True
     sheet, cell = ranges.STATUS
@@ -201,6 +203,8 @@ def test_refresh_succeeds_with_status(refreshed, names):
               if names[a["sheet_position"]] == sheet and (a["start_row"], a["start_column"]) == (4, 4)]
     assert len(status) == 1
     assert status[0]["values"][0][0].startswith("Refreshed from the input sheets: 28 indicators")
+    # the same hash as the Metadata sheet, of the same input cells
+    assert f"input hash {input_hash(demo_assessment.inputs)} (as on Metadata)." in status[0]["values"][0][0]
 
 
 def test_actions_are_the_planned_writes(refreshed, expected):

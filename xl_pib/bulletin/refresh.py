@@ -23,6 +23,7 @@ from .. import months
 from openpyxl.utils import get_column_letter
 
 from ..figures import PERFORMANCE_TABLE
+from ..provenance import input_hash
 from . import appendices, chart_data, metadata, perception, record, results, section, since, summary, workings
 from .workings import WORKINGS_COLUMNS
 
@@ -87,7 +88,8 @@ def fingerprint(assessment) -> str:
 def status_text(assessment) -> str:
     s = assessment.inputs.settings
     text = (f"Refreshed from the input sheets: {len(assessment.results)} indicators, "
-            f"{len(assessment.outcomes)} outcomes, data to {months.label(s.latest_month)}.")
+            f"{len(assessment.outcomes)} outcomes, data to {months.label(s.latest_month)}; input hash "
+            f"{input_hash(assessment.inputs)} (as on Metadata).")
     others = assessment.warnings[:len(assessment.warnings) - len(assessment.checks)]
     if others:
         # Warnings are either input notes (rows skipped, gaps, merged cells) or measures short of data.
