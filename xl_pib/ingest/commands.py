@@ -23,29 +23,35 @@ def _check_output(output: str, into: str | None, allow_into: bool = True) -> Non
 
 
 def _write(ingested: Ingested, output: str, into: str | None) -> list[Path]:
-    from .merge import merge_into
+    # Each writer imported only when used: a CSV output never loads openpyxl.
+    if into is not None:
+        from .merge import merge_into
+
+        return [merge_into(ingested, into, output)]
     from .output import write_csv, write_workbook
 
-    if into is not None:
-        return [merge_into(ingested, into, output)]
     if Path(output).suffix.lower() == ".csv":
         return write_csv(ingested, output)
     return [write_workbook(ingested, output)]
 
 
-def _finish(ingested: Ingested, output: str, into: str | None) -> str:
+def _finish(ingested: Ingested, output: str, into: str | None, mark=None) -> str:
     written = _write(ingested, output, into)
+    if mark is not None:
+        mark("write")
     rows = "" if into is not None else f" ({len(ingested.data):,} {ingested.data_sheet} rows)"
     ingested.report.note("wrote " + ", ".join(str(p) for p in written) + rows)
     return ingested.report.text()
 
 
-def police_uk(paths: list[str], lookup: str, mapping: str | None, output: str, into: str | None) -> str:
-    from .police_uk import ingest
+def police_uk(paths: list[str], lookup: str, mapping: str | None, output: str, into: str | None,
+              mark=None) -> str:
+    """``mark(stage)``, when given, is called after each stage (``xl-pib --timings``)."""
+    from .police_uk import _no_mark, ingest
 
     _check_output(output, into)
     chosen = mappings.load(mappings.CRIME_TYPES, mapping, into)
-    return _finish(ingest(paths, lookup, chosen), output, into)
+    return _finish(ingest(paths, lookup, chosen, mark or _no_mark), output, into, mark)
 
 
 def recorded_crime(files: list[str], mapping: str | None, populations: str | None, area: str | None,
