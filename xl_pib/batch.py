@@ -131,7 +131,7 @@ def _worker_office():
         if not office.available():
             _office = False
         else:
-            _office = office.Office()
+            _office = office.Office(**office.settings())
             # Runs when the worker exits: at the end of the batch, after Ctrl-C, and on SIGTERM
             # (whose handler raises SystemExit); a SIGKILLed worker's LibreOffice is killed by the kernel.
             Finalize(_office, _office.close, exitpriority=10)
@@ -326,9 +326,11 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
     start = time.perf_counter()
     sources = plan(input_dir, output_dir, pdf, values)
     if pdf:
+        from .office import settings
         from .pdf import soffice
 
         soffice()  # fail before building anything if PDF output is impossible
+        settings()  # and before starting workers if XL_PIB_PDF_TIMEOUT is not a number of seconds
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
     output_dir.mkdir(parents=True, exist_ok=True)
     plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731

@@ -39,8 +39,8 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import PibError
-from .pdf import PdfError, profile_dir, soffice
+from .errors import PibError, UsageError
+from .pdf import TIMEOUT, PdfError, profile_dir, soffice
 
 # LibreOffice exits with this on the first start of a new profile, asking to be started again.
 _RESTART = 81
@@ -102,6 +102,21 @@ def available() -> bool:
     return _uno() is not None
 
 
+def settings() -> dict:
+    """Office() arguments from the environment: XL_PIB_PDF_TIMEOUT, the seconds one PDF may take
+    (default :data:`xl_pib.pdf.TIMEOUT`)."""
+    given = os.environ.get("XL_PIB_PDF_TIMEOUT", "").strip()
+    if not given:
+        return {}
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise UsageError(f"XL_PIB_PDF_TIMEOUT: expected a number of seconds above 0; got {given!r}")
+    return {"timeout": seconds}
+
+
 def _die_with_parent() -> None:
     """In the child before exec: the kernel kills it if the process that started it dies."""
     import ctypes
@@ -112,7 +127,7 @@ def _die_with_parent() -> None:
 class Office:
     """One LibreOffice, started on first use, printing workbooks to PDF until :meth:`close`."""
 
-    def __init__(self, timeout: float = 180.0):
+    def __init__(self, timeout: float = TIMEOUT):
         self.timeout = timeout
         self.starts = 0  # how many LibreOffice processes this Office has started (restarts included)
         self._process: subprocess.Popen | None = None
@@ -130,7 +145,10 @@ class Office:
 
         if self._work is None:
             self._work = Path(tempfile.mkdtemp(prefix="xl-pib-office-"))
-        profile = profile_dir(self._work / "profile")
+        # A new profile for each start: one a killed LibreOffice left behind may be half-written.
+        for old in self._work.glob("profile-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        profile = profile_dir(self._work / f"profile-{self.starts}")
         pipe = f"xl-pib-{os.getpid()}-{self.starts}-{self._work.name}"
         command = [str(program_dir() / "soffice.bin"), f"-env:UserInstallation={profile.as_uri()}", "--headless",
                    "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
@@ -213,7 +231,7 @@ class Office:
                 return Path(target)
             except _TimedOut:
                 self._kill()
-                raise PdfError(f"LibreOffice took more than {self.timeout:.0f} s to print {Path(source).name}")
+                raise PdfError(f"LibreOffice took more than {self.timeout:g} s to print {Path(source).name}")
             except PibError:
                 raise
             except Exception as error:  # noqa: BLE001 - a dead LibreOffice shows as any UNO exception

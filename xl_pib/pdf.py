@@ -32,6 +32,10 @@ _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+# Seconds one LibreOffice conversion may take before it is stopped and reported as failed.
+TIMEOUT = 180.0
+
+
 class LibreOfficeMissing(PibError):
     pass
 
@@ -59,7 +63,7 @@ def profile_dir(folder: Path) -> Path:
     return Path(folder)
 
 
-def convert(sources: list[Path], target_format: str, outdir: Path, timeout: float = 180) -> list[Path]:
+def convert(sources: list[Path], target_format: str, outdir: Path, timeout: float = TIMEOUT) -> list[Path]:
     """Convert files with one LibreOffice start; returns the written paths."""
     binary = soffice()
     outdir.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ class Counted:
             FROM {duck.read_csv_sql(files, COLUMNS)} AS s
             LEFT JOIN lookup AS l ON s."LSOA code" = l.lsoa
             GROUP BY ALL""")
-        mark("scan, join, group")
+        mark("scan+join+group")
         self.rejected = duck.first_reject(con)
         self.files = con.sql("""
             SELECT file_index, min(month) AS first_month, max(month) AS last_month,
@@ -130,7 +130,7 @@ def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping, m
     with resolve(paths) as sources:
         for file in sources.files:
             duck.check_header(Path(file), sources.display[file], COLUMNS)
-        mark("lookup, files, headers")
+        mark("lookup and headers")
         counted = Counted(sources.files, lookup, mapping, mark)
         duck.raise_first_reject(counted.rejected, sources.display)
         display = dict(sources.display)
@@ -157,7 +157,7 @@ def ingest(paths: list[str | Path], lookup_path: str | Path, mapping: Mapping, m
     for _, row in mapping.not_built.iterrows():
         report.note(f"{row['indicator']} ({row['name']}) left blank (not built): {row['note'] or 'marked not built'}")
 
-    mark("checks, report")
+    mark("checks and report")
     file_month = dict(zip(counted.files["file_index"], counted.files["month"].map(month_index)))
     data = _indicator_counts(counted.indicators, file_month, counted.area_names, sorted(counted.areas["area"]),
                              mapping)
