@@ -83,7 +83,10 @@ def _load_uno():
         return None
     os.environ.setdefault("URE_BOOTSTRAP", f"vnd.sun.star.pathname:{program / 'fundamentalrc'}")
     if str(program) not in sys.path:
-        sys.path.append(str(program))  # pyuno.so, and the com.sun.star import hook uno.py installs
+        sys.path.append(str(program))  # where pyuno.so is
+    import builtins
+
+    original = builtins.__import__
     try:
         if "uno" in sys.modules:
             return sys.modules["uno"]
@@ -95,6 +98,11 @@ def _load_uno():
     except Exception:  # noqa: BLE001 - any failure means: convert the simple way
         sys.modules.pop("uno", None)
         return None
+    finally:
+        # uno.py replaces Python's __import__ with a hook (for "from com.sun.star... import") that breaks
+        # ordinary relative imports made later in this process (tqdm's, for one); UNO types are reached
+        # with uno.getClass and uno.createUnoStruct instead.
+        builtins.__import__ = original
 
 
 def available() -> bool:
@@ -141,7 +149,7 @@ class Office:
         if uno is None:
             raise PdfError("LibreOffice's Python-UNO bindings are not available "
                            "(apt-get install python3-uno)")
-        from com.sun.star.connection import NoConnectException
+        NoConnectException = uno.getClass("com.sun.star.connection.NoConnectException")  # noqa: N806
 
         if self._work is None:
             self._work = Path(tempfile.mkdtemp(prefix="xl-pib-office-"))
@@ -151,12 +159,17 @@ class Office:
         profile = profile_dir(self._work / f"profile-{self.starts}")
         pipe = f"xl-pib-{os.getpid()}-{self.starts}-{self._work.name}"
         command = [str(program_dir() / "soffice.bin"), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                   "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-                   f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+                   "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck"]
+        # A new profile's first start sets it up and exits asking to be started again (_RESTART), and it may
+        # accept a connection before it does. Set the profile up first (under 0.1 s), then start to listen.
+        subprocess.run([*command, "--terminate_after_init"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=STARTUP_SECONDS, start_new_session=True,
+                       preexec_fn=_die_with_parent)
+        command.append(f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext")
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         deadline = time.monotonic() + STARTUP_SECONDS
-        for _ in range(2):  # a new profile's first start exits with _RESTART once
+        for _ in range(2):  # should it still ask to be started again, it is, once
             self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL, start_new_session=True,
                                              preexec_fn=_die_with_parent)
@@ -235,6 +248,13 @@ class Office:
             except PibError:
                 raise
             except Exception as error:  # noqa: BLE001 - a dead LibreOffice shows as any UNO exception
+                # The bridge can report LibreOffice's death a moment before the process has ended.
+                dying = type(error).__name__ == "DisposedException"
+                if dying and self._process is not None:
+                    try:
+                        self._process.wait(5)
+                    except subprocess.TimeoutExpired:
+                        pass
                 if self.alive() or attempt == 2:
                     if not self.alive():
                         self._kill()
@@ -245,13 +265,10 @@ class Office:
         raise AssertionError("unreachable")
 
     def _convert(self, source: Path, target: Path) -> None:
-        import uno
-        from com.sun.star.beans import PropertyValue
+        uno = _uno()
 
         def prop(name, value):
-            p = PropertyValue()
-            p.Name, p.Value = name, value
-            return p
+            return uno.createUnoStruct("com.sun.star.beans.PropertyValue", Name=name, Value=value)
 
         fired = threading.Event()
         process = self._process

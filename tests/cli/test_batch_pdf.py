@@ -92,7 +92,7 @@ def test_one_libreoffice_per_worker_prints_what_xl_pib_build_prints(office_bindi
     assert process.returncode == 0, err
     rows = read_report(tmp_path / "out")
     assert [r["status"] for r in rows] == ["built"] * 3
-    # One start for the worker's three PDFs; a new profile's first start exits asking to be started again.
+    # One LibreOffice for the worker's three PDFs (and the short run that sets up its new profile).
     assert len(seen) <= 2, f"one worker, one LibreOffice for its three PDFs; saw {len(seen)} starts"
     assert _left_after(tag) == {}
     assert hidden_files(tmp_path / "out") == []
