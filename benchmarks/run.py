@@ -487,6 +487,45 @@ def bench_pdf(row, quick: bool):
         f"{plain[1] / count:.2f}; {kept[1] / count:.2f}; {old[1] / count:.2f}", "", None)
     row("  the same ratio in CPU time (old way / kept)", f"{old[1] / kept[1]:.2f}x", "", None)
     row("  LibreOffice processes left running after the batches", f"{len(strays)}", "0", not strays)
+    _single_pdf(row, quick, env)
+
+
+# One bulletin printed through an Office started for it (what a kept LibreOffice would cost a single build).
+_THROUGH_OFFICE = """
+import sys
+from pathlib import Path
+from xl_pib.assess import assess
+from xl_pib.build import write_bulletin
+from xl_pib.inputs import read_workbook
+from xl_pib.office import Office
+with Office() as office:
+    write_bulletin(assess(read_workbook(Path(sys.argv[1]))), Path(sys.argv[2]), True, office=office)
+"""
+
+
+def _single_pdf(row, quick: bool, env: dict) -> None:
+    """``xl-pib build --pdf`` of one partnership: its simple way (one LibreOffice start) against starting an
+    Office and printing through it, alternately, median of 3 (1 with --quick), each a whole process."""
+    import generate
+    from xl_pib.office import available
+
+    if not available():
+        return
+    with tempfile.TemporaryDirectory() as work:
+        shape = dict(indicators=8, months_=60) if quick else {}
+        source = generate.write_input(Path(work) / "one.xlsx", generate.partnership_sheets(1, **shape))
+        simple, office = [], []
+        for i in range(1 if quick else 3):
+            for times, command in ((simple, [sys.executable, "-m", "xl_pib", "build", str(source), "-o",
+                                             str(Path(work) / f"simple{i}.xlsx"), "--pdf"]),
+                                   (office, [sys.executable, "-c", _THROUGH_OFFICE, str(source),
+                                             str(Path(work) / f"office{i}.xlsx")])):
+                start = time.perf_counter()
+                subprocess.run(command, check=True, capture_output=True, env=env)
+                times.append(time.perf_counter() - start)
+    simple_s, office_s = statistics.median(simple), statistics.median(office)
+    row("single build --pdf of one partnership, wall: the simple way (one LibreOffice start); through an Office",
+        f"{simple_s:.2f} s; {office_s:.2f} s", "", None)
 
 
 # --- UDF scalar overhead -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A headless LibreOffice kept running for many PDFs: one per ``xl-pib batch --pdf`` worker.
+"""A headless LibreOffice kept running for many PDFs: one per ``xl-pib batch --pdf`` worker
+(and one for the single PDF of ``xl-pib build --pdf``, which it also prints faster).
 
 Starting LibreOffice costs about 1 s of CPU and a new profile about 0.25 s
 more (its first-start graphics tests), against about 1.8 s to load and print
@@ -22,8 +23,9 @@ workbook hidden, store it with the Calc PDF export filter, close it.
 
 The bindings are LibreOffice's (``pyuno`` links one ``libpython``), so they
 load only into a Python of the same minor version; :func:`available` says
-whether they do here, and ``xl-pib batch --pdf`` falls back to one
-LibreOffice start per bulletin (:func:`xl_pib.pdf.convert`) when they do not.
+whether they do here, and ``xl-pib batch --pdf`` and ``build --pdf`` fall back
+to one LibreOffice start per bulletin (:func:`xl_pib.pdf.export_pdf`) when
+they do not, or when ``XL_PIB_PDF_LISTENER=0``.
 """
 
 from __future__ import annotations

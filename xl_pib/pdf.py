@@ -4,11 +4,12 @@ Each call gets its own throw-away profile, so parallel calls never share
 state, and the profile tells LibreOffice to recalculate formulas on load
 rather than trust results stored in the file.
 
-Two ways to print a bulletin: :func:`export_pdf` starts LibreOffice for the
-one file (``xl-pib build --pdf``, and a batch where LibreOffice's Python
-bindings are missing); :func:`print_saved` prints through an
-:class:`xl_pib.office.Office` kept running by a batch worker, from a slimmed
-copy of the bulletin already saved (:func:`printed_copy`).
+Two ways to print a bulletin: :func:`print_saved` prints through an
+:class:`xl_pib.office.Office` (one per batch worker, or one for a single
+build) from a slimmed copy of the bulletin already saved
+(:func:`printed_copy`); :func:`export_pdf`, the simple way, saves the
+workbook again and starts LibreOffice for that one file, where LibreOffice's
+Python bindings are missing (or ``XL_PIB_PDF_LISTENER=0`` asks for it).
 """
 
 from __future__ import annotations
