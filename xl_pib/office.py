@@ -10,7 +10,7 @@ workbook hidden, store it with the Calc PDF export filter, close it.
 
 - **Death**: if LibreOffice dies (a crash, the out-of-memory killer, a kill),
   the conversion under way fails, a new LibreOffice is started and the
-  bulletin is tried once more; only a bulletin that fails twice is reported.
+  bulletin is tried again (up to ``ATTEMPTS`` times in all); only then is it reported.
 - **Hang**: a conversion that takes longer than ``timeout`` seconds is ended
   by killing LibreOffice, reported as failed, and the next bulletin gets a new
   LibreOffice.
@@ -50,6 +50,8 @@ _RESTART = 81
 _UNO_PY = [Path("/usr/lib/python3/dist-packages/uno.py")]
 _PR_SET_PDEATHSIG = 1
 STARTUP_SECONDS = 60.0
+# Tries per bulletin when LibreOffice dies under it (each with a new LibreOffice).
+ATTEMPTS = 3
 
 _loaded = None  # the uno module once loaded, False once known unavailable
 
@@ -238,7 +240,7 @@ class Office:
         A LibreOffice that died is replaced and the bulletin tried once more;
         a workbook LibreOffice cannot load or print raises :class:`xl_pib.pdf.PdfError`.
         """
-        for attempt in (1, 2):
+        for attempt in range(1, ATTEMPTS + 1):
             if not self.alive():
                 self._start()
             try:
@@ -251,18 +253,20 @@ class Office:
                 raise
             except Exception as error:  # noqa: BLE001 - a dead LibreOffice shows as any UNO exception
                 # The bridge can report LibreOffice's death a moment before the process has ended.
-                dying = type(error).__name__ == "DisposedException"
+                dying = type(error).__name__.endswith("DisposedException")  # pyuno names it in full
                 if dying and self._process is not None:
                     try:
                         self._process.wait(5)
                     except subprocess.TimeoutExpired:
                         pass
-                if self.alive() or attempt == 2:
+                if self.alive() or attempt == ATTEMPTS:
+                    ended = None if self._process is None else self._process.poll()
                     if not self.alive():
                         self._kill()
+                    died = "" if ended is None else f" (LibreOffice ended with status {ended})"
                     raise PdfError(f"LibreOffice could not print {Path(source).name}: "
-                                   f"{type(error).__name__} {getattr(error, 'Message', '') or error}".strip()) \
-                        from None
+                                   f"{type(error).__name__} {getattr(error, 'Message', '') or error}".strip()
+                                   + died) from None
                 self._kill()  # it died under this bulletin: start a new one and try again
         raise AssertionError("unreachable")
 
