@@ -109,11 +109,31 @@ def chunks(sources: list[Path], jobs: int) -> list[list[Path]]:
 # --- in a worker -------------------------------------------------------------------------------
 
 _stop = None  # multiprocessing.Event set by the parent on Ctrl-C
+_office = None  # this worker's LibreOffice (xl_pib.office.Office) for --pdf, started at the first PDF
 
 
 def _interrupted(_signum, _frame):
     # SystemExit unwinds through xlsx.save, which deletes its temporary file.
     raise SystemExit(EXIT_INTERRUPTED)
+
+
+def _worker_office():
+    """The LibreOffice this worker prints through, or None where its Python bindings are missing
+    (each PDF then starts LibreOffice, as ``xl-pib build --pdf`` does)."""
+    global _office
+    if _office is None:
+        from multiprocessing.util import Finalize
+
+        from . import office
+
+        if not office.available():
+            _office = False
+        else:
+            _office = office.Office(**office.settings())
+            # Runs when the worker exits: at the end of the batch, after Ctrl-C, and on SIGTERM
+            # (whose handler raises SystemExit); a SIGKILLed worker's LibreOffice is killed by the kernel.
+            Finalize(_office, _office.close, exitpriority=10)
+    return _office or None
 
 
 def _init_worker(stop) -> None:
@@ -136,6 +156,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
     from .build import refresh_book, refreshes, write_bulletin
     from .errors import InputError, one_line
     from .inputs import read_workbook, split_areas
+    from .pdf import PdfError
 
     stopped = lambda: _stop is not None and _stop.is_set()  # noqa: E731
     rows: list[list[Row]] = [[] for _ in sources]
@@ -191,10 +212,11 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
             continue
         start = time.perf_counter()
         try:
-            write_bulletin(assessment, output, pdf)
+            write_bulletin(assessment, output, pdf, office=_worker_office() if pdf else None)
         except Exception as error:  # noqa: BLE001
+            # A PDF that failed leaves its bulletin workbook written: the report points to it.
             rows[k].append(Row(source.name, FAILED, one_line(error), seconds + compute + time.perf_counter() - start,
-                               "", area or ""))
+                               str(output) if isinstance(error, PdfError) else "", area or ""))
             continue
         rows[k].append(Row(source.name, BUILT, "", seconds + compute + time.perf_counter() - start, str(output),
                            area or "", len(assessment.warnings)))
@@ -298,9 +320,11 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
     start = time.perf_counter()
     sources = plan(input_dir, output_dir, pdf, values)
     if pdf:
+        from .office import settings
         from .pdf import soffice
 
         soffice()  # fail before building anything if PDF output is impossible
+        settings()  # and before starting workers if XL_PIB_PDF_TIMEOUT is not a number of seconds
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
     output_dir.mkdir(parents=True, exist_ok=True)
     plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731

@@ -29,8 +29,12 @@ def output_suffix(source: Path, values: bool) -> str:
     return ".xlsm" if refreshes(source, values) else ".xlsx"
 
 
-def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark) -> None:
-    """Lay out, save (atomically) and optionally print to PDF one assessed bulletin."""
+def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark, office=None) -> None:
+    """Lay out, save (atomically) and optionally print to PDF one assessed bulletin.
+
+    ``office``: an :class:`xl_pib.office.Office` kept running (a batch worker's) prints the saved
+    bulletin; without one, LibreOffice is started for this PDF alone.
+    """
     from . import pdf as pdf_module
     from .bulletin import build_workbook, print_sheets, save
 
@@ -38,7 +42,11 @@ def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no
     save(wb, output)
     mark("write")
     if pdf:
-        pdf_module.export_pdf(wb, print_sheets(layout), Path(output).with_suffix(".pdf"))
+        target = Path(output).with_suffix(".pdf")
+        if office is not None:
+            pdf_module.print_saved(output, print_sheets(layout), target, office)
+        else:
+            pdf_module.export_pdf(wb, print_sheets(layout), target)
         mark("pdf")
 
 
@@ -55,6 +63,15 @@ def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _
     mark("read")
     assessment = assess(inputs)
     mark("compute")
+    if pdf:
+        from . import office
+
+        if office.available():
+            # Even for one PDF this is faster than a LibreOffice start on a second save of the workbook:
+            # the saved bulletin is printed from a slimmed copy (benchmarks/run.py measures both).
+            with office.Office(**office.settings()) as printer:
+                write_bulletin(assessment, output, pdf, mark, office=printer)
+            return assessment
     write_bulletin(assessment, output, pdf, mark)
     return assessment
 
