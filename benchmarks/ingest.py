@@ -149,7 +149,7 @@ from xl_pib.ingest.lookup import read_lookup
 queries = eval(sys.argv[3])
 files = sorted(str(p) for p in Path(sys.argv[1]).rglob("*-street.csv"))
 con = duck.connect()
-con.register("lookup_frame", read_lookup(sys.argv[2]))
+con.register("lookup_frame", read_lookup(sys.argv[2]).table)
 con.execute("CREATE TEMP TABLE lookup AS SELECT lsoa, dense_rank() OVER (ORDER BY area)::INTEGER AS area_id FROM lookup_frame")
 src = duck.read_csv_sql(files, police_uk.COLUMNS)
 for name, sql in queries.items():
