@@ -67,6 +67,25 @@ def read_oracle_csv(name: str) -> list[dict]:
         return [{k.strip(): _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+def spc_oracle_cases() -> list[dict]:
+    """NHSRplotthedots' 120 series (nhsr_spc_point_types.csv), one dict per series: its options, values, rebases,
+    limits and point types."""
+    cases: dict[int, list[dict]] = {}
+    for row in read_oracle_csv("nhsr_spc_point_types.csv"):
+        cases.setdefault(int(row["case"]), []).append(row)
+    out = []
+    for number, rows in sorted(cases.items()):
+        rows.sort(key=lambda r: r["point"])
+        fix = rows[0]["fix_after_n_points"]
+        out.append({
+            "case": number, "kind": rows[0]["kind"], "fix": None if math.isnan(fix) else int(fix),
+            "direction": {"increase": "up", "decrease": "down"}[rows[0]["improvement_direction"]],
+            "y": np.array([r["y"] for r in rows]), "rebase": np.array([r["rebase"] for r in rows]),
+            "mean": np.array([r["mean"] for r in rows]), "lpl": np.array([r["lpl"] for r in rows]),
+            "upl": np.array([r["upl"] for r in rows]), "point_type": [r["point_type"] for r in rows]})
+    return out
+
+
 def read_oracle_json(name: str) -> dict:
     with open(oracle_path(name), encoding="utf-8") as handle:
         return json.load(handle)

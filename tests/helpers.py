@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ def assert_results_equal_engine(rows, assessment) -> None:
     for row, (_, engine) in zip(body, frame.iterrows()):
         for column, got in zip(RESULTS_COLUMNS, row):
             want = engine[column]
-            if isinstance(want, str):
+            if isinstance(want, (str, dt.date)):
                 assert got == want, (engine["Indicator"], column, got, want)
             else:
                 assert math.isclose(float(got), float(want), rel_tol=1e-12), (engine["Indicator"], column)

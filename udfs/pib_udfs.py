@@ -25,14 +25,15 @@ import types
 import numpy as np
 import xlwings as xw
 
-from xl_pib import cells, options
+from xl_pib import cells, formats, options
 from xl_pib import months as calendar
 from xl_pib.engine import Evaluation
 from xl_pib import labels
-from xl_pib.figures import BY_KEY, PERFORMANCE_TABLE, WORKINGS
+from xl_pib.figures import BY_KEY, PERFORMANCE_TABLE, WORKINGS, workings_reads
 from xl_pib.figures import SPEC as FIGURE
 from xl_pib.inputs.schema import TARGETS, column
-from xl_pib.measures import expected, intervals, msg, narrative, rag, rolling, series, targets, trajectory, trend
+from xl_pib.measures import (breaks, expected, intervals, msg, narrative, projection, rag, rolling, series, spc, targets,
+                             trajectory, trend)
 from xl_pib.options import (BAND, MONTHS, MONTHS_TOTAL, NON_NEGATIVE, PER, POISSON_COUNT, POPULATION, POSITIVE, SHARE,
                             check, check_not_above)
 from xl_pib.settings import DEFAULT, SPEC
@@ -257,16 +258,33 @@ def _denominators(denominators, values, shift):
 @xw.arg("current", ndim=2, doc="Current position (rolling 12 months, rate or percentage).")
 @xw.arg("baseline", ndim=2, doc="Baseline value, in the same units.")
 @xw.arg("measure", ndim=2, doc='"count" (default), "rate" or "percentage" (percentage gives points).')
+@xw.arg("break_month", ndim=2, doc="Optional: the month the series breaks (a change in recording; the Workings sheet's Break month).")
+@xw.arg("baseline_end", ndim=2, doc="With break_month: the last month of the baseline period; N/A when the baseline's 12 months start before the break.")
 @_excel_safe
-def PIB_CHANGE_FROM_BASELINE(current, baseline, measure=MEASURE_DEFAULT):
+def PIB_CHANGE_FROM_BASELINE(current, baseline, measure=MEASURE_DEFAULT, break_month=None, baseline_end=None):
     """Change from the baseline: current / baseline - 1; for percentages, current - baseline in percentage points. Example: =PIB_CHANGE_FROM_BASELINE(0.22,0.207,"percentage") → 1.3%"""
-    a = _broadcast(current=current, baseline=baseline, measure=measure)
+    a = _broadcast(current=current, baseline=baseline, measure=measure, break_month=break_month,
+                   baseline_end=baseline_end)
     cur, base = (check(n, v, NON_NEGATIVE) for n, v in zip(("current", "baseline"), _numbers(a, "current", "baseline")))
     (kind,) = _texts(a, "measure")
-    return cells.scalar_or_grid(rolling.change_from_baseline(cur, base, kind))
+    across = None
+    if not _blank(break_month):
+        if _blank(baseline_end):
+            raise ValueError("give baseline_end with break_month: the change spans the break when the baseline's 12 "
+                             "months start before it")
+        across = breaks.across_baseline(_months_of("break_month", _na_blank(a["break_month"])),
+                                        _months_of("baseline_end", a["baseline_end"])).reshape(np.shape(cur))
+    return cells.scalar_or_grid(rolling.change_from_baseline(cur, base, kind, across))
 
 
 # --- building blocks for workbooks --------------------------------------------
+
+
+def _na_blank(value):
+    """Cells where "N/A" (a figure that does not apply, e.g. no Break month) reads as blank."""
+    grid = np.array(cells.grid(value), dtype=object)
+    grid[options.normalise(grid) == labels.NA.lower()] = None
+    return grid
 
 
 def _months_of(name: str, value) -> np.ndarray:
@@ -316,6 +334,45 @@ def PIB_LAST_MONTH(months, values):
     last = series.last_valid_index(s)
     found = np.where(last >= 0, axis[np.clip(last, 0, None)], np.nan) if axis.size else np.full(last.shape, np.nan)
     return _per_series(calendar.to_serials(found), from_columns)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("months", ndim=2, doc="The month axis (the Series sheet's months): breaks outside it are left out.")
+@xw.arg("break_indicators", ndim=2, doc="The Indicator column of the Breaks sheet.")
+@xw.arg("break_months", ndim=2, doc="The Month column of the Breaks sheet.")
+@xw.arg("break_rebase", ndim=2, doc='The Rebase column of the Breaks sheet ("all" or blank: a break in recording; "chart": the SPC chart only).')
+@xw.arg("break_areas", ndim=2, doc="The Area column of the Breaks sheet (blank: every area), or blank.")
+@xw.arg("indicators", ndim=2, doc="The indicator ids to list the breaks of (the Targets sheet's Indicator column).")
+@xw.arg("partnership", doc="The partnership (the Settings sheet's): rows for another Area are left out.")
+@_excel_safe
+def PIB_BREAKS(months, break_indicators, break_months, break_rebase, break_areas, indicators, partnership=""):
+    """Each indicator's Breaks rows as one cell, oldest first: "2023-10; 2024-04 (chart)" (the Workings sheet's Breaks column). Example: =PIB_BREAKS({"2009-01";"2009-02";"2009-03"},{"VEH"},{"2009-02"},{""},"",{"VEH"}) → 2009-02"""
+    axis = _months_of("months", months).ravel()
+    ids = np.char.strip(cells.texts_of(indicators).ravel().astype(str)).astype(object)
+    rows = {"break_indicators": break_indicators, "break_months": break_months, "break_rebase": break_rebase}
+    grids = {name: cells.grid(value).ravel() for name, value in rows.items()}
+    size = len(grids["break_indicators"])
+    areas = np.full(size, "", dtype=object) if _blank(break_areas) else cells.grid(break_areas).ravel()
+    if any(len(g) != size for g in (*grids.values(), areas)):
+        raise ValueError("the Breaks columns must be ranges of the same rows")
+    row_ids = np.char.strip(cells.texts_of(grids["break_indicators"]).ravel().astype(str)).astype(object)
+    row_months = _months_of("break_months", grids["break_months"]).ravel()
+    listed = breaks.listing_of_rows(axis[~np.isnan(axis)], ids, row_ids, row_months,
+                                    cells.texts_of(grids["break_rebase"]).ravel(), cells.texts_of(areas).ravel(),
+                                    "" if _single(partnership) is None else str(_single(partnership)))
+    return cells.scalar_or_grid(listed.reshape(-1, 1), blank_nan=True)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("listed", ndim=2, doc='Breaks as PIB_BREAKS lists them ("2023-10; 2024-04 (chart)"), one cell per indicator.')
+@xw.arg("assessed_month", ndim=2, doc="The month each indicator is assessed at (its last month with data).")
+@_excel_safe
+def PIB_LAST_BREAK(listed, assessed_month):
+    """The latest break in recording at or before the month assessed: comparisons across it are N/A. Format as a date. Example: =PIB_LAST_BREAK("2008-04; 2009-01 (chart)","2009-11") → 39539"""
+    a = _broadcast(listed=listed, assessed_month=assessed_month)
+    at = _months_of("assessed_month", _na_blank(a["assessed_month"]))
+    found = breaks.latest_listed(np.asarray(a["listed"], dtype=object).ravel(), at.ravel())
+    return cells.scalar_or_grid(calendar.to_serials(found).reshape(np.shape(a["listed"])))
 
 
 @xw.func(category=CATEGORY)
@@ -446,26 +503,113 @@ _METHOD_HELP = (f'Expected level method: "xmr" (NHS Making Data Count), "poisson
                 f'default "{DEFAULT.expected_method}".')
 
 
+_TREND_METHODS = ("ols", "glm")  # the classic straight line, or the noise-aware projection model
+_GLM_WINDOW = SPEC.trend_window.noise_aware_default
+
+
+def _glm_window(window) -> int:
+    """The trend model's window: blank is the noise-aware default (36 months, three of each calendar month)."""
+    value = _single(window)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _GLM_WINDOW
+    return SPEC.trend_window.parse("window", value)
+
+
+def _seasonal(seasonal) -> str:
+    return options.choice("seasonal", _single(seasonal), options.SEASONAL, DEFAULT.seasonal)
+
+
+def _per_series_numbers(name: str, value, count: int, rule) -> np.ndarray:
+    """A number argument given once, or once per series, checked against ``rule``."""
+    given = check(name, cells.numbers_of(name, value).ravel(), rule)
+    if given.size not in (1, count):
+        raise ValueError(f"{name}: give one value, or one per series ({count}); got {given.size}")
+    return given
+
+
+def _model_series(values, denominators, measure):
+    """(series, denominators or None, measure, from_columns) for the projection model's functions."""
+    s, from_columns = cells.series_of("values", values)
+    check("values", s, NON_NEGATIVE)
+    kind = options.choice("measure", _single(measure), options.MEASURES, MEASURE_DEFAULT)
+    d = None
+    if kind == "percentage":
+        if _blank(denominators):
+            raise ValueError("a percentage needs its monthly denominators (the numbers asked), same shape as values")
+        d, _ = cells.series_of("denominators", denominators)
+        if d.shape != s.shape:
+            raise ValueError(f"denominators ({d.shape[1]} months) must be the same shape as values ({s.shape[1]})")
+        check("denominators", d[~np.isnan(d)], POSITIVE)
+        check_not_above("values", s, "denominators", d)
+    return s, d, kind, from_columns
+
+
 @xw.func(category=CATEGORY)
-@xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates or percentages.")
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates, or percentages' numerators (with denominators).")
 @xw.arg("target", ndim=2, doc="Target value (one per series).")
 @xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date.")
-@xw.arg("measure", doc='"count" (default: the projected year is summed), "rate" or "percentage" (averaged).')
+@xw.arg("measure", doc='"count" (default: the projected year is summed), "rate" or "percentage" (averaged; glm pools numerators over denominators).')
 @xw.arg("direction", doc='"down" (default) or "up".')
-@xw.arg("window", doc=f"Months of history the trend line is fitted to (default {DEFAULT.trend_window}, at least 12).")
+@xw.arg("window", doc=f"Months of history the trend is fitted to (blank: {DEFAULT.trend_window} for ols, {_GLM_WINDOW} for glm; at least 12).")
+@xw.arg("method", doc='"ols" (default: the 2009 straight line, "Yes" or "No") or "glm" (the noise-aware trend model: "Yes" when P(target met) is 0.8 or more, "No" when 0.2 or less, else "Too close to call").')
+@xw.arg("seasonal", doc='glm: month-of-year effects, "auto" (default: with 36 months or more), "on" or "none".')
+@xw.arg("denominators", ndim=2, doc="glm, percentages: the monthly denominators, same shape as values.")
 @_excel_safe
 def PIB_TREND_SUFFICIENT(values, target, months_to_target, measure=MEASURE_DEFAULT, direction=DIRECTION_DEFAULT,
-                         window=DEFAULT.trend_window):
-    """Long-term trend sufficient to meet target: "Yes" if the straight-line trend of recent months, projected to the target date, meets the target. Example: =PIB_TREND_SUFFICIENT({30;29;28;27;26;25;24;23;22;21;20;19},200,12,"count","down",12) → Yes"""
+                         window=None, method="ols", seasonal=DEFAULT.seasonal, denominators=None):
+    """Long-term trend sufficient: "Yes" if the trend projected to the target date meets the target. With "glm": from P(target met). Example: =PIB_TREND_SUFFICIENT({30;29;28;27;26;25;24;23;22;21;20;19},200,12,"count","down",12) → Yes"""
+    kind = options.choice("method", _single(method), _TREND_METHODS, _TREND_METHODS[0])
+    if kind == "glm":
+        s, d, measure_, from_columns = _model_series(values, denominators, measure)
+        tgt = _per_series_numbers("target", target, len(s), NON_NEGATIVE)
+        horizon = _per_series_numbers("months_to_target", months_to_target, len(s), MONTHS)
+        way = options.choice("direction", _single(direction), options.DIRECTIONS, DIRECTION_DEFAULT)
+        return _per_series(projection.trend_sufficient(s, tgt, horizon, measure_, way, _glm_window(window),
+                                                       _seasonal(seasonal), denominators=d), from_columns)
     s, from_columns = cells.series_of("values", values)
     aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
-    tgt = check("target", cells.numbers_of("target", target).ravel(), NON_NEGATIVE)
-    horizon = check("months_to_target", cells.numbers_of("months_to_target", months_to_target).ravel(), MONTHS)
-    for name, given in (("target", tgt), ("months_to_target", horizon)):
-        if given.size not in (1, len(aligned)):
-            raise ValueError(f"{name}: give one value, or one per series ({len(aligned)}); got {given.size}")
+    tgt = _per_series_numbers("target", target, len(aligned), NON_NEGATIVE)
+    horizon = _per_series_numbers("months_to_target", months_to_target, len(aligned), MONTHS)
     return _per_series(trend.trend_sufficient(aligned, tgt, horizon, _single(measure), _single(direction),
                                               _window(window)), from_columns)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates, or percentages' numerators (with denominators).")
+@xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date (one, or one per series).")
+@xw.arg("window", doc=f"Months the trend model is fitted to (default {_GLM_WINDOW}; at least 12).")
+@xw.arg("seasonal", doc='Month-of-year effects: "auto" (default: with 36 months or more), "on" or "none".')
+@xw.arg("measure", doc='"count" (default: a 12-month total), "rate" (a 12-month mean) or "percentage" (pooled, with denominators).')
+@xw.arg("denominators", ndim=2, doc="Percentages: the monthly denominators, same shape as values.")
+@_excel_safe
+def PIB_PROJECTION(values, months_to_target, window=None, seasonal=DEFAULT.seasonal, measure=MEASURE_DEFAULT,
+                   denominators=None):
+    """Projected 12 months at the target date: five cells, projected, 80% low, 80% high, 95% low, 95% high. Example: =PIB_PROJECTION({30;29;28;27;26;25;24;23;22;21;20;19},12,12,"none") → 179.8, 128.0, 231.6, 100.6, 259.0"""
+    s, d, measure_, _ = _model_series(values, denominators, measure)
+    horizon = _per_series_numbers("months_to_target", months_to_target, len(s), MONTHS)
+    return cells.scalar_or_grid(projection.projection_row(s, horizon, _glm_window(window), _seasonal(seasonal),
+                                                          measure_, denominators=d))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first: counts, annualised rates, or percentages' numerators (with denominators).")
+@xw.arg("target", ndim=2, doc="Target value (one, or one per series).")
+@xw.arg("months_to_target", ndim=2, doc="Months from the last month with data to the target date.")
+@xw.arg("direction", doc='"down" (default: met at or below the target) or "up".')
+@xw.arg("window", doc=f"Months the trend model is fitted to (default {_GLM_WINDOW}; at least 12).")
+@xw.arg("seasonal", doc='Month-of-year effects: "auto" (default), "on" or "none".')
+@xw.arg("measure", doc='"count" (default), "rate" or "percentage" (with denominators).')
+@xw.arg("denominators", ndim=2, doc="Percentages: the monthly denominators, same shape as values.")
+@_excel_safe
+def PIB_TARGET_PROBABILITY(values, target, months_to_target, direction=DIRECTION_DEFAULT, window=None,
+                           seasonal=DEFAULT.seasonal, measure=MEASURE_DEFAULT, denominators=None):
+    """The probability that the projected 12 months meet the target (the trend model's normal approximation). Format as a percentage. Example: =PIB_TARGET_PROBABILITY({30;29;28;27;26;25;24;23;22;21;20;19},200,12,"down",12,"none") → 0.69"""
+    s, d, measure_, from_columns = _model_series(values, denominators, measure)
+    tgt = _per_series_numbers("target", target, len(s), NON_NEGATIVE)
+    horizon = _per_series_numbers("months_to_target", months_to_target, len(s), MONTHS)
+    way = options.choice("direction", _single(direction), options.DIRECTIONS, DIRECTION_DEFAULT)
+    return _per_series(projection.target_probability(s, tgt, horizon, way, _glm_window(window), _seasonal(seasonal),
+                                                     measure_, denominators=d), from_columns)
 
 
 @xw.func(category=CATEGORY)
@@ -482,15 +626,72 @@ def PIB_EXPECTED_BAND(values, method=DEFAULT.expected_method):
     return cells.scalar_or_grid(np.stack([lower, centre, upper], axis=-1))
 
 
+_SPC = "spc"  # PIB_MONTH_STATUS's Making Data Count method, beside the Expected level methods
+
+
+def _spc_chart(values, baseline_points, rebase, seasonal, denominators, direction=DIRECTION_DEFAULT):
+    """(chart, last index, from_columns) of every series: NHSRplotthedots' XmR (or p-chart with denominators),
+    on the unbroken months ending at each series' last value, seasonally adjusted when ``seasonal`` applies."""
+    options.choice("direction", _single(direction), options.DIRECTIONS, DIRECTION_DEFAULT)
+    s, from_columns = cells.series_of("values", values)
+    check("values", s, NON_NEGATIVE)
+    d = None
+    if not _blank(denominators):
+        d, _ = cells.series_of("denominators", denominators)
+        if d.shape != s.shape:
+            raise ValueError(f"denominators ({d.shape[1]} months) must be the same shape as values ({s.shape[1]})")
+        check("denominators", d[~np.isnan(d)], POSITIVE)
+        check_not_above("values", s, "denominators", d)
+    r = None
+    if not _blank(rebase):
+        r, _ = cells.series_of("rebase", rebase)
+        if r.shape[-1] != s.shape[-1] or r.shape[0] not in (1, s.shape[0]):
+            raise ValueError(f"rebase must be a column of 0/1 beside the values ({s.shape[1]} months)")
+        check("rebase", r[~np.isnan(r)], options.REBASE)
+    kind = _seasonal(seasonal)
+    if kind != "none" and d is None:
+        fit = projection.fit(s, None, _GLM_WINDOW, kind)
+        s = projection.seasonally_adjusted(fit, s, None)
+    last = series.last_valid_index(s)
+    chart = spc.chart(series.aligned_to(s, last), _single(baseline_points),
+                      None if r is None else series.aligned_to(np.broadcast_to(r, s.shape), last),
+                      None if d is None else series.aligned_to(d, last), None if d is None else "percentage")
+    return chart, last, from_columns
+
+
 @xw.func(category=CATEGORY)
-@xw.arg("values", ndim=2, doc="Monthly values, oldest first; the last is assessed against the 12 before it.")
-@xw.arg("method", doc=_METHOD_HELP)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first, down a column (several columns = several series); percentages' numerators with denominators.")
+@xw.arg("direction", doc='"down" (default) or "up": which way is an improvement (the states themselves say high or low).')
+@xw.arg("baseline_points", doc="Months the mean and limits are fixed on, from the start of each period (default blank or 0: all months; otherwise at least 12).")
+@xw.arg("rebase", ndim=2, doc="Optional: a column of 0/1 beside the values, 1 at the first month of a new period.")
+@xw.arg("seasonal", doc='"none" (default), or "auto"/"on": counts divided by month-of-year factors fitted to the last 36 months first.')
+@xw.arg("denominators", ndim=2, doc="Optional: monthly denominators, for a p-chart of percentages.")
 @_excel_safe
-def PIB_MONTH_STATUS(values, method=DEFAULT.expected_method):
-    """Performance over the past month: "Above Expected Level", "In Line" or "Below Expected Level". Example: =PIB_MONTH_STATUS({9;11;9;11;9;11;9;11;9;11;9;11;30}) → Above Expected Level"""
+def PIB_SPC(values, direction=DIRECTION_DEFAULT, baseline_points=None, rebase=None, seasonal="none",
+            denominators=None):
+    """Each month's state on a Making Data Count SPC chart, down a column. Example: =PIB_SPC({10;12;9;11;10;12;30}) → In Line, In Line, In Line, In Line, In Line, In Line, Above Expected Level"""
+    chart, last, from_columns = _spc_chart(values, baseline_points, rebase, seasonal, denominators, direction)
+    states = spc.month_states_on_axis(chart, last)
+    return cells.scalar_or_grid(states.T if from_columns else states)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", ndim=2, doc="Monthly values, oldest first; the last is assessed against the 12 before it (spc: against the chart's limits).")
+@xw.arg("method", doc=f'"xmr" (default: XmR limits of the 12 months before), "poisson" (counts only), "trend", or "spc" (a Making Data Count chart: limits fixed on its first months, four rules).')
+@xw.arg("baseline_points", doc="spc: months the limits are fixed on (default blank or 0: all; otherwise at least 12).")
+@xw.arg("rebase", ndim=2, doc="spc: optional column of 0/1 beside the values, 1 at the first month of a new period.")
+@xw.arg("seasonal", doc='spc: "none" (default), "auto" or "on" (counts seasonally adjusted first).')
+@xw.arg("denominators", ndim=2, doc="spc: optional monthly denominators (a p-chart).")
+@_excel_safe
+def PIB_MONTH_STATUS(values, method=DEFAULT.expected_method, baseline_points=None, rebase=None, seasonal="none",
+                     denominators=None):
+    """The past month: "Above Expected Level", "In Line" or "Below Expected Level". Examples: =PIB_MONTH_STATUS({9;11;9;11;9;11;9;11;9;11;9;11;30}) → Above Expected Level; =PIB_MONTH_STATUS({9;11;9;11;9;11;9;11;9;11;9;11;30},"spc") → Above Expected Level"""
+    kind = options.choice("method", _single(method), (*options.EXPECTED_METHODS, _SPC), DEFAULT.expected_method)
+    if kind == _SPC:
+        chart, _, from_columns = _spc_chart(values, baseline_points, rebase, seasonal, denominators)
+        return _per_series(chart.past_month(), from_columns)
     s, from_columns = cells.series_of("values", values)
     aligned, _ = series.align_right(check("values", s, NON_NEGATIVE))
-    kind = _method(method)
     _poisson_needs_counts(kind, aligned)
     return _per_series(expected.month_status(aligned, kind), from_columns)
 
@@ -645,15 +846,18 @@ def PIB_SIG_CHANGE(x1, n1, x2, n2, conf=DEFAULT.confidence):
 # Workings headers (and figure keys) -> figures, as =PIB_PERFORMANCE_TABLE reads an indicator's Workings row.
 _WORKINGS_KEYS = {spec.workings.lower(): spec.key for spec in WORKINGS} | {spec.key: spec.key for spec in WORKINGS}
 # The Workings figures the table's rows are computed from: their headers must be given.
-_TABLE_READS = sorted({name for spec in PERFORMANCE_TABLE for name in spec.compute.reads
-                       if name in _WORKINGS_KEYS.values()})
+_TABLE_READS = sorted(workings_reads(spec.key for spec in PERFORMANCE_TABLE))
 _TABLE_ROWS = tuple(spec.key for spec in PERFORMANCE_TABLE)
 
 
 def _workings_value(key: str, value):
-    """A Workings cell as the engine reads it: labels as text, figures as numbers (N/A and blanks -> NaN)."""
-    if BY_KEY[key].number_format is None:
+    """A Workings cell as the engine reads it: labels as text, months as month numbers, figures as numbers
+    (N/A and blanks -> NaN)."""
+    spec = BY_KEY[key]
+    if spec.number_format is None:
         return value
+    if spec.number_format == formats.MONTH:
+        return _months_of(spec.workings, _na_blank(value)).ravel()[0]
     return cells.number_of(key, value)
 
 
@@ -669,10 +873,13 @@ def _workings_value(key: str, value):
 @xw.arg("rows", ndim=2, doc="Optional: which rows, e.g. \"reduction_required,trend_sufficient,rag\" (default: the bulletin's table).")
 @xw.arg("judgements", doc='"classic" (default: the 2009 bulletin\'s methods) or "noise-aware" (intervals, overdispersed MSG funnels, no RAG on small numbers).')
 @xw.arg("minimum_events", doc=f"Noise-aware: fewer events than this in 12 months gives no RAG (default {DEFAULT.minimum_events}).")
+@xw.arg("seasonal", doc='Noise-aware: month-of-year effects in the trend model and SPC chart, "auto" (default), "on" or "none".')
+@xw.arg("spc_baseline", doc=f"Noise-aware: months the SPC chart's limits are fixed on (default {DEFAULT.spc_baseline}; 0 for all).")
 @_excel_safe
 def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFAULT.band_fraction,
-                          method=DEFAULT.expected_method, window=DEFAULT.trend_window, conf=DEFAULT.confidence,
-                          rows=None, judgements=options.CLASSIC, minimum_events=DEFAULT.minimum_events):
+                          method=DEFAULT.expected_method, window=None, conf=DEFAULT.confidence,
+                          rows=None, judgements=options.CLASSIC, minimum_events=DEFAULT.minimum_events,
+                          seasonal=DEFAULT.seasonal, spc_baseline=DEFAULT.spc_baseline):
     """An indicator's whole Performance Table in one call, down a column: reduction required, trend, past month, comparative 12 months, MSG distance and position, position and RAG."""
     names = [str(h).strip().lower() for h in cells.grid(headers).ravel()]
     found = dict(zip(names, cells.grid(figures).ravel()))
@@ -689,10 +896,22 @@ def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFA
     aligned, shift = series.align_right(check("values", s[:1], NON_NEGATIVE))
     known[FIGURE.aligned.key] = aligned
     known[FIGURE.aligned_denominators.key] = _denominators(denominators, aligned, shift)
+    # The series as the engine's own: aligned to end at the month assessed, which fixes the calendar.
+    known["values"], known["denominators"] = aligned, known[FIGURE.aligned_denominators.key]
+    assessed = known[FIGURE.assessed_month.key][0]
+    assessed = None if assessed != assessed else int(assessed)
+    months_count = aligned.shape[-1]
+    known["first_month"] = None if assessed is None else assessed - (months_count - 1)
+    listed = given.get(FIGURE.breaks_listed.key)
+    if isinstance(listed, str) and listed.strip() and assessed is not None:
+        known["rebase"], known["recording_breaks"] = breaks.from_listing([listed], known["first_month"], months_count)
+    known["break_reasons"] = {}
+    kind = options.choice("judgements", _single(judgements), options.JUDGEMENTS, options.CLASSIC)
     settings = types.SimpleNamespace(
-        band_fraction=_band(band), expected_method=_method(method), trend_window=_window(window), confidence=_conf(conf),
-        judgements=options.choice("judgements", _single(judgements), options.JUDGEMENTS, options.CLASSIC),
-        minimum_events=SPEC.minimum_events.read(_single(minimum_events)))
+        band_fraction=_band(band), expected_method=_method(method), confidence=_conf(conf), judgements=kind,
+        trend_window=_glm_window(window) if kind == options.NOISE_AWARE else _window(window),
+        minimum_events=SPEC.minimum_events.read(_single(minimum_events)), seasonal=_seasonal(seasonal),
+        spc_baseline=SPEC.spc_baseline.read(_single(spc_baseline)))
     if options.choice("measure", known[FIGURE.measure.key][0], options.MEASURES) != "percentage":
         _poisson_needs_counts(settings.expected_method, aligned)
     wanted = _TABLE_ROWS
@@ -711,7 +930,7 @@ def PIB_PERFORMANCE_TABLE(headers, figures, values, denominators=None, band=DEFA
 # --- RAG and narrative ----------------------------------------------------------
 
 POSITIONS = (labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)
-TRENDS = (labels.YES, labels.NO)
+TRENDS = (labels.YES, labels.NO, labels.TOO_CLOSE)
 MONTH_STATUSES = (labels.ABOVE_EXPECTED, labels.IN_LINE, labels.BELOW_EXPECTED)
 
 
@@ -728,7 +947,7 @@ def _labels(name: str, values, allowed: tuple[str, ...]):
 
 @xw.func(category=CATEGORY)
 @xw.arg("position", ndim=2, doc='Position against the trajectory ("Above Target", "On Target", "Below Target").')
-@xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient to meet target ("Yes" or "No").')
+@xw.arg("trend_sufficient", ndim=2, doc='Long-term trend sufficient to meet target ("Yes", "No" or "Too close to call", which rates A).')
 @xw.arg("direction", ndim=2, doc='"down" (default) for a reduction target, "up" for an increase.')
 @_excel_safe
 def PIB_RAG(position, trend_sufficient, direction=DIRECTION_DEFAULT):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from . import labels, stack
+from . import formats, labels, months, stack
 from .engine import Evaluation
 from .figures import REGISTRY, RESULTS, Figures
 from .inputs.areas import check_one_area
@@ -49,10 +49,22 @@ def _na(values) -> np.ndarray:
     return np.where(pd.isna(arr), labels.NA, arr)
 
 
+def _months_as_dates(values) -> np.ndarray:
+    """A month figure as dates (what a cell formatted as a month holds); NaN stays NaN."""
+    arr = np.asarray(values, dtype=float)
+    out = np.full(arr.shape, np.nan, dtype=object)
+    known = ~np.isnan(arr)
+    out[known] = [months.to_date(m) for m in arr[known]]  # the few indicators with such a month
+    return out
+
+
 def results_table(figures: Figures) -> pd.DataFrame:
-    """The Results sheet: one row per indicator, one column per figure with a Results column."""
-    return pd.DataFrame({spec.column: _na(getattr(figures, spec.key)) for spec in RESULTS},
-                        columns=list(RESULTS_COLUMNS))
+    """The Results sheet: one row per indicator, one column per figure with a Results column (months as dates)."""
+    def column(spec):
+        value = getattr(figures, spec.key)
+        return _na(_months_as_dates(value) if spec.number_format == formats.MONTH else value)
+
+    return pd.DataFrame({spec.column: column(spec) for spec in RESULTS}, columns=list(RESULTS_COLUMNS))
 
 
 def assess_many(bulletins: list[Inputs]) -> list[Assessment]:
@@ -73,8 +85,10 @@ def assess_many(bulletins: list[Inputs]) -> list[Assessment]:
         evaluation = Evaluation(known, group[0].settings)
         figures = evaluation.figures()
         reasons = evaluation.reasons(len(known["indicator"]))
+        advice = evaluation.advice(len(known["indicator"]))
         for i, part in zip(members, parts):
-            done[i] = _assessment(bulletins[i], figures.part(part.rows, part.months), reasons[part.rows], part.axis)
+            done[i] = _assessment(bulletins[i], figures.part(part.rows, part.months), reasons[part.rows],
+                                  advice[part.rows], part.axis)
     return done
 
 
@@ -83,9 +97,11 @@ def assess(inputs: Inputs) -> Assessment:
     return assess_many([inputs])[0]
 
 
-def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], axis: np.ndarray) -> Assessment:
+def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], advice: list[list[str]],
+                axis: np.ndarray) -> Assessment:
     ids = inputs.targets["indicator"]
     warnings = tuple(f"{i}: " + "; ".join(r) for i, r in zip(ids, reasons) if r)
+    warnings += tuple(f"{i}: " + "; ".join(a) for i, a in zip(ids, advice) if a)
     results = results_table(figures)
     outcomes = assess_outcomes(inputs, results, figures.narrative)
     return Assessment(inputs, figures, tuple(tuple(r) for r in reasons), results, outcomes, axis,

@@ -79,20 +79,41 @@ class Evaluation:
             for i in np.flatnonzero(short):
                 out[i].append(f"{spec.reason} needs {needs} months; {int(available[i])} available")
         for spec in REGISTRY:
-            for why in spec.why_missing:
-                mask = self.value(why.when) if isinstance(why.when, str) else self.run(why.when)
-                for i in np.flatnonzero(np.broadcast_to(np.asarray(mask, dtype=bool), (count,))):
-                    out[i].append(why.text.format(**self._reason_fields(i)))
+            self._explain(spec.why_missing, out, count)
         return out
+
+    def advice(self, count: int) -> list[list[str]]:
+        """Warnings per indicator that are not reasons for N/A (a sustained shift that suggests a rebase)."""
+        out: list[list[str]] = [[] for _ in range(count)]
+        for spec in REGISTRY:
+            self._explain(spec.advice, out, count)
+        return out
+
+    def _explain(self, whys, out: list[list[str]], count: int) -> None:
+        for why in whys:
+            found = self.value(why.when) if isinstance(why.when, str) else self.run(why.when)
+            if why.text is None:  # the step gives each indicator's own reason ("" for none)
+                texts = np.broadcast_to(np.asarray(found, dtype=object), (count,))
+                for i in np.flatnonzero(texts != ""):
+                    out[i].append(why.prefix + str(texts[i]))
+                continue
+            for i in np.flatnonzero(np.broadcast_to(np.asarray(found, dtype=bool), (count,))):
+                out[i].append(why.prefix + why.text.format(**self._reason_fields(i)))
 
     def _reason_fields(self, i: int) -> dict[str, str]:
         end, area = self.value(_BASELINE_END), self.value(_OWN_AREA)
-        assessed = self.value(SPEC.assessed_month.key)
         fields = {name: getattr(self.settings, name) for name in vars(DEFAULT) if hasattr(self.settings, name)}
+        reason = self.value(SPEC.break_reason.key)
         return fields | {"area": "" if area is None else area[i],
                          "baseline_end": months.iso(end[i]) if end is not None and end[i] == end[i] else "",
-                         "assessed": months.label(assessed[i]) if assessed is not None and assessed[i] == assessed[i]
-                         else ""}
+                         "assessed": self._month_label(SPEC.assessed_month.key, i),
+                         SPEC.break_month.key: self._month_label(SPEC.break_month.key, i),
+                         SPEC.break_reason.key: "" if reason is None else reason[i],
+                         SPEC.suggested_rebase.key: self._month_label(SPEC.suggested_rebase.key, i)}
+
+    def _month_label(self, key: str, i: int) -> str:
+        month = self.value(key)
+        return months.label(month[i]) if month is not None and month[i] == month[i] else ""
 
 
 def evaluate(known: Mapping[str, Any], settings, wanted: Iterable[str] | None = None) -> Figures:

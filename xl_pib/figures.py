@@ -34,7 +34,7 @@ import numpy as np
 
 from . import months
 from .formats import BY_MEASURE, DETAIL, MONTH, PERCENT, SIGNED_PERCENT, WHOLE
-from .measures import expected, intervals, msg, series, targets, trend
+from .measures import breaks, expected, intervals, msg, projection, series, spc, targets, trend
 # Aliased: fields below are named after the figures these modules compute (narrative, rag, rolling, trajectory).
 from .measures import narrative as narrative_measure
 from .measures import rag as rag_measure
@@ -75,10 +75,13 @@ class Step:
 @dataclass(frozen=True)
 class Why:
     """A reason a figure shows N/A: ``when`` is a step (or the name of a figure) giving a mask of indicators;
-    ``text`` may name {area}, {baseline_end}, {assessed} and any setting ({minimum_events})."""
+    ``text`` may name {area}, {baseline_end}, {assessed}, {break_month}, {break_reason} and any setting
+    ({minimum_events}). With ``text`` None, ``when`` gives each indicator's reason itself ("" for none), and
+    ``prefix`` is put before it."""
 
     when: Step | str
-    text: str
+    text: str | None
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Figure:
     needed_when: Step | None      # indicators for which ``needs`` applies (default: all)
     reason: str | None            # the figure's name in reasons ("Trend sufficient needs 24 months")
     why_missing: tuple[Why, ...]
+    advice: tuple[Why, ...]       # warnings that are not reasons for N/A (a sustained shift suggests a rebase)
     live: str | None              # live-workbook array formula over all indicators (see bulletin.live)
     live_cell: str | None         # live-workbook formula per indicator cell
     significance: str | None      # the figure saying whether this change is significant ("Yes"/"No")
@@ -108,12 +112,13 @@ class Figure:
 def figure(*, compute: Step | None = None, kind: str = PER_INDICATOR, column: str | None = None,
            label: str | None = None, workings: str | None = None, number_format: str | None = None,
            needs: int | str | None = None, needed_when: Step | None = None, reason: str | None = None,
-           why_missing: tuple[Why, ...] = (), live: str | None = None, live_cell: str | None = None,
-           significance: str | None = None, doc: str = ""):
+           why_missing: tuple[Why, ...] = (), advice: tuple[Why, ...] = (), live: str | None = None,
+           live_cell: str | None = None, significance: str | None = None, doc: str = ""):
     """A :class:`Figures` field carrying its :class:`Figure` declaration."""
     spec = dict(compute=compute, kind=kind, column=column, label=label, workings=workings,
                 number_format=number_format, needs=needs, needed_when=needed_when, reason=reason or column,
-                why_missing=why_missing, live=live, live_cell=live_cell, significance=significance, doc=doc)
+                why_missing=why_missing, advice=advice, live=live, live_cell=live_cell, significance=significance,
+                doc=doc)
     return field(default=None, metadata={"figure": spec})
 
 
@@ -134,6 +139,9 @@ INPUTS: dict[str, tuple[str | None, str]] = {
     "group_counts": (None, "MSG: counts of the group's areas (series × areas), NaN padded"),
     "group_populations": (None, "MSG: populations of the same areas"),
     "own_area": (None, "the MSG area that is the indicator's own (Area, else the partnership)"),
+    "rebase": (None, "Breaks: 1 at the month of every Breaks row (series × months), or None without any"),
+    "recording_breaks": (None, "Breaks: 1 at the month of a break in recording (Rebase all), or None"),
+    "break_reasons": (None, "Breaks: each break's Reason by (series row, month column)"),
 }
 
 _HAS_TARGET = Step(targets.has_target, target_type="target_type")
@@ -249,13 +257,19 @@ class Figures:
     baseline_count: np.ndarray = figure(
         kind=STEP, compute=Step(intervals.events, figure="baseline", measure="measure", population="population",
                                 per="rate_per", denominator="baseline_denominator"))
+    across_baseline_break: np.ndarray = figure(kind=STEP, compute=Step(breaks.across_baseline, last_break="last_break",
+                                                                      baseline_index="baseline_index"))
     change_from_baseline: np.ndarray = figure(
-        compute=Step(rolling_measure.change_from_baseline, current="current", baseline="baseline", measure="measure"),
+        compute=Step(rolling_measure.change_from_baseline, current="current", baseline="baseline", measure="measure",
+                     across_break="across_baseline_break"),
         column="Change from baseline", workings="Change from baseline", number_format=SIGNED_PERCENT,
         significance="change_from_baseline_significant",
         why_missing=(Why(Step(rolling_measure.zero_baseline, baseline="baseline", measure="measure"),
-                         "Change from baseline needs a baseline above 0"),),
-        live="PIB_CHANGE_FROM_BASELINE({w.current},{w.baseline},{w.measure})",
+                         "Change from baseline needs a baseline above 0"),
+                     Why("across_baseline_break", "Change from baseline: the series breaks in {break_month} "
+                                                  "({break_reason}), so the baseline and the current 12 months are "
+                                                  "not like for like")),
+        live="PIB_CHANGE_FROM_BASELINE({w.current},{w.baseline},{w.measure},{w.break_month},{t.baseline_end})",
         doc="current / baseline − 1; for percentages, current − baseline in percentage points.")
     target_index: np.ndarray = figure(kind=STEP, compute=Step(rolling_measure.baseline_index, first_month="first_month",
                                                              baseline_end="target_date"))
@@ -314,7 +328,8 @@ class Figures:
     change_from_baseline_interval: tuple = figure(kind=STEP, compute=Step(
         intervals.change_interval, current_count="current_count", baseline_count="baseline_count", current="current",
         baseline="baseline", current_denominator="current_denominator", baseline_denominator="baseline_denominator",
-        design_effect="design_effect", measure="measure", windows_overlap="windows_overlap", conf="confidence"))
+        design_effect="design_effect", measure="measure", windows_overlap="windows_overlap", conf="confidence",
+        across_break="across_baseline_break"))
     change_from_baseline_low: np.ndarray = figure(
         compute=Step(intervals.lower, interval="change_from_baseline_interval"), column="Change from baseline low",
         number_format=SIGNED_PERCENT,
@@ -346,30 +361,100 @@ class Figures:
         number_format=PERCENT,
         doc="the reduction needed from the current rolling twelve-month figure, as a share of it (for percentages, "
             "in percentage points). 'N/A' when the target is already met.")
+    classic_trend: np.ndarray = figure(kind=STEP, compute=Step(
+        trend.trend_sufficient, values="monthly_since_break", target="trend_target",
+        months_to_target="months_to_target", measure="monthly_kind", direction="direction", window="trend_window"))
+    projection_fit: Any = figure(kind=STEP, compute=Step(
+        projection.fit_for, judgements="judgements", values="trend_values", first_month="first_month",
+        window="trend_window", seasonal="seasonal", denominators="denominators", measure="monthly_kind"))
+    projection_at_target: Any = figure(kind=STEP, compute=Step(projection.project_for, f="projection_fit",
+                                                               months_to_target="months_to_target"))
+    projected: np.ndarray = figure(
+        compute=Step(projection.projected_figure, projection="projection_at_target", measure="measure",
+                     population="population", per="rate_per"),
+        column="Projected", number_format=BY_MEASURE,
+        doc="Noise-aware: the 12-month figure the trend model projects at the target date (observed months where "
+            "the target period has data, fitted months beyond).")
+    projected_low: np.ndarray = figure(
+        compute=Step(projection.projected_figure, {"level": projection.LEVELS[0], "side": "low"},
+                     projection="projection_at_target", measure="measure", population="population", per="rate_per"),
+        column="Projected low", number_format=BY_MEASURE,
+        doc="The lower end of the projection's 80% range.")
+    projected_high: np.ndarray = figure(
+        compute=Step(projection.projected_figure, {"level": projection.LEVELS[0], "side": "high"},
+                     projection="projection_at_target", measure="measure", population="population", per="rate_per"),
+        column="Projected high", number_format=BY_MEASURE,
+        doc="The upper end of the projection's 80% range.")
+    target_probability: np.ndarray = figure(
+        compute=Step(projection.probability_for, projection="projection_at_target", target="trend_target",
+                     direction="direction"),
+        column="P(target met)", number_format="0%",
+        doc="Noise-aware: the probability that the projected 12 months meet the target (normal approximation).")
     trend_sufficient: np.ndarray = figure(
-        compute=Step(trend.trend_sufficient, values="monthly", target="trend_target",
-                     months_to_target="months_to_target", measure="monthly_kind", direction="direction",
-                     window="trend_window"),
+        compute=Step(trend.judged_trend_sufficient, classic="classic_trend", probability="target_probability",
+                     judgements="judgements"),
         column="Trend sufficient", label="Long-term trend sufficient to meet target", needs="trend_window",
         needed_when=_HAS_TARGET,
-        doc="a straight line is fitted to the last {trend_window} months and projected to the target date; 'Yes' "
-            "(green) if the projected final twelve months meet the target, 'No' (red) if not.")
+        why_missing=(Why(Step(breaks.too_recent, last_break="last_break", last_index="last_index",
+                              months="trend_window"),
+                         "Trend sufficient needs {trend_window} months from the series' break in {break_month}"),
+                     Why(Step(projection.other_reasons, f="projection_fit", like="months_available"), None,
+                         "Trend sufficient: ")),
+        doc="{trend_method}")
+    classic_past_month: np.ndarray = figure(kind=STEP, compute=Step(
+        expected.past_month, monthly="monthly_since_break", method="expected_method", measure="measure"))
+    spc_input: np.ndarray = figure(kind=STEP, compute=Step(
+        projection.seasonally_adjusted_counts, f="projection_fit", values="values", first_month="first_month",
+        measure="measure"))
+    seasonally_adjusted: np.ndarray = figure(
+        compute=Step(projection.adjusted_for_season, f="projection_fit", measure="measure"),
+        doc="Noise-aware: the SPC chart shows the counts divided by their fitted month-of-year factors.")
+    spc_aligned: np.ndarray = figure(kind=STEP, compute=Step(series.aligned_to, values="spc_input",
+                                                            last_index="last_index"))
+    rebase_aligned: np.ndarray = figure(kind=STEP, compute=Step(series.aligned_to, values="rebase",
+                                                               last_index="last_index"))
+    spc_chart: Any = figure(kind=STEP, compute=Step(
+        spc.chart_for, judgements="judgements", values="spc_aligned", baseline_points="spc_baseline",
+        rebase="rebase_aligned", denominators="aligned_denominators", measure="measure"))
     past_month: np.ndarray = figure(
-        compute=Step(expected.past_month, monthly="monthly", method="expected_method", measure="measure"),
+        compute=Step(spc.judged_past_month, classic="classic_past_month", spc_chart="spc_chart"),
         column="Past month", label="Performance over the past month", needs=expected.BASE + 1,
-        doc="the latest month compared with the level expected from {expected_band}. 'Above Expected Level' (red "
-            "for reduction targets) flags an unusually high month worth investigating; 'In Line' (light green) is "
-            "within the expected range; 'Below Expected Level' (dark green) is unusually low.")
+        why_missing=(Why(Step(expected.short_after_break, months_since_break="months_since_break",
+                              judgements="judgements"),
+                         "Past month needs 13 months from the series' break in {break_month}"),
+                     Why(Step(spc.short_period, spc_chart="spc_chart", months_available="months_available"),
+                         f"Past month needs {spc.MIN_POINTS} months in the SPC chart's current period (since its "
+                         f"last Breaks row)")),
+        doc="{past_month_method}")
+    past_month_rule: np.ndarray = figure(
+        compute=Step(spc.rule_words, spc_chart="spc_chart", count="months_available"), column="Past month rule",
+        doc="Noise-aware: the Making Data Count rule that made the past month a special cause, in words (\"7th "
+            "month in a row above the average\"); blank when the month is common cause.")
+    suggested_rebase: np.ndarray = figure(
+        compute=Step(spc.suggested_rebase_month, spc_chart="spc_chart", first_month="first_month",
+                     last_index="last_index"),
+        column="Suggested rebase", number_format=MONTH,
+        advice=(Why(Step(series.has_month, month="suggested_rebase"),
+                    "the SPC chart suggests a new period from {suggested_rebase}: every month since lies on one "
+                    "side of the average; if the process has changed, add a Breaks row for that month (Rebase "
+                    "chart) to start new limits"),),
+        doc="Noise-aware: the first month of a run of 7 or more months on one side of the SPC chart's average "
+            "that lasts to the latest month. xl-pib never rebases by itself: it warns, and an analyst who agrees "
+            "adds a Breaks row.")
+    across_comparative_break: np.ndarray = figure(kind=STEP, compute=Step(
+        breaks.across_comparative, last_break="last_break", last_index="last_index"))
     comparative_12m: np.ndarray = figure(
         compute=Step(rolling_measure.comparative_12m_of, aligned="aligned", aligned_denominators="aligned_denominators",
-                     measure="measure"),
+                     measure="measure", across_break="across_comparative_break"),
+        why_missing=(Why("across_comparative_break", "Comparative 12 months: the series breaks in {break_month} "
+                                                     "({break_reason}), so the two 12 months are not like for like"),),
         column="Comparative 12 months",
         label="Comparative performance over the past 12 months ending in current month",
         number_format=SIGNED_PERCENT, needs=2 * rolling_measure.WINDOW, significance="comparative_12m_significant",
         doc="the latest twelve months against the twelve before.")
     comparative_12m_interval: tuple = figure(kind=STEP, compute=Step(
         intervals.comparative_interval, aligned="aligned", aligned_denominators="aligned_denominators",
-        measure="measure", design_effect="design_effect", conf="confidence"))
+        measure="measure", design_effect="design_effect", conf="confidence", across_break="across_comparative_break"))
     comparative_12m_low: np.ndarray = figure(
         compute=Step(intervals.lower, interval="comparative_12m_interval"), column="Comparative 12 months low",
         number_format=SIGNED_PERCENT,
@@ -423,9 +508,34 @@ class Figures:
         compute=Step(narrative_measure.summary, name="name", position="position", trend_sufficient="trend_sufficient",
                      month_status="past_month", direction="direction", target_type="target_type",
                      comparative="comparative_12m", achieved="at_target_date", target="target", measure="measure",
-                     per="rate_per", target_date="target_date"),
+                     per="rate_per", target_date="target_date", break_month="break_month",
+                     break_reason="break_reason"),
         doc="The indicator's sentence in the Executive Summary, in the register of the seed bulletin; once its data "
             "reach the target date, whether the target was met and by how much.")
+
+    # --- breaks in the series (the Breaks sheet) -----------------------------------------------
+    breaks_listed: np.ndarray = figure(
+        compute=Step(breaks.listing, every="rebase", recording="recording_breaks", first_month="first_month",
+                     last_index="last_index"),
+        workings="Breaks", live="{breaks}",
+        doc="The indicator's Breaks rows, oldest first (\"(chart)\": a Rebase of chart only).")
+    last_break: np.ndarray = figure(kind=STEP, compute=Step(breaks.last_break, breaks="recording_breaks",
+                                                           last_index="last_index"))
+    break_month: np.ndarray = figure(
+        compute=Step(series.month_at, first_month="first_month", index="last_break"),
+        column="Break month", workings="Break month", number_format=MONTH,
+        live="PIB_LAST_BREAK({w.breaks_listed},{w.assessed_month})",
+        doc="The latest break in recording at or before the month assessed: comparisons across it are N/A, and "
+            "the trend is fitted from it.")
+    break_reason: np.ndarray = figure(compute=Step(breaks.reason_at, reasons="break_reasons", last_break="last_break"),
+                                      doc="The Reason typed on that break's Breaks row.")
+    months_since_break: np.ndarray = figure(kind=STEP, compute=Step(breaks.months_since, last_break="last_break",
+                                                                   last_index="last_index"))
+    trend_values: np.ndarray = figure(kind=STEP, compute=Step(breaks.since_break, values="values",
+                                                             last_break="last_break"))
+    monthly_since_break: np.ndarray = figure(kind=STEP, compute=Step(breaks.since_break_aligned, aligned="monthly",
+                                                                    last_break="last_break",
+                                                                    last_index="last_index"))
 
     # --- the performance chart: every month ---------------------------------------------------
     months_count: int = figure(kind=STEP, compute=Step(series.months_count, values="values"))
@@ -452,6 +562,33 @@ class Figures:
                                                                     limits_by_month="limits_by_month",
                                                                     elapsed="elapsed_by_month",
                                                                     rolling_interval="rolling_interval"))
+    projection_path: Any = figure(kind=STEP, compute=Step(projection.path_for, f="projection_fit",
+                                                          months_to_target="months_to_target",
+                                                          months_count="months_count"))
+    projected_path: np.ndarray = figure(kind=MONTHLY, compute=Step(
+        projection.path_on_axis, path_="projection_path", last_index="last_index", current="current",
+        measure="measure", population="population", per="rate_per"))
+    projected_path_low: np.ndarray = figure(kind=MONTHLY, compute=Step(
+        projection.path_on_axis, {"level": projection.LEVELS[0], "side": "low"}, path_="projection_path",
+        last_index="last_index", current="current", measure="measure", population="population", per="rate_per"))
+    projected_path_high: np.ndarray = figure(kind=MONTHLY, compute=Step(
+        projection.path_on_axis, {"level": projection.LEVELS[0], "side": "high"}, path_="projection_path",
+        last_index="last_index", current="current", measure="measure", population="population", per="rate_per"))
+    break_markers: np.ndarray = figure(kind=MONTHLY, compute=Step(breaks.markers, every="rebase"))
+    spc_values: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "values"},
+                                                              spc_chart="spc_chart", last_index="last_index"))
+    spc_mean: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "mean"},
+                                                            spc_chart="spc_chart", last_index="last_index"))
+    spc_lower: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "lower"},
+                                                             spc_chart="spc_chart", last_index="last_index"))
+    spc_upper: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "upper"},
+                                                             spc_chart="spc_chart", last_index="last_index"))
+    spc_concern: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "concern"},
+                                                               spc_chart="spc_chart", last_index="last_index",
+                                                               direction="direction"))
+    spc_improvement: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "improvement"},
+                                                                   spc_chart="spc_chart", last_index="last_index",
+                                                                   direction="direction"))
     monthly_percentage: np.ndarray = figure(kind=MONTHLY, compute=Step(intervals.monthly_percentage,
                                                                       values="values", denominators="denominators",
                                                                       measure="measure"))
@@ -490,6 +627,23 @@ REGISTRY: tuple[Figure, ...] = tuple(Figure(key=f.name, **f.metadata["figure"]) 
 BY_KEY = {spec.key: spec for spec in REGISTRY}
 SPEC = SimpleNamespace(**BY_KEY)
 
+def workings_reads(keys) -> set[str]:
+    """The Workings figures that the figures ``keys`` are computed from: their steps' reads, followed through
+    every figure the Workings sheet does not show (what =PIB_PERFORMANCE_TABLE needs from a Workings row)."""
+    found, seen, todo = set(), set(), list(keys)
+    while todo:
+        spec = BY_KEY.get(todo.pop())
+        if spec is None or spec.key in seen or spec.compute is None:
+            continue
+        seen.add(spec.key)
+        for name in spec.compute.reads:
+            if name in BY_KEY and BY_KEY[name].workings:
+                found.add(name)
+            elif name in BY_KEY:
+                todo.append(name)
+    return found
+
+
 RESULTS = tuple(spec for spec in REGISTRY if spec.column)
 PERFORMANCE_TABLE = tuple(spec for spec in REGISTRY if spec.label)
 WORKINGS = tuple(spec for spec in REGISTRY if spec.workings)
@@ -497,4 +651,4 @@ PER_INDICATOR_FIGURES = tuple(spec for spec in REGISTRY if spec.kind == PER_INDI
 CHART_SERIES = tuple(spec for spec in REGISTRY if spec.kind == MONTHLY)
 
 __all__ = ["Figures", "Figure", "Step", "Why", "REGISTRY", "BY_KEY", "SPEC", "RESULTS", "PERFORMANCE_TABLE",
-           "WORKINGS", "CHART_SERIES", "INPUTS", "PER_INDICATOR", "MONTHLY", "STEP"]
+           "WORKINGS", "CHART_SERIES", "INPUTS", "PER_INDICATOR", "MONTHLY", "STEP", "workings_reads"]

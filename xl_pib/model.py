@@ -25,6 +25,8 @@ class Inputs:
     partnership) — one row per area-indicator-month with data at or before
     the latest month.
     ``msg``: indicator, area, count, population (may be empty).
+    ``breaks``: indicator, month (int), reason, rebase (``all`` or ``chart``), status, area ("" = every
+    area): the Breaks sheet, one row per break in a series (may be empty).
     ``sheets``: the input sheets as read (rows of cells), copied unchanged
     into the bulletin.
     """
@@ -34,5 +36,7 @@ class Inputs:
     outcomes: pd.DataFrame
     data: pd.DataFrame
     msg: pd.DataFrame
+    breaks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"indicator": [], "month": pd.Series([], dtype=int), "reason": [], "rebase": [], "status": [], "area": []}))
     sheets: dict[str, list[list]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()

@@ -127,6 +127,12 @@ def iso(month) -> str:
     return f"{year:04d}-{index + 1:02d}"
 
 
+def isos(values) -> np.ndarray:
+    """:func:`iso` of many months at once."""
+    m = np.asarray(values, dtype="int64")
+    return np.char.add(np.char.add(np.char.mod("%04d", m // 12), "-"), np.char.mod("%02d", m % 12 + 1)).astype(object)
+
+
 def between(start, end):
     """Whole months from ``start`` to ``end`` (vectorised); negative if ``end`` is earlier."""
     return np.asarray(end) - np.asarray(start)

@@ -33,10 +33,16 @@ MSG_METHODS = ("poisson", "overdispersed")
 # Month-of-year effects in the projection model (xl_pib.measures.projection): auto (when the window has at
 # least 36 months), on, or none.
 SEASONAL = ("auto", "on", "none")
+# What a Breaks row restarts: everything (a break in recording: the series is not like for like across it), or
+# the SPC chart alone (a real change in performance, the Making Data Count rebase).
+BREAK_ALL, BREAK_CHART = "all", "chart"
+BREAK_KINDS = (BREAK_ALL, BREAK_CHART)
 
 # The longest trend window accepted (months): the engine holds series × window arrays, and a
 # typing slip (24000 for 24) must be refused, not allocated. Month counts (m, N) share the bound.
 MAX_WINDOW = 600
+# The fewest points an SPC chart's limits may be fixed on (NHSRplotthedots' fix_after_n_points).
+SPC_MIN_BASELINE = 12
 
 
 # --- choices ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any, Callable
 
 from . import formats, options
+from .errors import OptionError
 
 REQUIRED = MISSING
 
@@ -93,6 +94,16 @@ def _whole(minimum: int, maximum: int):
     return parse
 
 
+def _spc_points(label: str, value) -> int:
+    """0 (every month) or a whole number of months from options.SPC_MIN_BASELINE: NHSRplotthedots refuses to
+    fix limits on fewer."""
+    points = options.whole_number(label, value, 0, options.MAX_WINDOW)
+    if 0 < points < options.SPC_MIN_BASELINE:
+        raise OptionError(f"{label} must be 0 (all months) or a whole number from {options.SPC_MIN_BASELINE} to "
+                          f"{options.MAX_WINDOW}; got {value!r}")
+    return points
+
+
 def _fraction(label: str, value) -> float:
     return options.fraction(label, value)
 
@@ -149,7 +160,7 @@ class Settings:
     seasonal: str = setting("Seasonal", "auto", _choice(*options.SEASONAL),
                             "noise-aware only: month-of-year effects in the trend model and the SPC chart: auto "
                             "(with 36 months or more in the trend window), on, or none")
-    spc_baseline: int = setting("SPC baseline", 20, _whole(0, options.MAX_WINDOW),
+    spc_baseline: int = setting("SPC baseline", 20, _spc_points,
                                 "noise-aware only: the SPC chart's mean and limits are fixed on its first this-many "
                                 "months (or of each period after a break); 0 for all months (at least 12 otherwise)")
 

@@ -18,6 +18,7 @@ from .figures import INPUTS, REGISTRY, SPEC
 from .inputs.schema import TARGETS
 from .measures import rolling
 from .model import Inputs
+from .options import BREAK_ALL
 
 
 def axis(inputs: Inputs) -> np.ndarray:
@@ -40,6 +41,27 @@ def pivot(inputs: Inputs, month_axis: np.ndarray, column: str) -> np.ndarray:
         col = data["month"].to_numpy() - month_axis[0]
         grid[row, col] = data[column].to_numpy(dtype=float)
     return grid
+
+
+def break_grids(inputs: Inputs, month_axis: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The Breaks sheet as two (indicators × months) 0/1 grids on ``month_axis``: every break (where the SPC
+    chart starts a new period) and the breaks in recording (``Rebase`` ``all``: the series is not like for like
+    across them); and each break's Reason by (indicator row, month column). Rows for another area of the
+    workbook, and months off the axis, are left out."""
+    ids = inputs.targets["indicator"].to_numpy()
+    every, recording = (np.zeros((len(ids), len(month_axis))) for _ in range(2))
+    rows, reasons = inputs.breaks, {}
+    if len(rows):
+        area = rows["area"].str.strip().str.lower()
+        mine = ((area == "") | (area == inputs.settings.partnership.strip().lower())).to_numpy()
+        row = pd.Index(ids).get_indexer(rows["indicator"])
+        col = rows["month"].to_numpy(dtype=int) - int(month_axis[0])
+        keep = mine & (row >= 0) & (col >= 0) & (col < len(month_axis))
+        every[row[keep], col[keep]] = 1
+        in_recording = keep & (rows["rebase"] == BREAK_ALL).to_numpy()
+        recording[row[in_recording], col[in_recording]] = 1
+        reasons = dict(zip(zip(row[keep].tolist(), col[keep].tolist()), rows["reason"][keep]))
+    return every, recording, reasons
 
 
 def own_areas(inputs: Inputs) -> np.ndarray:
@@ -120,6 +142,14 @@ def stacked(bulletins: list[Inputs]) -> tuple[dict, list[Part]]:
     has_pct = any((inputs.targets["measure"] == "percentage").any() for inputs in bulletins)
     known["denominators"] = stack([pivot(inputs, common, "denominator") for inputs in bulletins]) if has_pct else None
     known["first_month"] = int(common[0])
+    # Without a Breaks row anywhere, the engine skips them entirely.
+    if any(len(inputs.breaks) for inputs in bulletins):
+        grids = [break_grids(inputs, common) for inputs in bulletins]
+        known["rebase"] = stack([g[0] for g in grids])
+        known["recording_breaks"] = stack([g[1] for g in grids])
+        offsets = np.cumsum([0] + [len(inputs.targets) for inputs in bulletins])
+        known["break_reasons"] = {(int(offset) + r, c): why for offset, g in zip(offsets, grids)
+                                  for (r, c), why in g[2].items()}
     parts, start = [], 0
     for inputs, own_axis in zip(bulletins, axes):
         n = len(inputs.targets)

@@ -12,7 +12,7 @@ clean input workbook for that partnership, with no demo content:
   12 months), for the analyst to change;
 - Data: the counts, read by ``xl-pib ingest counts``' own reader
   (:mod:`xl_pib.ingest.counts`: wide or long, any month form it reads);
-- Outcomes and MSG: their headers only;
+- Outcomes, MSG and Breaks: their headers only;
 - a "Start here" sheet saying in plain words what to fill in and which command
   (or, in the live workbook, which button) builds the bulletin.
 
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import months
 from .errors import InputError, UsageError
+from .bulletin.input_sheets import BREAKS_HEADERS
 from .inputs.schema import DATA, MSG, OUTCOMES, TARGETS, column
 from .settings import Settings
 
@@ -285,7 +286,8 @@ def new_workbook(partnership: str, output: str | Path, counts: str | Path | None
               "Targets": targets_rows(pairs, baseline_end, period, example=counts is None),
               "Outcomes": [[c.header for c in OUTCOMES.columns]],
               "Data": data,
-              "MSG": [[c.header for c in MSG.columns]]}
+              "MSG": [[c.header for c in MSG.columns]],
+              "Breaks": [list(BREAKS_HEADERS)]}
     inputs = parse_sheets(sheets)  # the workbook is a valid input before it is written
     start = start_rows(partnership, output.name, Path(counts).name if counts else None, live, latest)
     if live:

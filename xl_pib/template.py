@@ -103,9 +103,14 @@ def build_template(assessment, path: str | Path, conf: dict[str, object] | None 
     ``conf`` gives xlwings.conf values to keep (an analyst's Interpreter_Win, when a refresh rebuilds the
     workbook for a new layout); ``start`` the paragraphs of a first "Start here" sheet (``xl-pib new --live``).
     """
+    import dataclasses
+
     import openpyxl
 
+    from .bulletin.input_sheets import with_breaks_sheet
     from .starter import START_SHEET, write_start
+
+    assessment = dataclasses.replace(assessment, inputs=with_breaks_sheet(assessment.inputs))
 
     names = sheet_order(assessment.inputs)
     names.insert(len(names) - 1, CONF_SHEET)  # before the hidden Chart Data sheet

@@ -18,7 +18,7 @@ from xl_pib import months
 from xl_pib.bulletin import input_guides
 from xl_pib.cli import main
 from xl_pib.inputs import read_workbook
-from xl_pib.inputs.schema import DATA, INPUT_SHEETS, MSG, OUTCOMES, TARGETS, sheet as schema_sheet
+from xl_pib.inputs.schema import BREAKS, DATA, INPUT_SHEETS, MSG, OUTCOMES, TARGETS, sheet as schema_sheet
 from xl_pib.settings import Settings
 
 SERIES = ("All crime", "Burglary", "ASB incidents")
@@ -82,7 +82,7 @@ def made(tmp_path, capsys):
 def test_the_sheets_of_a_new_workbook(made):
     book, out = made
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Start here", "Settings", "Targets", "Outcomes", "Data", "MSG"]
+    assert wb.sheetnames == ["Start here", "Settings", "Targets", "Outcomes", "Data", "MSG", "Breaks"]
     assert "wrote" in out and "3 indicators from counts.csv, Apr 2021 to Sep 2023" in out
     assert f"xl-pib build {book}" in out
     start = " ".join(str(v) for (v,) in wb["Start here"].iter_rows(values_only=True) if v)
@@ -254,8 +254,13 @@ def test_every_header_has_its_note_and_every_coded_column_its_drop_down(made):
     for spec in INPUT_SHEETS:
         notes = found[spec.name]["notes"]
         for column in spec.columns:
-            if spec is not DATA or column.header in ("Month", "Indicator", "Value"):
+            # Data's and Breaks' Area columns are for workbooks that hold several partnerships.
+            if not (spec in (DATA, BREAKS) and column.key == "area") and \
+                    (spec is not DATA or column.header in ("Month", "Indicator", "Value")):
                 assert notes[column.header] == column.note, (spec.name, column.header)
+    rebase = next(c for c in BREAKS.columns if c.key == "rebase")
+    assert found["Breaks"]["lists"][rebase.header] == '"' + ",".join(rebase.choices) + '"'
+
     targets = found["Targets"]["lists"]
     for key in ("measure", "direction", "target_type"):
         column = next(c for c in TARGETS.columns if c.key == key)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import helpers  # noqa: F401  (puts tools/ on sys.path)
 import spc_calibration
-from conftest import read_oracle_csv, read_oracle_json
+from conftest import read_oracle_csv, read_oracle_json, spc_oracle_cases
 from xl_pib import labels
 from xl_pib.errors import OptionError
 from xl_pib.measures import spc
@@ -34,24 +34,7 @@ PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthC
 # --- NHSRplotthedots' own output ------------------------------------------------------------------
 
 
-def _oracle_cases():
-    cases: dict[int, list[dict]] = {}
-    for row in read_oracle_csv("nhsr_spc_point_types.csv"):
-        cases.setdefault(int(row["case"]), []).append(row)
-    out = []
-    for number, rows in sorted(cases.items()):
-        rows.sort(key=lambda r: r["point"])
-        fix = rows[0]["fix_after_n_points"]
-        out.append({
-            "case": number, "kind": rows[0]["kind"], "fix": None if math.isnan(fix) else int(fix),
-            "direction": {"increase": "up", "decrease": "down"}[rows[0]["improvement_direction"]],
-            "y": np.array([r["y"] for r in rows]), "rebase": np.array([r["rebase"] for r in rows]),
-            "mean": np.array([r["mean"] for r in rows]), "lpl": np.array([r["lpl"] for r in rows]),
-            "upl": np.array([r["upl"] for r in rows]), "point_type": [r["point_type"] for r in rows]})
-    return out
-
-
-CASES = _oracle_cases()
+CASES = spc_oracle_cases()
 
 
 def test_the_oracle_file_holds_the_120_series_it_describes():

@@ -170,6 +170,9 @@ def test_the_live_workbook_and_the_functions_read_the_declared_defaults():
     from xl_pib.settings import DEFAULT
 
     assert inspect.signature(pib_udfs.PIB_LIMITS).parameters["band"].default == DEFAULT.band_fraction
-    assert inspect.signature(pib_udfs.PIB_TREND_SUFFICIENT).parameters["window"].default == DEFAULT.trend_window
+    # A blank trend window is the method's: the classic straight line's 24 months, the trend model's 36.
+    assert inspect.signature(pib_udfs.PIB_TREND_SUFFICIENT).parameters["window"].default is None
+    assert pib_udfs._window(None) == DEFAULT.trend_window
+    assert pib_udfs._glm_window(None) == Settings.spec("trend_window").noise_aware_default
     assert inspect.signature(pib_udfs.PIB_CI_COUNT).parameters["conf"].default == DEFAULT.confidence
     assert inspect.signature(pib_udfs.PIB_OUTCOME_RAG).parameters["rule"].default == DEFAULT.outcome_rule

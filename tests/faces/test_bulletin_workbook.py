@@ -210,7 +210,8 @@ def test_input_sheets_are_copied_unchanged(calamine_book, demo_files):
 
 def test_results_headers_and_one_row_per_target(results_rows, demo_sheets):
     assert tuple(results_rows[0]) == RESULTS_COLUMNS
-    assert len(RESULTS_COLUMNS) == 24  # the seed's 15 columns, the changes' intervals and the MSG side
+    # the seed's 15 columns, the changes' intervals and the MSG side, the projection, the SPC rule and the breaks
+    assert len(RESULTS_COLUMNS) == 31
     assert [r[0] for r in results_rows[1:]] == [t["Indicator"] for t in targets_table(demo_sheets)]
 
 

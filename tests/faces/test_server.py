@@ -211,6 +211,13 @@ MONTHS = [[dt.datetime(2008 + (m // 12), m % 12 + 1, 1)] for m in range(3, 27)]
     ("PIB_OUTCOME_RAG", ([["G", "R", None, "A"]], None)),
     ("PIB_CI_PROPORTION", (65, 100, None)),
     ("PIB_TARGET", (303, "reduction_pct", 0.04, "count")),
+    # the noise-aware judgements' functions and the Breaks readers
+    ("PIB_PROJECTION", (TWO_YEARS, 12, 24, "none")),
+    ("PIB_TARGET_PROBABILITY", (TWO_YEARS, 300, 12, "down", 24, "none")),
+    ("PIB_SPC", (TWO_YEARS,)),
+    ("PIB_BREAKS", (MONTHS, [["NI16"], ["NI20"]], [[dt.datetime(2009, 2, 1)], ["2008-10"]], [["all"], ["chart"]],
+                    None, [["NI16"], ["NI20"]])),
+    ("PIB_LAST_BREAK", ([["2008-10; 2009-02 (chart)"]], dt.datetime(2009, 11, 1))),
 ])
 def test_other_conversions_equal_the_python_functions(client, func_name, args):
     assert_same(server_answer(client, func_name, *args), python_answer(func_name, *args))
@@ -220,7 +227,8 @@ _LABELS = {spec.key: spec.workings for spec in WORKINGS_FIGURES}
 WORKINGS = {"indicator": "NI16", "measure": "count", "direction": "down", "months_elapsed": 20, "months_total": 36,
             "months_to_target": 16, "baseline": 303, "target": 290, "current": 358, "trend_target": 290,
             "msg_count": 358, "msg_population": 90000, "msg_group_count": 4000, "msg_group_population": 1000000,
-            "msg_tau2": 0.004}
+            "msg_tau2": 0.004, "population": "N/A", "rate_per": 100000, "current_count": 358,
+            "current_denominator": "N/A", "design_effect": 1, "assessed_month": "2009-11", "breaks_listed": ""}
 PERFORMANCE_TABLE = ([[_LABELS[k] for k in WORKINGS]], [list(WORKINGS.values())], [[v] for v in SERIES_30])
 
 

@@ -20,8 +20,11 @@ DEN = [100] * 30
 MONTHS = [months.iso(months.parse("2007-06") + i) for i in range(30)]
 WORKINGS = ([["Measure", "Direction", "Current", "Baseline", "Target", "Trend target", "Months since baseline end (m)",
               "Months in target period (N)", "Months to target", "MSG own count", "MSG own population",
-              "MSG group count", "MSG group population", "MSG between-area variance"]],
-            [["count", "down", 358, 303, 290, 290, 20, 36, 16, 358, 90000, 4000, 1000000, 0.004]])
+              "MSG group count", "MSG group population", "MSG between-area variance", "Population", "Rate per",
+              "Current events", "Current denominator", "Design effect", "Assessed month", "Breaks"]],
+            [["count", "down", 358, 303, 290, 290, 20, 36, 16, 358, 90000, 4000, 1000000, 0.004, "N/A", 100000,
+              358, "N/A", 1, MONTHS[-1], ""]])
+NOISE_AWARE_TABLE = (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95)  # up to the rows argument
 
 EXPECTED_MONTH = "is not a month: write it as"
 
@@ -159,10 +162,43 @@ INVALID = [
      "judgements must be one of classic, noise-aware; got 'sensible'"),
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, None, "noise-aware", -1),
      "Minimum events must be a whole number from 0"),
+    ("PIB_PERFORMANCE_TABLE", (*NOISE_AWARE_TABLE, None, "noise-aware", 10, "yearly"),
+     "seasonal must be one of auto, on, none; got 'yearly'"),
+    ("PIB_PERFORMANCE_TABLE", (*NOISE_AWARE_TABLE, None, "noise-aware", 10, "auto", 5),
+     "SPC baseline must be 0 (all months) or a whole number from 12 to 600"),
+    # the trend model, the SPC chart and breaks
+    ("PIB_PROJECTION", (NEG, 6), "values: expected a number of 0 or more; got -2"),
+    ("PIB_PROJECTION", (S, 6, 6), "window must be a whole number from 12 to 600; got 6"),
+    ("PIB_PROJECTION", (S, 6, 24, "yearly"), "seasonal must be one of auto, on, none; got 'yearly'"),
+    ("PIB_PROJECTION", (S, 700), "months_to_target: expected a whole number of months"),
+    ("PIB_PROJECTION", (S, 6, 24, "none", "percentage"), "a percentage needs its monthly denominators"),
+    ("PIB_PROJECTION", (S, 6, 24, "none", "percentage", [10] * 30), "values: expected no more than denominators"),
+    ("PIB_TARGET_PROBABILITY", (S, -300, 6), "target: expected a number of 0 or more; got -300"),
+    ("PIB_TARGET_PROBABILITY", (S, 300, 6, "sideways"), "direction must be one of down, up; got 'sideways'"),
+    ("PIB_TARGET_PROBABILITY", ([[a, a] for a in S], [[300, 300, 300]], 6), "target: give one value, or one per series"),
+    ("PIB_TREND_SUFFICIENT", (S, 300, 6, "count", "down", 24, "loess"), "method must be one of ols, glm; got 'loess'"),
+    ("PIB_TREND_SUFFICIENT", (S, 300, 6, "count", "down", None, "glm", "monthly"), "seasonal must be one of auto"),
+    ("PIB_SPC", (NEG,), "values: expected a number of 0 or more; got -2"),
+    ("PIB_SPC", (S, "sideways"), "direction must be one of down, up; got 'sideways'"),
+    ("PIB_SPC", (S, "down", 5), "baseline_points must be blank or 0 (all points) or a whole number from 12"),
+    ("PIB_SPC", (S, "down", None, [0, 2] + [0] * 28), "rebase: expected 0 or 1"),
+    ("PIB_SPC", (S, "down", None, [0] * 29), "rebase must be a column of 0/1 beside the values (30 months)"),
+    ("PIB_SPC", (S, "down", None, None, "often"), "seasonal must be one of auto, on, none; got 'often'"),
+    ("PIB_SPC", (S, "down", None, None, "none", [10] * 30), "values: expected no more than denominators"),
+    ("PIB_MONTH_STATUS", (S, "spc", 5), "baseline_points must be blank or 0 (all points)"),
+    ("PIB_BREAKS", (MONTHS[:3], ["VEH"], ["2009-13"], [""], "", ["VEH"]), EXPECTED_MONTH),
+    ("PIB_BREAKS", (MONTHS[:3], ["VEH"], [MONTHS[1]], ["sometimes"], "", ["VEH"]),
+     "rebase must be one of all, chart; got 'sometimes'"),
+    ("PIB_BREAKS", (MONTHS[:3], ["VEH", "DB"], [MONTHS[1]], [""], "", ["VEH"]),
+     "the Breaks columns must be ranges of the same rows"),
+    ("PIB_LAST_BREAK", ("2009-01", "soon"), EXPECTED_MONTH),
+    ("PIB_LAST_BREAK", ("2009-13", "2009-11"), "is not a month"),
+    ("PIB_CHANGE_FROM_BASELINE", (358, 303, "count", "2009-01"), "give baseline_end with break_month"),
+    ("PIB_CHANGE_FROM_BASELINE", (358, 303, "count", "soon", "2008-03"), EXPECTED_MONTH),
     # labels from other =PIB_ cells
     ("PIB_RAG", ("Abov Target", "Yes"), "position must be one of Above Target, On Target, Below Target (or blank, N/A); "
                                         "got 'Abov Target'"),
-    ("PIB_RAG", ("Above Target", "Maybe"), "trend_sufficient must be one of Yes, No"),
+    ("PIB_RAG", ("Above Target", "Maybe"), "trend_sufficient must be one of Yes, No, Too close to call"),
     ("PIB_RAG", ("Above Target", "No", "sideways"), "direction must be one of down, up; got 'sideways'"),
     ("PIB_OUTCOME_RAG", (["G", "Purple"],), "rags must be one of R, A, G (or blank, N/A); got 'Purple'"),
     ("PIB_OUTCOME_RAG", (["G", "R"], "average"), "rule must be one of worst, majority; got 'average'"),
@@ -215,6 +251,24 @@ VALID = [
     ("PIB_PERFORMANCE_TABLE", (*WORKINGS, S, None, 0.1, "xmr", 24, 0.95, "rag", "noise-aware", 0),
      lambda r: r in ([["R"]], [["A"]], [["G"]])),
     ("PIB_COMPARATIVE_12M", (S, DEN), lambda r: isinstance(r, float)),
+    ("PIB_PERFORMANCE_TABLE", (*NOISE_AWARE_TABLE, "trend_sufficient,past_month", "noise-aware"),
+     lambda r: r[0][0] in ("Yes", "No", "Too close to call") and r[1][0] in ("In Line", "Above Expected Level",
+                                                                            "Below Expected Level")),
+    ("PIB_PROJECTION", (S, 6, 24), lambda r: len(r[0]) == 5 and r[0][1] < r[0][0] < r[0][2]),
+    ("PIB_PROJECTION", (S, -2, 24), lambda r: r[0][1] == r[0][0] == r[0][2]),            # the date has passed
+    ("PIB_TARGET_PROBABILITY", (S, 300, 6, "down", 24), lambda r: 0 <= r <= 1),
+    ("PIB_TREND_SUFFICIENT", (S, 300, 6, "count", "down", 24, "glm"), lambda r: r in ("Yes", "No", "Too close to call")),
+    ("PIB_TREND_SUFFICIENT", (S[:20], 300, 6, "count", "down", None, "glm"), lambda r: r == "N/A"),  # under 36 months
+    ("PIB_SPC", (S,), lambda r: len(r) == 30 and all(c[0] in ("In Line", "Above Expected Level", "Below Expected Level")
+                                                    for c in r)),
+    ("PIB_SPC", (S[:1],), lambda r: r == [["In Line"]]),              # one month: a trial chart, as NHSRplotthedots
+    ("PIB_MONTH_STATUS", (S, "spc"), lambda r: r in ("In Line", "Above Expected Level", "Below Expected Level")),
+    ("PIB_BREAKS", (MONTHS[:3], ["VEH", "VEH"], [MONTHS[1], "1990-01"], ["", "chart"], "", ["VEH", "DB"]),
+     lambda r: r == [[MONTHS[1]], [""]]),                                                   # off the axis: left out
+    ("PIB_LAST_BREAK", ("", "2009-11"), lambda r: r == "N/A"),
+    ("PIB_LAST_BREAK", ("2009-01 (chart)", "2009-11"), lambda r: r == "N/A"),             # a rebase is not a break
+    ("PIB_CHANGE_FROM_BASELINE", (358, 303, "count", "2008-06", "2008-03"), lambda r: r == "N/A"),  # spans it
+    ("PIB_CHANGE_FROM_BASELINE", (358, 303, "count", "2007-04", "2008-03"), lambda r: r == pytest.approx(55 / 303)),
     ("PIB_CURRENT", (S, "rate", None, 684000), lambda r: r > 0),                            # Rate per defaults
     ("PIB_RAG", ("N/A", ""), lambda r: r == "N/A"),
     ("PIB_OUTCOME_RAG", (["G", None, "N/A", "a"],), lambda r: r == "A"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import labels, months
 from ..figures import PERFORMANCE_TABLE
+from ..measures.projection import LIKELY, UNLIKELY
 from ..options import CLASSIC, NOISE_AWARE
 from ..xlsx import put
 from . import styles
@@ -91,16 +92,48 @@ def words(settings) -> dict[str, str]:
                         (f"when the partnership's ratio to the count expected at the group rate lies outside the "
                          f"{conf} limits of an overdispersed funnel, widened by how much the group's areas differ "
                          "beyond chance (Spiegelhalter 2005)"),
+            "trend_method": _trend_rule(settings, classic),
+            "past_month_method": _past_month_rule(settings, classic),
             "small_numbers_rule": "" if classic else
                                   (f"; an indicator with fewer than {settings.minimum_events} events in its 12 months "
                                    "has no RAG (too few to judge)")}
+
+
+def _trend_rule(settings, classic: bool) -> str:
+    if classic:
+        return (f"a straight line is fitted to the last {settings.trend_window} months and projected to the target "
+                "date; 'Yes' (green) if the projected final twelve months meet the target, 'No' (red) if not.")
+    seasons = {"auto": " and, with 36 months or more, the months of the year", "on": " and the months of the year",
+               "none": ""}[settings.seasonal]
+    return (f"a trend model (quasi-Poisson regression on the last {settings.trend_window} months: a level, a "
+            f"steady change{seasons}) projects the twelve months to the target date with its uncertainty; 'Yes' "
+            f"(green) when the target is met with a probability of {LIKELY:.0%} or more, 'No' (red) when that "
+            f"probability is {UNLIKELY:.0%} or less, and 'Too close to call' (amber) between. A series with a break "
+            "in recording is fitted from the break.")
+
+
+def _past_month_rule(settings, classic: bool) -> str:
+    if classic:
+        return ("the latest month compared with the level expected from " + _EXPECTED_BANDS[settings.expected_method]
+                + ". 'Above Expected Level' (red for reduction targets) flags an unusually high month worth "
+                "investigating; 'In Line' (light green) is within the expected range; 'Below Expected Level' (dark "
+                "green) is unusually low.")
+    fixed = ("all its months" if not settings.spc_baseline else f"its first {settings.spc_baseline} months")
+    return ("the monthly figures on a Making Data Count control chart: the average and the process limits (the "
+            "average plus or minus 2.66 times the average month-to-month change; a p-chart for percentages) are "
+            f"fixed on {fixed}, and restart at a Breaks row; counts with a seasonal pattern are charted seasonally "
+            "adjusted. The latest month is 'Above Expected Level' or 'Below Expected Level' when it is a special "
+            "cause: outside the limits, the 7th month in a row on one side of the average or in a steady rise or "
+            "fall, or 2 of 3 months close to a limit; otherwise 'In Line'. The table's note names the rule that "
+            "fired.")
 
 
 _JUDGEMENTS_WORDS = {
     CLASSIC: "This bulletin uses the classic judgements: the methods of the 2009 bulletin, exactly.",
     NOISE_AWARE: "This bulletin uses noise-aware judgements: a figure is off its trajectory only when its whole "
                  "confidence interval is, the most similar group comparison allows for areas that differ beyond "
-                 "chance, and indicators with too few events to judge get no RAG.",
+                 "chance, the long-term trend is a probability from a seasonal trend model, the past month is read "
+                 "from a Making Data Count control chart, and indicators with too few events to judge get no RAG.",
 }
 
 

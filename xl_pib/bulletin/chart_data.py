@@ -19,9 +19,20 @@ from .. import labels, months
 from ..measures import trajectory
 
 SHEET = "Chart Data"
+# The performance chart's columns, then the noise-aware projection and its 80% range, the breaks, and the SPC
+# chart's (blank under classic judgements). A break's column header carries its reason, the chart's legend.
+BREAK = "Break"
 PERFORMANCE_COLUMNS = ("Month", "Actual (rolling 12 months)", "Target trajectory", "Lower limit", "Upper limit",
-                       labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET)
+                       labels.ABOVE_TARGET, labels.ON_TARGET, labels.BELOW_TARGET,
+                       "Projected (dotted: its 80% range)", "Projected 80% low", "Projected 80% high", BREAK,
+                       "Monthly", "Average", "Lower process limit", "Upper process limit",
+                       "Special cause: concern", "Special cause: improvement")
 PERCEPTION_COLUMNS = ("Month", "Monthly percentage", "Error above", "Error below", "Baseline", "Target")
+WIDTH = max(len(PERFORMANCE_COLUMNS), len(PERCEPTION_COLUMNS))
+# Where each part of the performance block's columns starts (1-based sheet columns).
+PROJECTION_COLUMN = PERFORMANCE_COLUMNS.index("Projected 80% low")
+BREAK_COLUMN = PERFORMANCE_COLUMNS.index(BREAK) + 1
+SPC_COLUMN = PERFORMANCE_COLUMNS.index("Monthly") + 1
 
 
 @dataclass(frozen=True)
@@ -72,9 +83,12 @@ def layout(targets, latest: int) -> list[ChartBlock]:
     return blocks
 
 
-def _column(assessment, series: np.ndarray, index: int, span) -> np.ndarray:
-    """One indicator's chart series (a monthly figure) over the block's months (NaN outside the assessed axis)."""
+def _column(assessment, series: np.ndarray | None, index: int, span) -> np.ndarray:
+    """One indicator's chart series (a monthly figure) over the block's months (NaN outside the assessed axis,
+    and everywhere for a series this bulletin does not compute)."""
     axis = assessment.month_axis
+    if series is None:
+        return np.full(len(span), np.nan)
     values = series[index].astype(float)
     where = np.asarray(span) - axis[0]
     inside = (where >= 0) & (where < len(axis))
@@ -95,16 +109,48 @@ def block_rows(assessment, block: ChartBlock, index: int) -> list[list]:
         where = column(f.monthly_position)
         markers = [np.where(where == code, actual, np.nan)
                    for code in (trajectory.ABOVE, trajectory.ON, trajectory.BELOW)]
-        columns = [dates, actual, column(f.trajectory), column(f.lower), column(f.upper), *markers]
-    rows = [[block.indicator, name] + [None] * (len(block.columns) - 2), list(block.columns)]
+        performance = [actual, column(f.trajectory), column(f.lower), column(f.upper)]
+        projection = [column(f.projected_path), column(f.projected_path_low), column(f.projected_path_high)]
+        # A break is drawn as a line from the top of the plotted values down (the chart's error bar).
+        top = np.nanmax(np.r_[np.concatenate(performance + projection), -np.inf])
+        breaks = np.where(column(f.break_markers) == 1, top if np.isfinite(top) else 0.0, np.nan)
+        spc = [column(f.spc_values), column(f.spc_mean), column(f.spc_lower), column(f.spc_upper),
+               column(f.spc_concern), column(f.spc_improvement)]
+        columns = [dates, *performance, *markers, *projection, breaks, *spc]
+    rows = [[block.indicator, name] + [None] * (len(block.columns) - 2), headers(assessment, block, index)]
     table = np.column_stack([np.asarray(c, dtype=object) for c in columns])
     table[pd.isna(table)] = None
     return rows + table.tolist()
 
 
+def headers(assessment, block: ChartBlock, index: int) -> list[str]:
+    """The block's column headers (the charts' legend): the breaks' column names their reasons."""
+    names = list(block.columns)
+    if block.perception:
+        return names
+    shown = [(m, r) for m, r, _ in indicator_breaks(assessment, index) if block.months[0] <= m <= block.months[-1]]
+    if shown:
+        names[BREAK_COLUMN - 1] = "; ".join(f"{months.label(m)}" + (f": {r}" if r else "") for m, r in shown)
+    if assessment.figures.seasonally_adjusted is not None and assessment.figures.seasonally_adjusted[index]:
+        names[SPC_COLUMN - 1] = "Monthly (seasonally adjusted)"
+    return names
+
+
+def indicator_breaks(assessment, index: int) -> list[tuple[int, str, str]]:
+    """(month, reason, rebase) of the indicator's Breaks rows that its bulletin honours, oldest first."""
+    rows = assessment.inputs.breaks
+    if not len(rows):
+        return []
+    area = rows["area"].str.strip().str.lower()
+    own = assessment.inputs.settings.partnership.strip().lower()
+    mine = rows[(rows["indicator"] == assessment.inputs.targets["indicator"].iloc[index]) &
+                ((area == "") | (area == own))].sort_values("month", kind="stable")
+    return list(zip(mine["month"].tolist(), mine["reason"].tolist(), mine["rebase"].tolist()))
+
+
 def grid(assessment, blocks: list[ChartBlock]) -> list[list]:
     """The whole sheet as rows, starting at A1 (what the refresh writes)."""
-    width = max(len(PERFORMANCE_COLUMNS), len(PERCEPTION_COLUMNS))
+    width = WIDTH
     rows: list[list] = []
     for index, block in enumerate(blocks):
         for row in block_rows(assessment, block, index):

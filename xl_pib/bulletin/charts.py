@@ -12,11 +12,17 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.data_source import NumDataSource, NumRef
 from openpyxl.chart.error_bar import ErrorBars
 from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.legend import LegendEntry
+from openpyxl.utils import get_column_letter
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 
-from . import styles
+from . import chart_data, styles
 from .chart_data import ChartBlock
 
 WIDTH_CM, HEIGHT_CM = 15.5, 7.2
+SPC_HEIGHT_CM = 5.8  # the noise-aware block's second, monthly chart under the performance chart
 
 
 def _base(title: str, y_title: str, number_format: str) -> LineChart:
@@ -78,34 +84,106 @@ def _markers(series, colour: str) -> None:
     series.graphicalProperties.line.noFill = True
 
 
+def _add(chart: LineChart, data_ws, block: ChartBlock, columns) -> list:
+    """Add the block's columns as series (titles from the header row); the new series, in order."""
+    header = block.title_row + 1
+    start = len(chart.series)
+    for column in columns:
+        chart.add_data(Reference(data_ws, min_col=column, min_row=header, max_row=block.last_row), titles_from_data=True)
+    return chart.series[start:]
+
+
+def _column_ref(data_ws, block: ChartBlock, column: int) -> NumDataSource:
+    title = data_ws.title.replace("'", "''")
+    letter = get_column_letter(column)
+    return NumDataSource(numRef=NumRef(f=f"'{title}'!${letter}${block.first_row}:${letter}${block.last_row}"))
+
+
+def _break_lines(series, data_ws, block: ChartBlock) -> None:
+    """A break: a small marker at the top of the plotted values with an error bar of its own height down to the
+    axis (the vertical line; LibreOffice draws custom error bars, as the perception chart's), its legend entry
+    the break's month and reason."""
+    series.smooth = False
+    series.marker.symbol = "dash"
+    series.marker.size = 7
+    series.marker.graphicalProperties.solidFill = styles.NAVY
+    series.marker.graphicalProperties.line.solidFill = styles.NAVY
+    series.graphicalProperties.line.noFill = True
+    own = _column_ref(data_ws, block, chart_data.BREAK_COLUMN)
+    series.errBars = ErrorBars(errDir="y", errBarType="minus", errValType="cust", noEndCap=True, minus=own, plus=own)
+    series.errBars.spPr = GraphicalProperties(ln=LineProperties(solidFill=styles.NAVY, w=15875, prstDash="dash"))
+    # The reason is written beside the line itself (the series' name labels its one point), not in the legend.
+    series.dLbls = DataLabelList(showSerName=True, showVal=False, showCatName=False, showLegendKey=False,
+                                 showPercent=False, dLblPos="r")
+    series.dLbls.txPr = _small_text()
+
+
+def _small_text():
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=700, solidFill=styles.NAVY)),
+                                 endParaRPr=CharacterProperties(sz=700))])
+
+
 def performance_chart(data_ws, block: ChartBlock, number_format: str, targeted: bool = True,
-                      direction: str = "down") -> LineChart:
-    """Rolling-12 actual, trajectory, dashed limits, and markers coloured by position.
+                      direction: str = "down", projected: bool = False, breaks: bool = False) -> LineChart:
+    """Rolling-12 actual, trajectory, dashed limits, and markers coloured by position; with ``projected``
+    (noise-aware judgements), the trend model's projection to the target date and its 80% range; with
+    ``breaks``, a vertical line at each break in the series.
 
     Red marks bad news: above target for a reduction, below target for an
     increase. A monitoring indicator (no target) shows the rolling-12 actual alone.
     """
     chart = _base("", "Rolling 12 months", number_format)
-    header = block.title_row + 1
-    if not targeted:
-        chart.add_data(Reference(data_ws, min_col=2, min_row=header, max_row=block.last_row), titles_from_data=True)
-        chart.set_categories(Reference(data_ws, min_col=1, min_row=block.first_row, max_row=block.last_row))
-        _line(chart.series[0], styles.NAVY, width_emu=28000)
-        _nice_scale(chart, data_ws, block, (2,))
-        return chart
-    for column in range(2, 9):
-        chart.add_data(Reference(data_ws, min_col=column, min_row=header, max_row=block.last_row), titles_from_data=True)
     chart.set_categories(Reference(data_ws, min_col=1, min_row=block.first_row, max_row=block.last_row))
-    actual, trajectory, lower, upper, above, on, below = chart.series
-    _line(actual, styles.NAVY, width_emu=28000)
-    _line(trajectory, "7F7F7F")
-    _line(lower, "7F7F7F", width_emu=15000, dash="dash")
-    _line(upper, "7F7F7F", width_emu=15000, dash="dash")
-    good, bad = (styles.GREEN, styles.RED) if direction != "up" else (styles.RED, styles.GREEN)
-    _markers(above, bad)
-    _markers(on, styles.AMBER)
-    _markers(below, good)
-    _nice_scale(chart, data_ws, block, range(2, 6))
+    if not targeted:
+        (actual,) = _add(chart, data_ws, block, (2,))
+        _line(actual, styles.NAVY, width_emu=28000)
+        scaled = [2]
+    else:
+        actual, trajectory, lower, upper, above, on, below = _add(chart, data_ws, block, range(2, 9))
+        _line(actual, styles.NAVY, width_emu=28000)
+        _line(trajectory, "7F7F7F")
+        _line(lower, "7F7F7F", width_emu=15000, dash="dash")
+        _line(upper, "7F7F7F", width_emu=15000, dash="dash")
+        good, bad = (styles.GREEN, styles.RED) if direction != "up" else (styles.RED, styles.GREEN)
+        _markers(above, bad)
+        _markers(on, styles.AMBER)
+        _markers(below, good)
+        scaled = list(range(2, 6))
+        if projected:
+            first = chart_data.PROJECTION_COLUMN
+            middle, low, high = _add(chart, data_ws, block, range(first, first + 3))
+            _line(middle, styles.NAVY, width_emu=19050, dash="sysDot")
+            _line(low, "A6A6A6", width_emu=12700, dash="sysDot")
+            _line(high, "A6A6A6", width_emu=12700, dash="sysDot")
+            scaled += [first, first + 1, first + 2]
+            # One legend entry for the projection: its range's two lines need none of their own.
+            chart.legend.legendEntry = [LegendEntry(idx=len(chart.series) - 2, delete=True),
+                                        LegendEntry(idx=len(chart.series) - 1, delete=True)]
+    if breaks:
+        _break_lines(_add(chart, data_ws, block, (chart_data.BREAK_COLUMN,))[0], data_ws, block)
+        chart.legend.legendEntry = [*chart.legend.legendEntry, LegendEntry(idx=len(chart.series) - 1, delete=True)]
+    _nice_scale(chart, data_ws, block, scaled)
+    return chart
+
+
+def spc_chart(data_ws, block: ChartBlock, number_format: str) -> LineChart:
+    """The past month's Making Data Count chart: the monthly values, the average and the process limits, and
+    the special-cause months in MDC's colours (orange: concern, blue: improvement)."""
+    chart = _base("", "Monthly", number_format)
+    chart.height = SPC_HEIGHT_CM
+    chart.set_categories(Reference(data_ws, min_col=1, min_row=block.first_row, max_row=block.last_row))
+    first = chart_data.SPC_COLUMN
+    values, mean, lower, upper, concern, improvement = _add(chart, data_ws, block, range(first, first + 6))
+    _line(values, styles.SPC_COMMON, width_emu=19050)
+    _line(mean, "404040", width_emu=12700)
+    _line(lower, "404040", width_emu=12700, dash="dash")
+    _line(upper, "404040", width_emu=12700, dash="dash")
+    _markers(concern, styles.SPC_CONCERN)
+    _markers(improvement, styles.SPC_IMPROVEMENT)
+    _nice_scale(chart, data_ws, block, range(first, first + 4))
     return chart
 
 

@@ -6,9 +6,23 @@ live workbook's input sheets help the analyst as a new workbook's do.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .. import formats
+from ..inputs.schema import BREAKS
 from ..xlsx import put
 from . import styles
+
+# An input sheet every live workbook carries, if only as its header row, so that its formulas can read a row the
+# analyst adds later: the Breaks sheet (the Area column is for workbooks that hold several partnerships).
+BREAKS_HEADERS = [c.header for c in BREAKS.columns if c.key != "area"]
+
+
+def with_breaks_sheet(inputs):
+    """``inputs`` with a Breaks sheet of headers only when it has none (the live workbook's formulas read it)."""
+    if any(name.strip().lower() == BREAKS.name.lower() for name in inputs.sheets):
+        return inputs
+    return dataclasses.replace(inputs, sheets={**inputs.sheets, BREAKS.name: [list(BREAKS_HEADERS)]})
 
 
 def write(ws, rows: list[list]) -> None:

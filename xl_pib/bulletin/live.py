@@ -20,7 +20,7 @@ from .. import labels, wording
 from ..errors import PibError
 from ..figures import BY_KEY, SPEC
 from ..options import NOISE_AWARE
-from ..inputs.schema import TARGETS, column
+from ..inputs.schema import BREAKS, TARGETS, column
 from ..settings import SPEC as SPEC_SETTING
 from ..settings import Settings
 from . import text
@@ -34,7 +34,8 @@ PER_DEFAULT = column(TARGETS, "rate_per").default
 TABLE_SETTINGS = (SPEC_SETTING.band_fraction.name, SPEC_SETTING.expected_method.name, SPEC_SETTING.trend_window.name,
                   SPEC_SETTING.confidence.name)
 # ... and after its rows argument (added later, so formulas typed before keep their meaning).
-TABLE_SETTINGS_AFTER_ROWS = (SPEC_SETTING.judgements.name, SPEC_SETTING.minimum_events.name)
+TABLE_SETTINGS_AFTER_ROWS = (SPEC_SETTING.judgements.name, SPEC_SETTING.minimum_events.name,
+                             SPEC_SETTING.seasonal.name, SPEC_SETTING.spc_baseline.name)
 
 
 def _quote(sheet: str) -> str:
@@ -95,6 +96,13 @@ class InputRefs:
         letter = self.column("data", header)
         return f"{_quote(self.sheets['data'])}!${letter}$2:${letter}${DATA_ROWS}"
 
+    def sheet_column(self, sheet: str, header: str) -> str:
+        """A column of an optional input sheet, down to DATA_ROWS; "" when the sheet has no such column."""
+        letter = self.column(sheet, header)
+        if letter is None:
+            return '""'
+        return f"{_quote(self.sheets[sheet])}!${letter}$2:${letter}${DATA_ROWS}"
+
     def msg(self, header: str) -> str | None:
         if "msg" not in self.sheets:
             return None
@@ -132,8 +140,12 @@ class LiveFormulas:
         return column(TARGETS, key).header
 
     def setting(self, name: str) -> str:
-        """A setting's Value cell (its declared default when blank or absent; "" for a required one)."""
+        """A setting's Value cell (its declared default when blank or absent; "" for a required one). A setting
+        whose default depends on the judgements (the Trend window) is left blank for the =PIB_ function to
+        resolve with the judgements it is given."""
         spec = Settings.spec(name)
+        if spec.noise_aware_default is not None:
+            return self.refs.setting(spec.key, "")
         return self.refs.setting(spec.key, "" if spec.required else spec.default)
 
     # Series -----------------------------------------------------------------------
@@ -159,7 +171,16 @@ class LiveFormulas:
         return "=" + template.format(
             t=t, w=_Columns(lambda k: workings_column_ref(k, self.count)), s=_Columns(self.setting),
             d=_Columns(lambda k: column(TARGETS, k).default), axis=self.series.axis, values=self.series.block_ref(0),
-            denominators=self.series.block_ref(1), per=per, noise_aware=NOISE_AWARE)
+            denominators=self.series.block_ref(1), per=per, noise_aware=NOISE_AWARE, breaks=self.breaks(t))
+
+    def breaks(self, t) -> str:
+        """=PIB_BREAKS over the Breaks sheet (every live workbook has one; see bulletin.input_sheets)."""
+        if "breaks" not in self.refs.sheets:
+            return '""'
+        refs = [self.refs.sheet_column("breaks", column(BREAKS, key).header)
+                for key in ("indicator", "month", "rebase", "area")]
+        partnership = self.setting(SPEC_SETTING.partnership.name)
+        return f"PIB_BREAKS({self.series.axis},{','.join(refs)},{t.indicator},{partnership})"
 
     def workings_cell(self, index: int, key: str) -> str | None:
         """Per-cell native formulas (the MSG totals: SUMIFS over the MSG sheet, no Python call)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import months
 from ..figures import SPEC
 from ..xlsx import put
-from . import charts, styles, text
+from . import chart_data, charts, styles, text
 from .section import IndicatorBlock, Row, write_table, write_text_row, _lines
 
 
@@ -35,9 +35,13 @@ def _rows(target, figures) -> tuple[Row, ...]:
 def block_texts(assessment, index: int) -> dict[int, str]:
     """The block's data-dependent sentences by row offset: description, note."""
     target = assessment.inputs.targets.iloc[index]
+    figures = assessment.figures.at(index)
     conf = f"{assessment.inputs.settings.confidence:.1%}".replace(".0%", "%")
-    return {1: text.description(target, assessment.figures.at(index)),
+    return {1: text.description(target, figures),
             2: " ".join(filter(None, [target["commentary"], f"Monthly figures are shown with {conf} confidence intervals.",
+                                      text.series_break(chart_data.indicator_breaks(assessment, index)),
+                                      text.projection(figures, target["measure"], target.get("rate_per")),
+                                      text.past_month_rule(figures),
                                       text.not_yet_assessable(assessment.reasons[index])]))}
 
 

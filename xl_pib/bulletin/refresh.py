@@ -24,7 +24,8 @@ from .workings import WORKINGS_COLUMNS
 
 STATUS = (summary.SHEET, "E5")
 STATUS_LABEL = (summary.SHEET, "E4")
-FINGERPRINT = (chart_data.SHEET, "K1")
+# Beyond the Chart Data blocks' columns, so the refresh of their values never covers it.
+FINGERPRINT = (chart_data.SHEET, f"{get_column_letter(chart_data.WIDTH + 2)}1")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def fingerprint(assessment) -> str:
         "perception": [b.perception for b in blocks],
         "chart_windows": [[b.months[0], b.months[-1]] for b in blocks],
         "series_axis": [int(assessment.month_axis[0]), int(assessment.month_axis[-1])],
+        # Noise-aware blocks are taller, with the SPC chart under the performance chart.
+        "spc_charts": [section.has_spc_chart(row, inputs.settings) for _, row in t.iterrows()],
         "outcomes": [[o["theme"], o["outcome"]] for _, o in inputs.outcomes.iterrows()],
         # The live formulas' own layout: a workbook made by another version of xl-pib is rebuilt, not refreshed.
         "table_rows": [spec.key for spec in PERFORMANCE_TABLE], "workings": [key for key, _, _ in WORKINGS_COLUMNS],
@@ -82,7 +85,7 @@ def error_text(error: Exception | str) -> str:
 
 
 LAYOUT_CHANGED = ("the Targets or Outcomes sheet no longer matches this workbook's layout (an indicator, section, "
-                  "outcome or target date was added, removed or moved)")
+                  "outcome or target date was added, removed or moved, or the Judgements setting changed)")
 
 
 def layout_text(new_book, name: str) -> str:
@@ -107,7 +110,7 @@ def text_writes(assessment) -> list[RangeWrite]:
     out = [RangeWrite(name, "A2", [[section.subtitle(inputs.settings)]])
            for name in dict.fromkeys(inputs.targets["section"])]
     blocks = chart_data.layout(inputs.targets, inputs.settings.latest_month)
-    for index, (sheet, top) in enumerate(section.placements(inputs.targets)):
+    for index, (sheet, top) in enumerate(section.placements(inputs.targets, inputs.settings)):
         texts = (perception.block_texts if blocks[index].perception else section.block_texts)(assessment, index)
         out += [RangeWrite(sheet, f"A{top + offset}", [[value]]) for offset, value in texts.items()
                 if not (offset == 1 and not blocks[index].perception)]

@@ -16,15 +16,29 @@ import numpy as np
 from openpyxl.worksheet.formula import ArrayFormula
 
 from .. import formats, labels, months
+from ..options import NOISE_AWARE
 from ..figures import PERFORMANCE_TABLE as TABLE_FIGURES
 from ..figures import SPEC, Figure
 from ..xlsx import formula, put
-from . import charts, styles, text
+from . import chart_data, charts, styles, text
 from .chart_data import ChartBlock
 
 BLOCK_ROWS = 18
 BLOCKS_PER_PAGE = 3
+PAGE_ROWS = BLOCK_ROWS * BLOCKS_PER_PAGE
+# Under noise-aware judgements a block also has the past month's SPC chart, under its performance chart.
+SPC_BLOCK_ROWS = PAGE_ROWS // 2
+SPC_CHART_ROW = 15  # the SPC chart's row in its block
 CHART_COLUMN = "D"
+
+
+def has_spc_chart(row, settings) -> bool:
+    """A block shows the SPC chart: noise-aware judgements, and not a survey on the Perception sheet."""
+    return settings.judgements == NOISE_AWARE and not chart_data.is_perception(row)
+
+
+def block_rows(row, settings) -> int:
+    return SPC_BLOCK_ROWS if has_spc_chart(row, settings) else BLOCK_ROWS
 
 
 @dataclass(frozen=True)
@@ -123,14 +137,15 @@ def subtitle(settings) -> str:
     return f"{settings.partnership} - Performance Improvement Bulletin - {months.label(text.bulletin_month(settings))}"
 
 
-def placements(targets) -> list[tuple[str, int]]:
-    """(sheet, top row) of every indicator's block, from the Targets table alone."""
-    seen: dict[str, int] = {}
+def placements(targets, settings) -> list[tuple[str, int]]:
+    """(sheet, top row) of every indicator's block, from the Targets table and the judgements alone."""
+    below: dict[str, int] = {}
     out = []
-    for name in targets["section"]:
-        n = seen.get(name, 0)
-        seen[name] = n + 1
-        out.append((name, FIRST_BLOCK_ROW + n * BLOCK_ROWS))
+    for _, row in targets.iterrows():
+        name = row["section"]
+        top = below.get(name, FIRST_BLOCK_ROW)
+        below[name] = top + block_rows(row, settings)
+        out.append((name, top))
     return out
 
 
@@ -159,7 +174,12 @@ def block_texts(assessment, index: int) -> dict[int, str]:
     """The block's data-dependent sentences by row offset: headline, description, data note, notes."""
     target = assessment.inputs.targets.iloc[index]
     figures = assessment.figures.at(index)
-    notes = " ".join(filter(None, [target.get("commentary", ""), text.intervals(figures, assessment.inputs.settings, target["measure"]),
+    per = target.get("rate_per")
+    notes = " ".join(filter(None, [target.get("commentary", ""),
+                                   text.series_break(chart_data.indicator_breaks(assessment, index)),
+                                   text.intervals(figures, assessment.inputs.settings, target["measure"]),
+                                   text.projection(figures, target["measure"], per),
+                                   text.past_month_rule(figures),
                                    text.not_yet_assessable(assessment.reasons[index])]))
     return {1: text.headline(figures.change_from_baseline, target["measure"]),
             2: text.description(target, figures),
@@ -180,9 +200,14 @@ def write_block(ws, top: int, index: int, assessment, chart_block: ChartBlock, d
     write_text_row(ws, top + 3, texts[3], styles.SMALL)
     write_text_row(ws, top + 4, texts[4], styles.SMALL, 11 * _lines(texts[4], 95) + 2 if texts[4] else None)
     write_table(ws, top + 5, block, figures, target["measure"], target["direction"], PERFORMANCE_TABLE, live)
+    spc = has_spc_chart(target, assessment.inputs.settings)
     chart = charts.performance_chart(data_ws, chart_block, value_format(target["measure"]),
-                                     targeted=target["target_type"] != "none", direction=target["direction"])
+                                     targeted=target["target_type"] != "none", direction=target["direction"],
+                                     projected=spc, breaks=bool(chart_data.indicator_breaks(assessment, index)))
     ws.add_chart(chart, f"{CHART_COLUMN}{top + 1}")
+    if spc:
+        ws.add_chart(charts.spc_chart(data_ws, chart_block, value_format(target["measure"])),
+                     f"{CHART_COLUMN}{top + SPC_CHART_ROW}")
     return block
 
 
@@ -191,12 +216,16 @@ def write_section(ws, name: str, indices, assessment, chart_blocks, data_ws, liv
     """Write a section sheet; ``writer`` lays out one block (the Perception sheet passes its own)."""
     s = assessment.inputs.settings
     row = write_heading(ws, name, subtitle(s))
-    blocks = []
+    blocks, on_page = [], 0
+    targets = assessment.inputs.targets
     for n, index in enumerate(indices):
-        blocks.append((writer or write_block)(ws, row, index, assessment, chart_blocks[index], data_ws, live))
-        row += BLOCK_ROWS
-        if (n + 1) % BLOCKS_PER_PAGE == 0 and n + 1 < len(indices):
+        rows = block_rows(targets.iloc[index], s)
+        if on_page + rows > PAGE_ROWS:  # the block would run over the page: it starts the next
             styles.page_break_after(ws, row - 1)
+            on_page = 0
+        blocks.append((writer or write_block)(ws, row, index, assessment, chart_blocks[index], data_ws, live))
+        row += rows
+        on_page += rows
     _colour_rules(ws, blocks, assessment.inputs.targets["direction"].tolist())
     styles.print_setup(ws, footer=f"{s.report_reference}  {s.security_marking}".strip())
     return blocks

@@ -12,6 +12,8 @@ from .. import labels
 NAVY = "1F3864"
 RED, AMBER, GREEN = "E0301E", "FFC000", "00A651"
 LIGHT_GREEN, DARK_GREEN = "C6EFCE", "00703C"
+# Making Data Count's SPC colours: special cause concern orange, improvement blue, common cause grey.
+SPC_CONCERN, SPC_IMPROVEMENT, SPC_COMMON = "FAB428", "289DE0", "7F7F7F"
 
 TITLE = Font(name="Arial", size=16, bold=True, color=NAVY)
 SUBTITLE = Font(name="Arial", size=12, bold=True, color=NAVY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import months
+from ..measures.projection import LEVELS, LIKELY, UNLIKELY
 from ..wording import article, figure
 
 _NAN = float("nan")
@@ -66,6 +67,52 @@ def intervals(figures, settings, measure: str) -> str:
         return ""
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
+
+
+def _likelihood(probability: float) -> str:
+    if probability >= LIKELY:
+        return "likely to be met"
+    if probability <= UNLIKELY:
+        return "unlikely to be met"
+    return "too close to call"
+
+
+def projection(figures, measure: str, per) -> str:
+    """The noise-aware trend in plain words: "Projected 1,214 (80% range 1,150–1,281) against a target of 1,238:
+    likely to be met, 74%." ("" without a projection)."""
+    values = (figures.projected, figures.projected_low, figures.projected_high, figures.target_probability)
+    if any(_missing(x) for x in values) or _missing(figures.target):
+        return ""
+    projected, low, high, p = values
+    level = f"{LEVELS[0]:.0%}"
+    return (f"Projected {figure(projected, measure, per)} ({level} range {figure(low, measure, per)}–"
+            f"{figure(high, measure, per)}) against a target of {figure(figures.target, measure, per)}: "
+            f"{_likelihood(p)}, {p:.0%}.")
+
+
+def past_month_rule(figures) -> str:
+    """"Past month: 7th month in a row above the average (SPC chart)." ("" when no rule fired)."""
+    rule = figures.past_month_rule
+    if not isinstance(rule, str) or not rule:
+        return ""
+    return f"Past month: {rule} (SPC chart)."
+
+
+def series_break(breaks) -> str:
+    """The series' breaks, as the block prints them under its table ("" for none): "Series break Oct 2023
+    (Home Office Counting Rules change): comparisons across it are not made." ``breaks``: the indicator's rows
+    of the Breaks sheet on the chart (month, reason, rebase)."""
+    if breaks is None or not len(breaks):
+        return ""
+    from ..options import BREAK_CHART
+
+    parts = []
+    for month, reason, rebase in breaks:  # an indicator's few breaks
+        what = "SPC chart rebased" if rebase == BREAK_CHART else "Series break"
+        parts.append(f"{what} {months.label(month)}" + (f" ({reason})" if reason else ""))
+    recording = any(rebase != BREAK_CHART for _, _, rebase in breaks)
+    tail = ": comparisons across a break are not made." if recording else "."
+    return "; ".join(parts) + tail
 
 
 def not_yet_assessable(reasons) -> str:

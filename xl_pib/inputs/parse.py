@@ -17,7 +17,7 @@ from ..cells import cell_text
 from ..errors import InputError, OptionError
 from ..model import Inputs
 from ..settings import Settings
-from .schema import DATA, MSG, OUTCOMES, SETTINGS, TARGETS, Sheet
+from .schema import BREAKS, DATA, INPUT_SHEETS, MSG, OUTCOMES, SETTINGS, TARGETS, Sheet
 from .schema import column as schema_column
 
 _SPLIT_IDS = re.compile(r"[,;]")
@@ -235,7 +235,7 @@ def _settings(sheets, notes: list[str]) -> Settings:
 
 
 _RESERVED_SHEETS = {"executive summary", "appendices", "metadata", "results", "chart data", "xlwings.conf",
-                    "settings", "targets", "outcomes", "data", "msg"}
+                    *(sheet.name.lower() for sheet in INPUT_SHEETS)}
 
 
 def _invalid_section(section: str) -> str | None:
@@ -413,6 +413,33 @@ def _msg(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+BREAK_COLUMNS = ["_row", "indicator", "month", "reason", "rebase", "status", "area"]
+
+
+def _breaks(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The optional Breaks sheet: one row per break in a series (see :data:`xl_pib.inputs.schema.BREAKS`)."""
+    found = _find(sheets, BREAKS)
+    if found is None:
+        return pd.DataFrame({c: pd.Series([], dtype=int if c in ("_row", "month") else object)
+                             for c in BREAK_COLUMNS})
+    name, rows = found
+    frame = _table(name, rows, BREAKS, notes)
+    out = pd.DataFrame({"_row": frame["_row"]})
+    out["indicator"] = _text(frame, "indicator")
+    _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
+          "an indicator id listed on the Targets sheet", "indicator")
+    out["month"] = _months(name, frame, "month", "Month").astype(int)
+    out["reason"] = _text(frame, "reason")
+    _fail(name, frame, out["reason"] == "", "Reason", "what changed (the bulletin prints it beside the chart)")
+    rebase = schema_column(BREAKS, "rebase")
+    out["rebase"] = _choices(name, frame, "rebase", rebase.header, rebase.choices, rebase.default)
+    out["status"] = _text(frame, "status")
+    out["area"] = _text(frame, "area")
+    repeated = pd.DataFrame({"a": out["area"].str.lower(), "i": out["indicator"], "m": out["month"]}).duplicated()
+    _fail(name, frame, repeated, "Month", "one row per indicator and month (this break is repeated)", "month")
+    return out.reset_index(drop=True)
+
+
 def parse_sheets(sheets: dict[str, list[list]], notes: list[str] | tuple[str, ...] = ()) -> Inputs:
     """Validate input sheets into :class:`Inputs`; raise :class:`InputError` on the first problem.
 
@@ -426,5 +453,6 @@ def parse_sheets(sheets: dict[str, list[list]], notes: list[str] | tuple[str, ..
     outcomes = _outcomes(sheets, set(targets["indicator"]), notes)
     data = _data(sheets, targets, settings.latest_month, settings.partnership, notes)
     msg = _msg(sheets, targets, notes)
-    return Inputs(settings=settings, targets=targets, outcomes=outcomes, data=data, msg=msg,
+    breaks = _breaks(sheets, targets, notes)
+    return Inputs(settings=settings, targets=targets, outcomes=outcomes, data=data, msg=msg, breaks=breaks,
                   sheets=dict(sheets), notes=tuple(notes))

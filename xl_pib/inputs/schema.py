@@ -136,7 +136,24 @@ MSG = Sheet("MSG", (
     Column("Population", help="the area's population"),
 ), required=False)
 
-INPUT_SHEETS = (SETTINGS, TARGETS, OUTCOMES, DATA, MSG)
+BREAKS = Sheet("Breaks", (
+    Column("Indicator", help="an id from Targets"),
+    Column("Month", help=f"{_MONTH}: the first month of the series' new level (a change in recording, a new crime "
+                         "category, a force's new system)"),
+    Column("Reason", help="what changed, as the bulletin prints it beside the chart's marker, e.g. `Home Office "
+                          "Counting Rules change`"),
+    Column("Rebase", False, default=options.BREAK_ALL, choices=options.BREAK_KINDS,
+           help="what restarts at the month: `all` (the default when blank: a break in recording, so the series is "
+                "not like for like across it; comparisons across it are N/A, the trend is fitted from it and the "
+                "SPC chart's limits restart) or `chart` (a real change in performance, the Making Data Count "
+                "rebase: only the SPC chart's limits restart)"),
+    Column("Status", False, help="`suggested` on a row `xl-pib ingest` found; clear it once you have checked the "
+                                 "break (the bulletin honours the row either way)"),
+    Column("Area", False, help="only when one workbook holds several partnerships: the area whose series breaks "
+                               "(blank: every area)"),
+), required=False)
+
+INPUT_SHEETS = (SETTINGS, TARGETS, OUTCOMES, DATA, MSG, BREAKS)
 
 
 def column(sheet: Sheet, key: str) -> Column:

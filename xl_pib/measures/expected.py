@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import labels
-from ..options import EXPECTED_METHODS, MEASURES, choice, choices
+from ..options import CLASSIC, EXPECTED_METHODS, JUDGEMENTS, MEASURES, choice, choices
 from ..settings import DEFAULT
 from .series import as_series, run_length, tail
 from .trend import ols
@@ -92,3 +92,12 @@ def past_month(monthly, method, measure) -> np.ndarray:
     if choice("method", method, EXPECTED_METHODS, DEFAULT.expected_method) == "poisson":
         status = np.where(choices("measure", measure, MEASURES, "count") == "percentage", labels.NA, status)
     return np.asarray(status, dtype=object)
+
+
+def short_after_break(months_since_break, judgements) -> np.ndarray:
+    """Classic judgements read the past month against the months since the series' last break: series whose
+    break leaves fewer than BASE + 1 months (noise-aware ones restart the SPC chart at the break instead)."""
+    if choice("judgements", judgements, JUDGEMENTS) != CLASSIC:
+        return np.zeros(np.shape(months_since_break), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(months_since_break, dtype=float) < BASE + 1

@@ -87,9 +87,17 @@ def padding(window: int) -> int:
     return -window % PERIOD
 
 
+def column_sums(x) -> np.ndarray:
+    """Sums over the first axis (months), added in order: numpy's own sum adds a single column pairwise but
+    several columns in order, so a series fitted alone (a =PIB_ function) would differ in its last bits from
+    the same series fitted with others (a bulletin, a batch). A running sum adds in order whatever the width."""
+    x = np.asarray(x)
+    return np.cumsum(x, axis=0)[-1] if x.shape[0] else np.zeros(x.shape[1:])
+
+
 def _by_phase(x) -> np.ndarray:
     """(Wp, S) -> (12, S): sums over the months of each phase."""
-    return x.reshape(-1, PERIOD, x.shape[-1]).sum(0)
+    return column_sums(x.reshape(-1, PERIOD, x.shape[-1]))
 
 
 def _levels(x, seasonal) -> np.ndarray:
@@ -97,7 +105,7 @@ def _levels(x, seasonal) -> np.ndarray:
     if seasonal.all():
         return x
     collapsed = np.zeros_like(x)
-    collapsed[0] = x.sum(0)
+    collapsed[0] = column_sums(x)
     return collapsed if not seasonal.any() else np.where(seasonal, x, collapsed)
 
 
@@ -121,16 +129,17 @@ def _solve(w, wz, t, seasonal):
     ``w`` the working weights (0 where padded), ``wz`` the weights times the working response z (None: only
     the normal equations' parts are wanted).
     """
-    # Sums over months: by phase through reshapes, against t and t² as vector products.
-    A, B, C = _levels(_by_phase(w), seasonal), _levels(_by_phase(w * t[:, None]), seasonal), (t * t) @ w
+    # Sums over months: by phase through reshapes, against t and t² as column sums (not BLAS products, whose
+    # rounding can depend on how many series are fitted together).
+    A, B, C = _levels(_by_phase(w), seasonal), _levels(_by_phase(w * t[:, None]), seasonal), column_sums(w * (t * t)[:, None])
     if not seasonal.all():
         used = seasonal | (np.arange(PERIOD) == 0)[:, None]
         A = np.where(used, A, 1.0)  # an unused level: a decoupled unknown that solves to 0
-    schur = C - (B * B / A).sum(0)
+    schur = C - column_sums(B * B / A)
     if wz is None:
         return None, None, A, B, schur
-    R, E = _levels(_by_phase(wz), seasonal), t @ wz
-    slope = (E - (B * R / A).sum(0)) / schur
+    R, E = _levels(_by_phase(wz), seasonal), column_sums(wz * t[:, None])
+    slope = (E - column_sums(B * R / A)) / schur
     level = (R - B * slope) / A
     if not seasonal.all():
         level = np.where(seasonal, level, level[:1])
@@ -189,7 +198,7 @@ def _fit(y, n, binomial, seasonal, window: int) -> GLMFit:
         nt[pad:] = np.where(binomial, np.asarray(n, dtype=float).T, 1.0)
 
     # Starting values as statsmodels takes them: μ = (y + ȳ)/2 for counts, p = (k + ½)/(n + 1) for proportions.
-    eta = np.log((yt + yt[pad:].mean(0)) / 2) if not binomial.all() else np.zeros_like(yt)
+    eta = np.log((yt + column_sums(yt[pad:]) / window) / 2) if not binomial.all() else np.zeros_like(yt)
     if binomial.any():
         start_p = (yt + 0.5) / (nt + 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):  # the proportions' formula means nothing for counts
@@ -202,8 +211,9 @@ def _fit(y, n, binomial, seasonal, window: int) -> GLMFit:
     iterations = 0
     active = np.arange(s)
     for iterations in range(1, MAX_ITERATIONS + 1):
-        # Once most series have converged, only those still moving take another step (a converged series
-        # stays put, so stepping it along with the rest while they are many costs less than picking them out).
+        # Once most series have converged, only those still moving take another step. While they are many,
+        # every series is stepped (cheaper than picking them out) but a converged one keeps its values, so a
+        # series' fit never depends on the others it is fitted with (a batch equals each bulletin alone).
         cols = slice(None) if active.size > s // 4 else active
         y_a, n_a, b_a, s_a = yt[:, cols], nt[:, cols], binomial[cols], seasonal[cols]
         w_a = w[:, cols]
@@ -217,15 +227,21 @@ def _fit(y, n, binomial, seasonal, window: int) -> GLMFit:
         mu_a, w_a = _mean_weight(eta_a, n_a, b_a)
         # Converged: no coefficient moves by more than TOLERANCE (the slope over the whole window). A
         # month-of-year level whose months are all 0 heads for -inf without mattering: it is not waited for.
-        matters = A_a > 1e-12 * A_a.sum(0)
+        matters = A_a > 1e-12 * column_sums(A_a)
         moved = np.maximum(np.where(matters, np.abs(lv - level[:, cols]), 0.0).max(0),
                            np.abs(sl - slope[cols]) * window)
         done = moved <= TOLERANCE
         if active.size == s:
             level, slope, eta, mu, w = lv, sl, eta_a, mu_a, w_a
+            converged = done
+        elif isinstance(cols, slice):
+            frozen = converged
+            level, slope = np.where(frozen, level, lv), np.where(frozen, slope, sl)
+            eta, mu, w = np.where(frozen, eta, eta_a), np.where(frozen, mu, mu_a), np.where(frozen, w, w_a)
+            converged = frozen | done
         else:
             level[:, cols], slope[cols], eta[:, cols], mu[:, cols], w[:, cols] = lv, sl, eta_a, mu_a, w_a
-        converged[cols] = done
+            converged[cols] = done
         active = np.flatnonzero(~converged)
         if active.size == 0:
             break
@@ -233,7 +249,7 @@ def _fit(y, n, binomial, seasonal, window: int) -> GLMFit:
     if pad:
         w = w.copy()  # (for counts w is μ itself)
         w[:pad] = 0.0
-    pearson = ((yt[pad:] - mu[pad:]) ** 2 / w[pad:]).sum(0)
+    pearson = column_sums((yt[pad:] - mu[pad:]) ** 2 / w[pad:])
     df_resid = window - np.where(seasonal, PERIOD + 1, 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = pearson / df_resid
@@ -263,7 +279,7 @@ def quadratic_form(g: GLMFit, by_phase, on_slope) -> np.ndarray:
     With M = [[diag(A), B], [Bᵀ, C]] and s = C − Σ B²/A: gᵀM⁻¹g = Σ g_j²/A_j + (g_b − Σ B_j g_j/A_j)² / s.
     """
     levels = _levels(np.asarray(by_phase, dtype=float), g.seasonal)
-    return (levels ** 2 / g.A).sum(0) + (on_slope - (g.B * levels / g.A).sum(0)) ** 2 / g.schur
+    return column_sums(levels ** 2 / g.A) + (on_slope - column_sums(g.B * levels / g.A)) ** 2 / g.schur
 
 
 def coefficients(g: GLMFit, first_phase_month) -> tuple[np.ndarray, np.ndarray]:

@@ -158,13 +158,14 @@ def survey_change(change_interval, measure) -> np.ndarray:
 
 
 def change_interval(current_count, baseline_count, current, baseline, current_denominator, baseline_denominator,
-                    design_effect, measure, windows_overlap=False, conf=DEFAULT.confidence):
+                    design_effect, measure, windows_overlap=False, conf=DEFAULT.confidence, across_break=None):
     """The interval of *Change from baseline*, in its own units (as a change: −0.12 is −12%).
 
     Counts and rates: the exact interval of the ratio of the two 12-month counts (:func:`poisson_ratio`),
     less 1. Percentages: Newcombe's hybrid score interval for the difference in points (Newcombe 1998,
     method 10), on effective sample sizes n / design effect (Kish 1965). N/A where the two 12-month windows
-    overlap (``windows_overlap``): they share months, so they are not independent samples.
+    overlap (``windows_overlap``): they share months, so they are not independent samples; and where the
+    two windows span a break in recording (``across_break``, :mod:`xl_pib.measures.breaks`).
     """
     kinds = choices("measure", measure, MEASURES, "count")
     low, high = poisson_ratio(current_count, baseline_count, conf)
@@ -175,18 +176,20 @@ def change_interval(current_count, baseline_count, current, baseline, current_de
         _, d_low, d_high = newcombe_difference(np.asarray(current, dtype=float) * n1, n1,
                                                np.asarray(baseline, dtype=float) * n2, n2, conf)
         low, high = np.where(kinds == "percentage", d_low, low), np.where(kinds == "percentage", d_high, high)
-    overlap = np.asarray(windows_overlap, dtype=bool)
+    overlap = np.asarray(windows_overlap, dtype=bool) | (False if across_break is None else across_break)
     return np.where(overlap, np.nan, low), np.where(overlap, np.nan, high)
 
 
-def comparative_interval(aligned, aligned_denominators, measure, design_effect, conf=DEFAULT.confidence):
+def comparative_interval(aligned, aligned_denominators, measure, design_effect, conf=DEFAULT.confidence,
+                         across_break=None):
     """The interval of *Comparative 12 months* (as a change).
 
     Counts and rates: the exact interval of the ratio of the last 12 months' count to the previous 12's
     (:func:`poisson_ratio`), less 1. Percentages: Newcombe's interval for the difference of the two pooled
     percentages on effective sample sizes, relative to the previous 12 months' percentage (held fixed).
-    NaN with fewer than 24 months.
+    NaN with fewer than 24 months, and where the two 12 months span a break in recording (``across_break``).
     """
+    from .breaks import unless
     from .series import tail
 
     kinds = choices("measure", measure, MEASURES, "count")
@@ -202,7 +205,7 @@ def comparative_interval(aligned, aligned_denominators, measure, design_effect, 
             _, d_low, d_high = newcombe_difference(p1 * n1, n1, p2 * n2, n2, conf)
             low = np.where(kinds == "percentage", d_low / p2, low)
             high = np.where(kinds == "percentage", d_high / p2, high)
-    return low, high
+    return unless(low, across_break), unless(high, across_break)
 
 
 def windows_overlap(months_elapsed, current_override, judgements) -> np.ndarray:

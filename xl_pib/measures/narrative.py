@@ -26,7 +26,7 @@ def _text(values) -> np.ndarray:
 
 
 _LABELS = {label.lower(): label for label in (
-    labels.ABOVE_TARGET, labels.BELOW_TARGET, labels.ON_TARGET, labels.YES, labels.NO,
+    labels.ABOVE_TARGET, labels.BELOW_TARGET, labels.ON_TARGET, labels.YES, labels.NO, labels.TOO_CLOSE,
     labels.ABOVE_EXPECTED, labels.BELOW_EXPECTED, labels.IN_LINE)}
 
 
@@ -66,7 +66,8 @@ def _templates(pos, trend, month, up) -> list[str]:
     move = np.where(up, "increase", "reduce").astype(object)
     bad = np.where(up, pos == labels.BELOW_TARGET, pos == labels.ABOVE_TARGET)
     assessed = np.isin(pos, [labels.ABOVE_TARGET, labels.BELOW_TARGET, labels.ON_TARGET])
-    has_trend = np.isin(trend, [labels.YES, labels.NO])
+    close = trend == labels.TOO_CLOSE
+    has_trend = np.isin(trend, [labels.YES, labels.NO, labels.TOO_CLOSE])
     yes = trend == labels.YES
 
     where = np.select(
@@ -75,12 +76,13 @@ def _templates(pos, trend, month, up) -> list[str]:
          "is in line with the target trajectory"], default="").astype(object)
     maintained = "if current performance is maintained "
     trend_text = np.select(
-        [yes & ~bad, yes & bad, ~yes & bad],
-        [maintained + "levels are projected to continue " + onwards + " and the target will be met",
+        [close, yes & ~bad, yes & bad, ~yes & bad],
+        ["it is too close to call whether current performance will meet the target",
+         maintained + "levels are projected to continue " + onwards + " and the target will be met",
          maintained + "levels are projected to " + move + " at a rate great enough to achieve the target",
          maintained + "the target will not be met"],
         default=maintained + "levels are not projected to remain on course to meet the target").astype(object)
-    joiner = np.where(yes == ~bad, " and ", ", however ").astype(object)
+    joiner = np.where(close, "; ", np.where(yes == ~bad, " and ", ", however ")).astype(object)
     # Kept inside the one sentence, as a closing clause.
     month_text = _month_clause(month)
 
@@ -90,8 +92,9 @@ def _templates(pos, trend, month, up) -> list[str]:
         [subject + where + joiner + trend_text,
          subject + where + "; there is not yet enough data to project the long-term trend"],
         default=np.where(has_trend,
-                         "There is no target trajectory for " + names + "; " + np.where(
-                             yes, "the long-term trend is sufficient to meet the target",
+                         "There is no target trajectory for " + names + "; " + np.select(
+                             [close, yes], ["it is too close to call whether the long-term trend will meet the "
+                                            "target", "the long-term trend is sufficient to meet the target"],
                              "the long-term trend is not sufficient to meet the target"),
                          "Unable to assess performance for " + names + " as data is not yet available")
     ).astype(object)
@@ -163,12 +166,29 @@ def _month_clause(month) -> np.ndarray:
          "; last month's figure was below the expected level"], default="").astype(object)
 
 
+def break_clause(break_month, break_reason) -> np.ndarray:
+    """" Figures are recorded on a new basis from Oct 2023 (Home Office Counting Rules change), so comparisons
+    across that month are not made." where the series has a break in recording; "" where it has none."""
+    month = np.asarray(break_month, dtype=float)
+    when = months.labels(month)
+    why = _text(break_reason).astype(object)
+    reason = np.where(why != "", " (" + why + ")", "").astype(object)
+    sentence = (" Figures are recorded on a new basis from " + when + reason +
+                ", so comparisons across that month are not made.")
+    return np.where(np.isnan(month), "", sentence).astype(object)
+
+
 def summary(name, position, trend_sufficient, month_status, direction, target_type, comparative,
-            achieved=np.nan, target=np.nan, measure="count", per=np.nan, target_date=np.nan) -> np.ndarray:
+            achieved=np.nan, target=np.nan, measure="count", per=np.nan, target_date=np.nan, break_month=np.nan,
+            break_reason="") -> np.ndarray:
     """Each indicator's "Summary of Performance" sentence: :func:`target_reached` once its data have reached
-    its target date, :func:`narrative` before, and :func:`monitoring` for an indicator without a target."""
+    its target date, :func:`narrative` before, and :func:`monitoring` for an indicator without a target;
+    then :func:`break_clause` for a series with a break in recording."""
     from .targets import has_target
 
     reached = target_reached(name, achieved, target, measure, direction, per, month_status, target_date)
     targeted = np.where(reached != "", reached, narrative(name, position, trend_sufficient, month_status, direction))
-    return np.where(has_target(target_type), targeted, monitoring(name, comparative)).astype(object)
+    sentence = np.where(has_target(target_type), targeted, monitoring(name, comparative)).astype(object)
+    clause = break_clause(np.broadcast_to(np.asarray(break_month, dtype=float), sentence.shape),
+                          np.broadcast_to(np.asarray(break_reason, dtype=object), sentence.shape))
+    return np.asarray(sentence + clause, dtype=object)

@@ -78,7 +78,7 @@ import numpy as np
 
 from .. import labels
 from ..errors import OptionError
-from ..options import DIRECTIONS, MEASURES, SEASONAL, choices
+from ..options import CLASSIC, DIRECTIONS, JUDGEMENTS, MEASURES, SEASONAL, choice, choices
 from . import glm
 from .rolling import WINDOW
 from .series import as_series, last_valid_index, run_length
@@ -103,6 +103,7 @@ class Fit:
     kind: np.ndarray             # (S,) object: count, rate or percentage
     first_phase_month: np.ndarray  # (S,) calendar month (0 = January) of the padded window's phase 0
     trials_ahead: np.ndarray     # (S,) denominator of a month beyond the data: the window's mean (1 for counts)
+    short: np.ndarray = None     # (S,) too few months of unbroken data for the window (the bulletin says so itself)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def fit(values, first_month, window: int, seasonal, denominators=None, measure="
     first_phase_month = np.where(np.isnan(start), 0, start - glm.padding(window)).astype(np.int64) % glm.PERIOD
     trials_ahead = np.where(binomial, np.where(ok[:, None], n, 2.0).mean(-1), 1.0)
     return Fit(shape=lead, window=window, model=model, ok=ok, why=why, kind=kind,
-               first_phase_month=first_phase_month, trials_ahead=trials_ahead)
+               first_phase_month=first_phase_month, trials_ahead=trials_ahead, short=available < window)
 
 
 def project(f: Fit, months_to_target) -> Projection:
@@ -217,14 +218,14 @@ def project(f: Fit, months_to_target) -> Projection:
     # Delta method: the gradient of Σμ̂ over the projected months is Σ V(μ̂)·x, per phase level and on the slope.
     by_phase = np.zeros((glm.PERIOD, s))
     np.add.at(by_phase, (glm.phase_of(m, pos), np.arange(s)), v)
-    on_slope = (v * pos).sum(0)
-    variance = m.dispersion * (v.sum(0) + glm.quadratic_form(m, by_phase, on_slope))
+    on_slope = glm.column_sums(v * pos)
+    variance = m.dispersion * (glm.column_sums(v) + glm.quadratic_form(m, by_phase, on_slope))
 
-    least = y_obs.sum(0)
-    total, spread = least + mu.sum(0), np.sqrt(variance)
+    least = glm.column_sums(y_obs)
+    total, spread = least + glm.column_sums(mu), np.sqrt(variance)
     is_rate, is_pct = f.kind == "rate", f.kind == "percentage"
-    denominator = np.where(is_pct, n_obs.sum(0) + trials.sum(0), np.where(is_rate, float(WINDOW), 1.0))
-    most = np.where(is_pct, (least + trials.sum(0)) / denominator, np.inf)
+    denominator = np.where(is_pct, glm.column_sums(n_obs) + glm.column_sums(trials), np.where(is_rate, float(WINDOW), 1.0))
+    most = np.where(is_pct, (least + glm.column_sums(trials)) / denominator, np.inf)
     year, se, least = total / denominator, spread / denominator, least / denominator
     known = f.ok & ~np.isnan(horizon)
     return Projection(shape=f.shape, year=np.where(known, year, np.nan), se=np.where(known, se, np.nan),
@@ -428,3 +429,96 @@ def trend_sufficient(values, target, months_to_target, measure, direction, windo
     """"Yes", "No", "Too close to call" or "N/A" (``PIB_TREND_SUFFICIENT(..., method="glm")``)."""
     return verdict(target_probability(values, target, months_to_target, direction, window, seasonal, measure,
                                       first_month, denominators))
+
+
+# --- in the bulletin (the figure registry's steps) ------------------------------------------------------
+# Under classic judgements nothing is fitted: the fit is None and every figure read from it is N/A.
+
+def fit_for(judgements, values, first_month, window, seasonal, denominators=None, measure="count") -> Fit | None:
+    """:func:`fit` under noise-aware judgements; None under classic ones (the classic trend fits no model)."""
+    if choice("judgements", judgements, JUDGEMENTS) == CLASSIC:
+        return None
+    return fit(values, first_month, window, seasonal, denominators, measure)
+
+
+def project_for(f: Fit | None, months_to_target) -> Projection | None:
+    return None if f is None else project(f, months_to_target)
+
+
+def path_for(f: Fit | None, months_to_target, months_count: int) -> Projection | None:
+    return None if f is None else path(f, months_to_target, months_count)
+
+
+def _in_units(x, measure, population, per) -> np.ndarray:
+    """A projected 12-month count in the indicator's own units: a rate indicator's count per ``per`` people
+    (``x`` one value per series, or series × months)."""
+    x = np.asarray(x, dtype=float)
+    is_rate = choices("measure", measure, MEASURES, "count") == "rate"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(is_rate, np.asarray(per, dtype=float) / np.asarray(population, dtype=float), 1.0)
+    return x * factor.reshape(factor.shape + (1,) * (x.ndim - factor.ndim))
+
+
+def _bound(p: Projection, level, side) -> np.ndarray:
+    if side is None:
+        return projected_year(p)
+    return (lower_bound if side == "low" else upper_bound)(p, level)
+
+
+def projected_figure(projection: Projection | None, measure, population, per, level=None, side=None) -> np.ndarray:
+    """The projected 12-month figure at the target date in the indicator's units (``side`` "low"/"high": the
+    ends of its central ``level`` interval); N/A without a projection."""
+    if projection is None:
+        return np.full(np.shape(measure), np.nan)
+    return _in_units(_bound(projection, level, side), measure, population, per)
+
+
+def probability_for(projection: Projection | None, target, direction) -> np.ndarray:
+    """:func:`probability_met` against the trend's target (a rate's as a count); N/A without a projection."""
+    if projection is None:
+        return np.full(np.shape(direction), np.nan)
+    return probability_met(projection, target, direction)
+
+
+def path_on_axis(path_: Projection | None, last_index, current, measure, population, per, level=None,
+                 side=None) -> np.ndarray:
+    """The chart's projection: (series × months) on the month axis, the current figure at each series' last
+    month (so the line leaves the actual), then the projected 12-month figure at every month to the target
+    date (``side``: the ends of its ``level`` interval); NaN elsewhere, and everywhere without a projection."""
+    last = np.asarray(last_index)
+    if path_ is None:
+        return None
+    width = path_.year.shape[-1]
+    ahead = _in_units(_bound(path_, level, side).reshape(-1, width), measure, population, per)
+    out = np.full((len(last), width), np.nan)
+    cols = last[:, None] + 1 + np.arange(width)
+    inside = (cols < width) & (last[:, None] >= 0)
+    out[np.nonzero(inside)[0], cols[inside]] = ahead[inside]
+    started = (last >= 0) & ~np.isnan(out[np.arange(len(last)), np.clip(last + 1, 0, width - 1)])
+    out[np.flatnonzero(started), last[started]] = np.asarray(current, dtype=float)[started]
+    return out
+
+
+def other_reasons(f: Fit | None, like) -> np.ndarray:
+    """Why a series has no projection, except too few months (which the bulletin words itself): "" where none
+    (``like``: any figure with one value per series, for the shape under classic judgements)."""
+    if f is None:
+        return np.full(np.shape(like), "", dtype=object)
+    return np.where(f.short, "", f.why).astype(object).reshape(f.shape)
+
+
+def seasonally_adjusted_counts(f: Fit | None, values, first_month, measure) -> np.ndarray:
+    """The counts the SPC chart shows: divided by their fitted month-of-year factors where the model has them
+    (:func:`seasonally_adjusted`); percentages (p-charts) and classic judgements unadjusted."""
+    if f is None:
+        return values
+    adjusted = seasonally_adjusted(f, values, first_month)
+    is_pct = choices("measure", measure, MEASURES, "count") == "percentage"
+    return np.where(is_pct[..., None], values, adjusted)
+
+
+def adjusted_for_season(f: Fit | None, measure) -> np.ndarray:
+    """Whether the SPC chart shows a series seasonally adjusted: a count with fitted month-of-year effects."""
+    if f is None:
+        return np.zeros(np.shape(measure), dtype=bool)
+    return seasonal_used(f) & (choices("measure", measure, MEASURES, "count") != "percentage")

@@ -4,7 +4,8 @@ Indicator: the position is *bad* if it is "Above Target" for a reduction
 (direction down) or "Below Target" for an increase (direction up).
 - G: position not bad and the long-term trend is sufficient ("Yes")
 - R: position bad and the trend is not sufficient ("No")
-- A: otherwise (one good sign, one bad)
+- A: otherwise (one good sign, one bad; or the trend "Too close to call", the noise-aware model's
+  answer when P(target met) is between 0.2 and 0.8)
 - N/A: either input missing or N/A
 
 Outcome: blanks and N/A are ignored.
@@ -28,9 +29,10 @@ def indicator_rag(position, trend_sufficient, direction="down") -> np.ndarray:
     bad_label = np.where(up, labels.BELOW_TARGET.lower(), labels.ABOVE_TARGET.lower())
     bad = pos == bad_label
     yes, no = trend == labels.YES.lower(), trend == labels.NO.lower()
+    close = trend == labels.TOO_CLOSE.lower()
     known_pos = np.isin(pos, [labels.ABOVE_TARGET.lower(), labels.BELOW_TARGET.lower(), labels.ON_TARGET.lower()])
     rag = np.select([~bad & yes, bad & no], [labels.GREEN, labels.RED], default=labels.AMBER).astype(object)
-    rag[~known_pos | ~(yes | no)] = labels.NA
+    rag[~known_pos | ~(yes | no | close)] = labels.NA
     return rag
 
 

@@ -157,29 +157,33 @@ def comparative_12m(values, denominators=None) -> np.ndarray:
     return np.where(np.isfinite(change), change, np.nan)
 
 
-def comparative_12m_of(aligned, aligned_denominators, measure) -> np.ndarray:
+def comparative_12m_of(aligned, aligned_denominators, measure, across_break=None) -> np.ndarray:
     """:func:`comparative_12m` for each indicator: counts and rates compare their counts, percentages
-    their pooled percentages."""
+    their pooled percentages; NaN where the two 12 months span a break in recording (``across_break``)."""
+    from .breaks import unless
+
     change = comparative_12m(aligned)
-    if aligned_denominators is None:
-        return change
-    is_pct = choices("measure", measure, MEASURES, "count") == "percentage"
-    if not np.any(is_pct):
-        return change
-    return np.where(is_pct, comparative_12m(aligned, aligned_denominators), change)
+    if aligned_denominators is not None:
+        is_pct = choices("measure", measure, MEASURES, "count") == "percentage"
+        if np.any(is_pct):
+            change = np.where(is_pct, comparative_12m(aligned, aligned_denominators), change)
+    return unless(change, across_break)
 
 
-def change_from_baseline(current, baseline, measure="count") -> np.ndarray:
+def change_from_baseline(current, baseline, measure="count", across_break=None) -> np.ndarray:
     """Change from the baseline: current/baseline − 1 for counts and rates.
 
     For percentages it is the difference, current − baseline, in percentage
     points kept as a fraction (0.013 displays as 1.3%), as the bulletin prints
-    "A 1.3% increase has been recorded" for a rate moving 20.7% → 22.0%.
+    "A 1.3% increase has been recorded" for a rate moving 20.7% → 22.0%. NaN where the baseline's and the
+    current 12 months span a break in recording (``across_break``).
     """
+    from .breaks import unless
+
     cur, base = np.asarray(current, dtype=float), np.asarray(baseline, dtype=float)
     kinds = choices("measure", measure, MEASURES, "count")
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = cur / base - 1
     # A zero baseline has no relative change (the assessment says why).
     relative = np.where(np.isfinite(relative), relative, np.nan)
-    return np.where(kinds == "percentage", cur - base, relative)
+    return unless(np.where(kinds == "percentage", cur - base, relative), across_break)

@@ -48,6 +48,22 @@ def aligned_to(values, last_index) -> np.ndarray:
     return shift_right(v, np.where(last < 0, 0, v.shape[-1] - 1 - last))
 
 
+def unaligned(aligned, last_index) -> np.ndarray:
+    """The inverse of :func:`aligned_to`: series that end in the last column moved back so that the last column
+    sits at month ``last_index`` (NaN after it)."""
+    v = as_series(aligned)
+    t = v.shape[-1]
+    last = np.asarray(last_index)
+    source = np.arange(t) + np.where(last < 0, 0, t - 1 - last)[..., None]
+    out = np.take_along_axis(v, np.clip(source, 0, t - 1), axis=-1)
+    return np.where(source > t - 1, np.nan, out)
+
+
+def has_month(month) -> np.ndarray:
+    """Where a month figure is known (not NaN)."""
+    return ~np.isnan(np.asarray(month, dtype=float))
+
+
 def months_count(values) -> int:
     """Months on the axis (the width of the series)."""
     return as_series(values).shape[-1]

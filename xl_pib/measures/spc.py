@@ -87,15 +87,16 @@ import numpy as np
 
 from .. import labels
 from ..errors import OptionError
-from ..options import DIRECTIONS, MAX_WINDOW, MEASURES, REBASE, check, choices
+from ..options import (CLASSIC, DIRECTIONS, JUDGEMENTS, MAX_WINDOW, MEASURES, REBASE, SPC_MIN_BASELINE, check, choice,
+                       choices)
 from .expected import XMR_CONSTANT
-from .series import as_series
+from .series import as_series, unaligned
 
 RUN = 7  # points in a shift or a trend
 NEAR = 2 * (XMR_CONSTANT / 3)  # the 2-sigma line in mean moving ranges, written as the package computes it
 P_SIGMAS = 3.0
 MIN_POINTS = 13
-MIN_BASELINE = 12
+MIN_BASELINE = SPC_MIN_BASELINE
 
 COMMON, OUTSIDE, TREND, TWO_IN_THREE, SHIFT = 0, 1, 2, 3, 4
 # NHSRplotthedots' special_cause_type for each (rule, side), as its data frame spells it.
@@ -469,3 +470,63 @@ def suggested_rebase(values, baseline_points=None, rebase=None, denominators=Non
 def period_points(values, rebase=None, denominators=None, measure=None) -> np.ndarray:
     """Months in each series' current period (since its last rebase, in the unbroken run to the last month)."""
     return chart(values, None, rebase, denominators, measure).period_points()
+
+
+# --- in the bulletin (the figure registry's steps) ------------------------------------------------------
+# The bulletin charts each series aligned to end at its own last month with data (series.aligned_to); under
+# classic judgements there is no chart (None) and every figure read from it is N/A.
+
+def chart_for(judgements, values, baseline_points, rebase=None, denominators=None, measure=None) -> Chart | None:
+    """:func:`chart` under noise-aware judgements (``baseline_points`` 0: all points); None under classic."""
+    if choice("judgements", judgements, JUDGEMENTS) == CLASSIC:
+        return None
+    return chart(values, baseline_points, rebase, denominators, measure)
+
+
+def judged_past_month(classic, spc_chart: Chart | None) -> np.ndarray:
+    """The past month: the SPC chart's last month under noise-aware judgements, else the classic band's."""
+    return np.asarray(classic, dtype=object) if spc_chart is None else spc_chart.past_month()
+
+
+def rule_words(spc_chart: Chart | None, count) -> np.ndarray:
+    """Why the past month is a special cause, in words; "" where it is not (and under classic judgements)."""
+    if spc_chart is None:
+        return np.full(np.shape(count), "", dtype=object)
+    return spc_chart.explanation()
+
+
+def short_period(spc_chart: Chart | None, months_available) -> np.ndarray:
+    """Series with data enough for a chart whose current period (since its last rebase) is still too short."""
+    if spc_chart is None:
+        return np.zeros(np.shape(months_available), dtype=bool)
+    return (spc_chart.period_points() < MIN_POINTS) & (np.asarray(months_available) >= MIN_POINTS)
+
+
+def suggested_rebase_month(spc_chart: Chart | None, first_month, last_index) -> np.ndarray:
+    """The calendar month a sustained shift began (:meth:`Chart.suggested_rebase`); NaN where none."""
+    last = np.asarray(last_index)
+    if spc_chart is None:
+        return np.full(last.shape, np.nan)
+    began = spc_chart.suggested_rebase()
+    t = spc_chart.side.shape[-1]
+    return np.where(began >= 0, first_month + began - (t - 1) + last, np.nan)
+
+
+def chart_series(spc_chart: Chart | None, last_index, part: str, direction=DIRECTIONS[0]) -> np.ndarray | None:
+    """One line of the chart on the month axis: ``values`` (what is charted), ``mean``, ``lower``, ``upper``, or
+    the markers ``concern`` / ``improvement`` (the value at special-cause months of that kind, NaN elsewhere)."""
+    if spc_chart is None:
+        return None
+    if part in ("concern", "improvement"):
+        kind = spc_chart.point_types(direction)
+        shown = np.where(kind == (-1 if part == "concern" else 1), spc_chart.values, np.nan)
+    else:
+        shown = np.where(spc_chart.charted, getattr(spc_chart, part), np.nan)
+    return unaligned(shown, last_index)
+
+
+def month_states_on_axis(spc_chart: Chart, last_index) -> np.ndarray:
+    """:meth:`Chart.month_states` of series charted aligned (each ending at its ``last_index``), moved back onto
+    their own months: N/A for months not charted and after the last."""
+    side = unaligned(np.where(spc_chart.charted, spc_chart.side, np.nan), last_index)
+    return _label(np.nan_to_num(side).astype(np.int8), ~np.isnan(side))

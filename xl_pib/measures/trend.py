@@ -85,3 +85,15 @@ def trend_sufficient(values, target, months_to_target, measure="count", directio
     out = np.where(meets, labels.YES, labels.NO).astype(object)
     out[np.isnan(year) | np.isnan(tgt)] = labels.NA
     return out
+
+
+def judged_trend_sufficient(classic, probability, judgements) -> np.ndarray:
+    """Long-term trend sufficient: the straight line's "Yes"/"No" under classic judgements; under noise-aware
+    ones the projection model's verdict on P(target met) ("Yes" ≥ 0.8, "No" ≤ 0.2, else "Too close to call";
+    :func:`xl_pib.measures.projection.verdict`)."""
+    from ..options import CLASSIC, JUDGEMENTS, choice
+    from .projection import verdict
+
+    if choice("judgements", judgements, JUDGEMENTS) == CLASSIC:
+        return np.asarray(classic, dtype=object)
+    return verdict(probability)
