@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from . import formats, labels, months, stack
+from . import checks, formats, labels, months, stack
 from .engine import Evaluation
 from .figures import REGISTRY, RESULTS, Figures
 from .inputs.areas import check_one_area
@@ -40,7 +40,8 @@ class Assessment:
     results: pd.DataFrame               # exactly RESULTS_COLUMNS; "N/A" where a figure does not apply
     outcomes: pd.DataFrame              # theme, outcome, description, rag, summary, computed_rag, ...
     month_axis: np.ndarray              # calendar months of the monthly figures
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]           # every line the faces print: figures short of data, input notes, checks
+    checks: tuple[checks.Finding, ...] = ()  # the consistency checks' findings: the last lines of ``warnings``
 
 
 def _na(values) -> np.ndarray:
@@ -104,5 +105,6 @@ def _assessment(inputs: Inputs, figures: Figures, reasons: list[list[str]], advi
     warnings += tuple(f"{i}: " + "; ".join(a) for i, a in zip(ids, advice) if a)
     results = results_table(figures)
     outcomes = assess_outcomes(inputs, results, figures.narrative)
+    found = checks.run(checks.Context(inputs, figures, results, outcomes, axis))
     return Assessment(inputs, figures, tuple(tuple(r) for r in reasons), results, outcomes, axis,
-                      warnings + tuple(inputs.notes))
+                      warnings + tuple(inputs.notes) + tuple(finding.line for finding in found), found)

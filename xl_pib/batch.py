@@ -62,6 +62,7 @@ class Row:
     output: str = ""
     area: str = ""
     warnings: int = 0
+    warning_lines: str = ""  # the warnings themselves, as build prints them, joined by " | "
 
 
 # --- what to build -----------------------------------------------------------------------------
@@ -158,10 +159,11 @@ def _init_worker(stop) -> None:
     gc.freeze()
 
 
-def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> list[list[Row]]:
-    """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker)."""
+def build_files(sources: list[str], outdir: str, pdf: bool, values: bool, strict: bool = False) -> list[list[Row]]:
+    """Build the bulletins of ``sources``: rows for each file, in order (runs in a worker). ``strict``: a
+    bulletin with any warning fails, unwritten."""
     from .assess import assess, assess_many
-    from .build import refresh_book, refreshes, write_bulletin
+    from .build import check_strict, refresh_book, refreshes, write_bulletin
     from .errors import InputError, one_line
     from .inputs import read_workbook, split_areas
     from .pdf import PdfError
@@ -178,9 +180,9 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
         try:
             if refreshes(source, values):
                 output = output_path(Path(outdir), source, values)
-                done = refresh_book(source, output)
-                rows[k].append(Row(source.name, BUILT, "",
-                                   time.perf_counter() - start, str(done.path), "", len(done.assessment.warnings)))
+                done = refresh_book(source, output, strict=strict)
+                rows[k].append(Row(source.name, BUILT, "", time.perf_counter() - start, str(done.path), "",
+                                   len(done.assessment.warnings), " | ".join(done.assessment.warnings)))
                 continue
             parts = split_areas(read_workbook(source))
         except Exception as error:  # noqa: BLE001 - one bad input never stops the batch
@@ -220,6 +222,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
             continue
         start = time.perf_counter()
         try:
+            check_strict(assessment, strict)
             write_bulletin(assessment, output, pdf, office=_worker_office() if pdf else None)
         except Exception as error:  # noqa: BLE001
             # A PDF that failed leaves its bulletin workbook written: the report points to it.
@@ -227,7 +230,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool) -> lis
                                str(output) if isinstance(error, PdfError) else "", area or ""))
             continue
         rows[k].append(Row(source.name, BUILT, "", seconds + compute + time.perf_counter() - start, str(output),
-                           area or "", len(assessment.warnings)))
+                           area or "", len(assessment.warnings), " | ".join(assessment.warnings)))
     return rows
 
 
@@ -364,16 +367,18 @@ def _stop_workers(executor: ProcessPoolExecutor, grace: float) -> None:
 
 
 def run(input_dir: Path, output_dir: Path, jobs: int | None = None, pdf: bool = False, values: bool = False,
-        stream=None) -> int:
-    """Build every input in ``input_dir`` into ``output_dir``; 0 all built, 2 any failed, 130 interrupted."""
+        stream=None, strict: bool = False) -> int:
+    """Build every input in ``input_dir`` into ``output_dir``; 0 all built, 2 any failed (with ``strict``, any
+    with a warning), 130 interrupted."""
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager's stop = Ctrl-C
     try:
-        return _run(Path(input_dir), Path(output_dir), jobs, pdf, values, stream or sys.stdout)
+        return _run(Path(input_dir), Path(output_dir), jobs, pdf, values, stream or sys.stdout, strict)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values: bool, stream) -> int:
+def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values: bool, stream,
+         strict: bool = False) -> int:
     start = time.perf_counter()
     sources = plan(input_dir, output_dir, pdf, values)
     if pdf:
@@ -400,8 +405,8 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
             executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(stop,))
             futures = {}
             try:
-                futures = {executor.submit(build_files, [str(s) for s in chunk], str(output_dir), pdf, values): chunk
-                           for chunk in todo}
+                futures = {executor.submit(build_files, [str(s) for s in chunk], str(output_dir), pdf, values,
+                                           strict): chunk for chunk in todo}
                 running = set(futures)
                 while running:
                     finished, running = wait(running, return_when=FIRST_COMPLETED)

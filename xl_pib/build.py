@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import InputError
+from .errors import InputError, StrictRefusal
 
 Mark = Callable[[str], None]
 
@@ -27,6 +27,13 @@ def refreshes(source: Path, values: bool) -> bool:
 
 def output_suffix(source: Path, values: bool) -> str:
     return ".xlsm" if refreshes(source, values) else ".xlsx"
+
+
+def check_strict(assessment, strict: bool) -> None:
+    """``--strict``: every warning (the consistency checks' and the others) is an error, raised before anything
+    is written."""
+    if strict and assessment.warnings:
+        raise StrictRefusal(assessment.warnings)
 
 
 def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark, office=None) -> None:
@@ -50,8 +57,9 @@ def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no
         mark("pdf")
 
 
-def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _no_mark):
-    """Input workbook -> static bulletin .xlsx (and PDF); returns the Assessment."""
+def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _no_mark, strict: bool = False):
+    """Input workbook -> static bulletin .xlsx (and PDF); returns the Assessment. ``strict``: refuse (write
+    nothing) if there is any warning."""
     from . import pdf as pdf_module
     from .assess import assess
     from .inputs import read_workbook
@@ -63,6 +71,7 @@ def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _
     mark("read")
     assessment = assess(inputs)
     mark("compute")
+    check_strict(assessment, strict)
     if pdf:
         from . import office
 
@@ -119,8 +128,9 @@ def conf_values(rows) -> dict[str, object]:
     return out
 
 
-def refresh_book(source: Path, output: Path, mark: Mark = _no_mark) -> Refreshed:
-    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button.
+def refresh_book(source: Path, output: Path, mark: Mark = _no_mark, strict: bool = False) -> Refreshed:
+    """The headless twin of the Refresh button: write the refresh ranges, keep formulas, VBA and button
+    (``strict``: nothing, if there is any warning).
 
     When the Targets or Outcomes sheet changed the layout, the new live workbook is built instead, at
     ``output`` (beside ``source`` under a new name when ``output`` is ``source``: it is never replaced).
@@ -137,6 +147,7 @@ def refresh_book(source: Path, output: Path, mark: Mark = _no_mark) -> Refreshed
     inputs = read_workbook(source)
     mark("read")
     assessment = assess(inputs)
+    check_strict(assessment, strict)
     planned = ranges.writes(assessment)
     mark("compute")
     wb = openpyxl.load_workbook(source, keep_vba=True)

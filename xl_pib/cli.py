@@ -14,6 +14,8 @@ from pathlib import Path
 from .errors import UsageError
 
 EXIT_INPUT = 2
+STRICT_HELP = ("turn every warning (inputs that contradict each other, figures short of data, notes) into an "
+               "error: exit 2 and write nothing")
 
 
 
@@ -38,10 +40,10 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
 
 
-def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
+def _build(input_path: Path, output: Path, pdf: bool, timer: Timer, strict: bool = False) -> int:
     from .build import build_bulletin
 
-    assessment = build_bulletin(input_path, output, pdf, timer.mark)
+    assessment = build_bulletin(input_path, output, pdf, timer.mark, strict)
     for line in assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     print(f"wrote {output}" + (f" and {output.with_suffix('.pdf')}" if pdf else "") +
@@ -49,10 +51,10 @@ def _build(input_path: Path, output: Path, pdf: bool, timer: Timer) -> int:
     return 0
 
 
-def _refresh_book(input_path: Path, output: Path, timer: Timer) -> int:
+def _refresh_book(input_path: Path, output: Path, timer: Timer, strict: bool = False) -> int:
     from .build import refresh_book
 
-    done = refresh_book(input_path, output, timer.mark)
+    done = refresh_book(input_path, output, timer.mark, strict)
     for line in done.assessment.warnings:
         print(f"warning: {line}", file=sys.stderr)
     if done.rebuilt:
@@ -72,12 +74,12 @@ def cmd_build(args, timer: Timer) -> int:
             raise UsageError("the bulletin is written as .xlsx (use -o NAME.xlsx)")
         if output.resolve() == source.resolve():
             raise UsageError("the bulletin would replace its own input workbook: choose another -o name")
-        return _build(source, output, args.pdf, timer)
+        return _build(source, output, args.pdf, timer, args.strict)
     if output.suffix.lower() != ".xlsm":
         raise UsageError("a live workbook is written as .xlsm (use -o NAME.xlsm, or --values for a static .xlsx)")
     if args.pdf:
         raise UsageError("--pdf needs --values: the PDF is made from the static bulletin")
-    return _refresh_book(source, output, timer)
+    return _refresh_book(source, output, timer, args.strict)
 
 
 def cmd_template(args, timer: Timer) -> int:
@@ -130,7 +132,7 @@ def cmd_demo(args, timer: Timer) -> int:
 def cmd_batch(args, timer: Timer) -> int:
     from .batch import run
 
-    return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values)
+    return run(Path(args.input_dir), Path(args.output), args.jobs, args.pdf, args.values, strict=args.strict)
 
 
 def _positive_int(text: str) -> int:
@@ -157,12 +159,12 @@ def cmd_ingest(args, timer: Timer) -> int:
     timer.mark("imports")
     if args.source == "police-uk":
         text = commands.police_uk(args.paths, args.lookup, args.mapping, args.output, args.into, args.area_column,
-                                  args.replace, args.add_unmatched, timer.mark)
+                                  args.replace, args.add_unmatched, args.strict, timer.mark)
     elif args.source == "recorded-crime":
         text = commands.recorded_crime(args.files, args.mapping, args.populations, args.area, args.group,
                                        args.output)
     else:
-        text = commands.counts(args.file, args.into, args.output, args.replace, args.add_unmatched)
+        text = commands.counts(args.file, args.into, args.output, args.replace, args.add_unmatched, args.strict)
     if not timer.parts.keys() - {"imports"}:
         timer.mark("ingest")
     print(text)
@@ -182,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--pdf", action="store_true", help="also write OUTPUT.pdf with headless LibreOffice")
     b.add_argument("--values", action="store_true",
                    help="from a live .xlsm: write a static .xlsx bulletin (every formula replaced by its value)")
+    b.add_argument("--strict", action="store_true", help=STRICT_HELP)
     b.set_defaults(run=cmd_build)
     t = sub.add_parser("template", help="generate the analysts' live workbook (.xlsm) with =PIB_ formulas")
     t.add_argument("-o", "--output", default="workbook/pib_bulletin.xlsm", help="workbook to write (.xlsm)")
@@ -209,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: number of cores)")
     bt.add_argument("--pdf", action="store_true", help="also write each bulletin's PDF with headless LibreOffice")
     bt.add_argument("--values", action="store_true", help="from live .xlsm inputs: write static .xlsx bulletins")
+    bt.add_argument("--strict", action="store_true",
+                    help="fail (exit 2) every bulletin whose inputs give a warning, writing none of them")
     bt.set_defaults(run=cmd_batch)
     s = sub.add_parser("serve", help="serve the =PIB_ functions, the Refresh button and POST /pib/build "
                                      "to Office.js (xlwings Server; pip install 'xl-pib[server]')")
@@ -263,6 +268,9 @@ def _ingest_parser(sub) -> None:
         merging.add_argument("--add-unmatched", action="store_true",
                              help="ingest columns or series that match no indicator as new indicators (with --into, "
                                   "adding their Targets rows) instead of refusing them")
+        merging.add_argument("--strict", action="store_true",
+                             help="with --into: write nothing (exit 2) if the merged workbook gives any warning "
+                                  "'xl-pib build' would print")
     for sub_parser in (p, r, c):
         sub_parser.set_defaults(run=cmd_ingest)
 
@@ -270,10 +278,15 @@ def _ingest_parser(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     timer = Timer()
     args = parser().parse_args(argv)
-    from .errors import InputError, PibError, one_line
+    from .errors import InputError, PibError, StrictRefusal, one_line
 
     try:
         status = args.run(args, timer)
+    except StrictRefusal as error:
+        for line in error.warnings:
+            print(f"warning: {line}", file=sys.stderr)
+        print(f"xl-pib: {error.summary}", file=sys.stderr)
+        return EXIT_INPUT
     except UsageError as error:
         print(f"xl-pib: {error}", file=sys.stderr)
         return EXIT_INPUT

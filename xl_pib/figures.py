@@ -230,6 +230,9 @@ class Figures:
              'PIB_TARGET({w.baseline},{t.target_type},{t.target_amount},{w.measure})))',
         doc="The published Target value, or the baseline less the reduction (plus the increase), the level, "
             "or the baseline for a maintenance target; counts are held to whole crimes.")
+    target_note: np.ndarray = figure(workings="Target note", live='{t.target_note}&""',
+                                     doc="Why the published Target value or typed Baseline differs from the computed "
+                                         "one, as the analyst wrote it; it silences those checks for the row.")
     current: np.ndarray = figure(
         compute=Step(rolling_measure.current_position, rolled="rolling", last_index="last_index",
                      override="current_override"),
@@ -567,13 +570,15 @@ class Figures:
                                                           months_count="months_count"))
     projected_path: np.ndarray = figure(kind=MONTHLY, compute=Step(
         projection.path_on_axis, path_="projection_path", last_index="last_index", current="current",
-        measure="measure", population="population", per="rate_per"))
+        measure="measure", population="population", per="rate_per", months_count="months_count"))
     projected_path_low: np.ndarray = figure(kind=MONTHLY, compute=Step(
         projection.path_on_axis, {"level": projection.LEVELS[0], "side": "low"}, path_="projection_path",
-        last_index="last_index", current="current", measure="measure", population="population", per="rate_per"))
+        last_index="last_index", current="current", measure="measure", population="population", per="rate_per",
+        months_count="months_count"))
     projected_path_high: np.ndarray = figure(kind=MONTHLY, compute=Step(
         projection.path_on_axis, {"level": projection.LEVELS[0], "side": "high"}, path_="projection_path",
-        last_index="last_index", current="current", measure="measure", population="population", per="rate_per"))
+        last_index="last_index", current="current", measure="measure", population="population", per="rate_per",
+        months_count="months_count"))
     break_markers: np.ndarray = figure(kind=MONTHLY, compute=Step(breaks.markers, every="rebase"))
     spc_values: np.ndarray = figure(kind=MONTHLY, compute=Step(spc.chart_series, {"part": "values"},
                                                               spc_chart="spc_chart", last_index="last_index"))

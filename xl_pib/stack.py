@@ -70,6 +70,16 @@ def own_areas(inputs: Inputs) -> np.ndarray:
     return np.where(given != "", given, inputs.settings.partnership).astype(object)
 
 
+def own_msg_rows(inputs: Inputs) -> np.ndarray:
+    """Which MSG rows are their indicator's own (the Area named like the indicator's own area, any case)."""
+    table = inputs.msg
+    if table.empty:
+        return np.zeros(0, dtype=bool)
+    row = pd.Index(inputs.targets["indicator"]).get_indexer(table["indicator"])
+    lower = np.vectorize(str.lower, otypes=[object])
+    return lower(table["area"].to_numpy(dtype=object)) == lower(own_areas(inputs))[row]
+
+
 def msg_arrays(inputs: Inputs, width: int) -> dict[str, np.ndarray]:
     """Own count and population, and the group's (indicators × width) padded arrays."""
     targets_, table = inputs.targets, inputs.msg
@@ -81,8 +91,7 @@ def msg_arrays(inputs: Inputs, width: int) -> dict[str, np.ndarray]:
         slot = _slots(row)
         count, population = table["count"].to_numpy(dtype=float), table["population"].to_numpy(dtype=float)
         counts[row, slot], pops[row, slot] = count, population
-        lower = np.vectorize(str.lower, otypes=[object])
-        own = lower(table["area"].to_numpy(dtype=object)) == lower(own_areas(inputs))[row]
+        own = own_msg_rows(inputs)
         own_count[row[own]], own_pop[row[own]] = count[own], population[own]
     return {SPEC.msg_count.key: own_count, SPEC.msg_population.key: own_pop,
             "group_counts": counts, "group_populations": pops}

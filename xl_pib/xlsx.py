@@ -49,9 +49,12 @@ def formula(cell: Cell, text: str, number_format: str | None = None) -> Cell:
 
 
 def write_rows(ws, rows, start_row: int = 1, start_col: int = 1) -> None:
-    """Write rows of cells with :func:`put` (input sheets, tables)."""
+    """Write rows of cells with :func:`put` (input sheets, tables) into a new sheet. A blank (None or NaN) makes
+    no cell at all: openpyxl would write an empty element for each, and a Chart Data sheet is mostly blank."""
     for r, row in enumerate(rows, start=start_row):
         for c, value in enumerate(row, start=start_col):
+            if value is None or (isinstance(value, float) and value != value):
+                continue
             put(ws.cell(row=r, column=c), value)
 
 

@@ -16,10 +16,16 @@ Pages hold a marker where a generated part goes:
     the Performance Table's rows as the bulletin prints them, each linked to its
     section of the page, which must exist (``{#key}`` after its heading); the page
     must also have a section for every Results column.
+``<!-- generate: results-columns -->``
+    the Results sheet's columns, in order, each linked to its section of the measures page.
 ``<!-- generate: server-settings -->``, ``<!-- generate: mappings -->``, ``<!-- generate: recording-changes -->``
     the environment variables ``xl-pib serve`` reads (``xl_pib/serve.py``), what
     the shipped ingest mappings build each indicator from (``xl_pib/ingest/mappings``),
     and the register of national recording changes the ingest applies.
+``<!-- generate: checks -->``
+    the consistency checks (``xl_pib/checks.py``): what each compares, how it is
+    silenced, and the warning its declared example (one cell of the demo changed)
+    gives, computed by running the check.
 ``<!-- generate: benchmarks -->``
     ``benchmarks/RESULTS.md`` (written by ``benchmarks/run.py``) when it exists,
     otherwise how to produce it.
@@ -184,6 +190,26 @@ def other_figures_markdown(markdown: str, where: str) -> str:
     return "\n".join(sections) if sections else "Every figure has its own section above.\n"
 
 
+def results_columns_markdown() -> str:
+    """Indicator, Name, Section, then every computed Results column, linked to its measures section."""
+    from xl_pib.figures import RESULTS
+
+    from markdown.extensions.toc import slugify
+
+    measures = (ROOT / "docs" / "measures.md").read_text(encoding="utf-8")
+    anchors = {}  # heading name (lower case) -> its anchor, as the measures page's table of contents makes it
+    for heading in re.findall(r"^#+ (.+)$", measures, flags=re.M):
+        given = re.search(r"\{#([\w-]+)\}\s*$", heading)
+        title = re.sub(r"\s*\{#[\w-]+\}\s*$", "", heading)
+        for name in re.split(r",| and ", title):
+            anchors.setdefault(name.strip().lower(), given.group(1) if given else slugify(title, "-"))
+    columns = ["`Indicator`, `Name`, `Section` (from Targets)"]
+    for spec in RESULTS:
+        if spec.compute is not None:  # undocumented columns get their own {#key} section (other-figures)
+            columns.append(f"[{spec.column}](measures.md#{anchors.get(spec.column.lower(), spec.key)})")
+    return ", ".join(columns) + "\n"
+
+
 def server_settings_markdown() -> str:
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     lines += [f"| `{name}` | {f'`{default}`' if default else 'unset'} | {meaning} |"
@@ -221,6 +247,27 @@ def recording_changes_markdown() -> str:
         indicators = ", ".join(f"`{i}`" for i in rows["indicator"])
         lines.append(f"| {months.iso(month)} | {indicators} | {_cell_text(change)} | {_cell_text(source)} |")
     return "\n".join(lines) + "\n"
+
+
+def checks_markdown(where: str) -> str:
+    """Each check's section: what it compares, how to silence it, and the warning its example gives on the demo."""
+    from xl_pib.assess import assess
+    from xl_pib.checks import CHECKS
+    from xl_pib.demo.edits import apply
+    from xl_pib.inputs import parse_sheets
+
+    out = []
+    for check in CHECKS:
+        sheets, (row, column) = apply(check.example)
+        found = [f for f in assess(parse_sheets(sheets)).checks if f.check == check.name]
+        if [(f.row, f.column) for f in found] != [(row, column)]:
+            raise PluginError(f"generate: {where}: the example of the check '{check.name}' does not give one "
+                              f"warning naming row {row}, column '{column}'")
+        silence = check.silence[:1].upper() + check.silence[1:]
+        out += [f"### {check.name}", "", f"**Compares** {check.compares}.", "",
+                f"**How to silence it:** {silence}.", "",
+                f"**On the demo**, {check.example.describe}:", "", "```text", f"warning: {found[0].line}", "```", ""]
+    return "\n".join(out)
 
 
 def _cell_text(text: str) -> str:
@@ -272,12 +319,16 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return other_figures_markdown(markdown, where)
         if name == "benchmarks":
             return benchmarks_markdown()
+        if name == "results-columns":
+            return results_columns_markdown()
         if name == "server-settings":
             return server_settings_markdown()
         if name == "mappings":
             return mappings_markdown()
         if name == "recording-changes":
             return recording_changes_markdown()
+        if name == "checks":
+            return checks_markdown(where)
         raise PluginError(f"generate: {where}: unknown marker '{name}'")
 
     return _MARKER.sub(marker, markdown)

@@ -112,7 +112,7 @@ def test_bad_measure_error_names_sheet_row_and_column(mixed_batch):
 def test_report_lists_every_input_once_with_status_and_seconds(mixed_batch):
     inputs, output, good, _ = mixed_batch
     rows = read_report(output)
-    assert list(rows[0]) == ["file", "status", "error", "seconds", "output", "area", "warnings"]
+    assert list(rows[0]) == ["file", "status", "error", "seconds", "output", "area", "warnings", "warning_lines"]
     assert sorted(r["file"] for r in rows) == sorted(
         [p.name for p in good] + ["bad_measure.xlsx", "not_a_workbook.xlsx"])
     for r in rows:

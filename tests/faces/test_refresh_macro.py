@@ -246,7 +246,9 @@ def test_nothing_written_to_input_sheets(refreshed, names, demo_assessment):
     assert not written & INPUT_NAMES, f"refresh wrote to input sheets {written & INPUT_NAMES}"
     assert "xlwings.conf" not in written
     sections = set(demo_assessment.inputs.targets["section"])
-    assert written == {"Results", "Executive Summary", "Chart Data", "Series", "Appendices", "Metadata", *sections}
+    # Workings: only its Checks list (the consistency checks' findings); its figures are live formulas.
+    assert written == {"Results", "Executive Summary", "Chart Data", "Series", "Workings", "Appendices", "Metadata",
+                       *sections}
 
 
 def test_overrides_are_kept_and_never_written(payload, names):
@@ -459,3 +461,28 @@ def test_text_that_looks_like_a_formula_stays_text(payload, names):
                 for a in actions for r, row in enumerate(a["values"]) for c, v in enumerate(row)
                 if isinstance(v, str) and v.startswith("=")]
     assert not formulas, f"{len(formulas)} text values Excel would enter as formulas, e.g. {formulas[:3]}"
+
+
+def test_the_refresh_button_lists_a_contradiction_in_the_status_and_on_workings(payload, names):
+    """Issue 21: a leftover Target value typed into the open workbook is named in the status cell and in the
+    Workings sheet's Checks list, through xlwings as Excel would apply it; no input sheet is written."""
+    from xl_pib.bulletin import workings
+
+    changed = copy.deepcopy(payload)
+    targets = sheet_values(changed, "Targets")
+    row = next(i for i, r in enumerate(targets) if r[0] == "SAC")
+    targets[row][column_index(changed, "Targets", "Target value")] = 1250
+    returned, actions = run(changed)
+    assert returned is True
+    written = {names[a["sheet_position"]] for a in actions}
+    assert not written & INPUT_NAMES
+    (status,) = [a for a in actions if names[a["sheet_position"]] == summary.SHEET and a["values"] != []
+                 and a["start_row"] == 4 and a["start_column"] == 4]
+    text = status["values"][0][0]
+    assert "Checks (1 input contradicting others, listed on the Workings sheet): Targets row " \
+           f"{row + 1}, column 'Target value': SAC's Target value 1,250 is used" in text
+    (listed,) = [a for a in actions if names[a["sheet_position"]] == workings.WORKINGS]
+    assert (listed["start_row"], listed["start_column"]) == (0, workings.CHECKS_FIRST_COLUMN - 1)
+    assert listed["values"][0] == list(workings.CHECKS_HEADER)
+    assert listed["values"][1][:4] == ["Target value", "Targets", row + 1, "Target value"]
+    assert len(listed["values"]) == workings.CHECKS_ROWS + 1

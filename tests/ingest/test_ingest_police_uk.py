@@ -186,3 +186,17 @@ def test_timings_name_every_stage_and_the_report_is_the_same_on_every_run(downlo
         reports.append(captured.out.replace(f"counts{run}", "counts"))
     assert reports[0] == reports[1]
     assert (tmp_path / "counts0.csv").read_bytes() == (tmp_path / "counts1.csv").read_bytes()
+
+
+def test_report_totals_each_indicator_and_never_adds_indicators_together(download, lookup, tmp_path, capsys):
+    """Issue 21: All Crime, ASB and the sub-types overlap, so the report totals each one (over the areas, which do
+    not overlap) and prints no sum across them."""
+    _, out, _ = run(["ingest", "police-uk", download, "--lookup", lookup, "-o", tmp_path / "c.csv"], capsys)
+    want = expected_counts(download, lookup).groupby("Indicator")["Value"].sum()
+    section = out.split("counted per indicator, all areas (")[1].split("\nsuspiciously low months")[0]
+    lines = [line.strip() for line in section.splitlines()[1:]]
+    totals = {line.split(":")[0]: int(line.rsplit(", ", 1)[1].replace(",", "")) for line in lines}
+    assert {k: v for k, v in totals.items() if k in DEFINITIONS} == want.to_dict()
+    assert all(f"{len(MONTHS)} months, {MONTHS[0]} to {MONTHS[-1]}" in line for line in lines)
+    everything = int(want.sum())
+    assert f"{everything:,}" not in out  # the meaningless sum of overlapping indicators

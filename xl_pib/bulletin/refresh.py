@@ -2,8 +2,9 @@
 
 A refresh writes values only, into ranges whose place is fixed by the
 workbook's layout: Results, the Executive Summary, the hidden Chart Data
-sheet (so the charts follow), the Series month axis, a status cell and the
-layout fingerprint. It never writes to an input sheet (so never to RAG
+sheet (so the charts follow), the Series month axis, the Workings sheet's
+Checks list (the consistency checks' findings), a status cell and the layout
+fingerprint. It never writes to an input sheet (so never to RAG
 override or Summary override) and never touches a formula.
 """
 
@@ -74,9 +75,14 @@ def status_text(assessment) -> str:
     s = assessment.inputs.settings
     text = (f"Refreshed from the input sheets: {len(assessment.results)} indicators, "
             f"{len(assessment.outcomes)} outcomes, data to {months.label(s.latest_month)}.")
-    if assessment.warnings:
+    others = assessment.warnings[:len(assessment.warnings) - len(assessment.checks)]
+    if others:
         # Warnings are either input notes (rows skipped, gaps, merged cells) or measures short of data.
-        text += " Warnings: " + " | ".join(assessment.warnings)
+        text += " Warnings: " + " | ".join(others)
+    if assessment.checks:
+        count = len(assessment.checks)
+        text += (f" Checks ({count} input{'s' if count != 1 else ''} contradicting others, listed on the "
+                 f"{workings.WORKINGS} sheet): " + " | ".join(f.line for f in assessment.checks))
     return text
 
 
@@ -128,6 +134,7 @@ def writes(assessment) -> list[RangeWrite]:
         RangeWrite(summary.SHEET, "A1", _plain(summary.grid(assessment))),
         RangeWrite(chart_data.SHEET, "A1", _plain(chart_data.grid(assessment, blocks))),
         RangeWrite(workings.SERIES, f"A{workings.FIRST_MONTH_ROW}", _plain(workings.axis_cells(assessment))),
+        RangeWrite(workings.WORKINGS, workings.checks_cell(), workings.checks_grid(assessment)),
         RangeWrite(STATUS_LABEL[0], STATUS_LABEL[1], [["Status"]]),
         RangeWrite(STATUS[0], STATUS[1], [[status_text(assessment)]]),
         RangeWrite(FINGERPRINT[0], FINGERPRINT[1], [[fingerprint(assessment)]]),

@@ -8,7 +8,9 @@ so a changed Data value flows through to the tables without a refresh.
 Series: months down column A from row 3; three blocks of one column per
 indicator (in Targets order): values, denominators, and monthly percentages
 (percentage measures only). Row 2 holds the indicator ids.
-Workings: one row per indicator from row 2, one column per figure.
+Workings: one row per indicator from row 2, one column per figure; then,
+after a blank column, the "Checks" list: the consistency checks' findings
+(:mod:`xl_pib.checks`), which the Refresh rewrites and no printed sheet shows.
 """
 
 from __future__ import annotations
@@ -36,6 +38,41 @@ def _workings_format(spec) -> str | None:
 # (figure key, header, number format) of every Workings column, in the registry's order.
 WORKINGS_COLUMNS = tuple((spec.key, spec.workings, _workings_format(spec)) for spec in WORKINGS_FIGURES)
 _WORKINGS_INDEX = {key: i for i, (key, _, _) in enumerate(WORKINGS_COLUMNS)}
+
+
+# The Checks list: its columns, and the rows a refresh rewrites whole (so a shorter list leaves no stale rows).
+CHECKS_HEADER = ("Checks", "Sheet", "Row", "Column", "Found", "But", "Likely fix")
+CHECKS_ROWS = 100
+CHECKS_FIRST_COLUMN = len(WORKINGS_COLUMNS) + 2
+
+
+def checks_cell() -> str:
+    """The top-left cell of the Checks list on the Workings sheet."""
+    return f"{get_column_letter(CHECKS_FIRST_COLUMN)}1"
+
+
+def checks_grid(assessment) -> list[list]:
+    """The Checks list: its header and exactly CHECKS_ROWS rows, blank below the findings."""
+    found = assessment.checks
+    rows = [[f.check, f.sheet, f.row, f.column, f.found, f.against, f.fix] for f in found]
+    if not rows:
+        rows = [["none: the input sheets agree with each other", None, None, None, None, None, None]]
+    if len(rows) > CHECKS_ROWS:
+        rows = rows[:CHECKS_ROWS - 1] + [[f"... and {len(rows) - CHECKS_ROWS + 1} more: 'xl-pib build' prints "
+                                          "them all", None, None, None, None, None, None]]
+    blank = [None] * len(CHECKS_HEADER)
+    return [list(CHECKS_HEADER), *rows, *([blank] * (CHECKS_ROWS - len(rows)))]
+
+
+def write_checks(ws, assessment) -> None:
+    first = CHECKS_FIRST_COLUMN
+    for r, row in enumerate(checks_grid(assessment), start=1):
+        for c, value in enumerate(row, start=first):
+            put(ws.cell(r, c), value)
+    for c in range(first, first + len(CHECKS_HEADER)):
+        cell = ws.cell(1, c)
+        cell.font, cell.fill, cell.alignment = styles.BOLD, styles.HEADER_FILL, styles.WRAP
+        ws.column_dimensions[get_column_letter(c)].width = 40 if c >= first + 4 else 14
 
 
 def workings_ref(index: int, key: str, absolute: bool = True) -> str:
@@ -175,5 +212,6 @@ def write_workings(ws, assessment, live=None) -> None:
                 put(cell, rows[index][c - 1], number_format)
         if column_formula and count:
             ws[f"{letter}2"] = ArrayFormula(f"{letter}2:{letter}{count + 1}", column_formula)
+    write_checks(ws, assessment)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "B2"

@@ -156,8 +156,7 @@ def ingest(path: str | Path, into: str | Path | None = None, add_unmatched: bool
         raise InputError(name, f"one value per month and indicator ({first['indicator']} "
                          f"{months.iso(first['month'])} is repeated)", row=int(first["_row"]))
     data = data.drop(columns="_row")
-    report.per_period("counted per month (sum of values)", data.groupby("month")["value"].sum(), months.iso,
-                      unit="in total")
+    report.per_indicator("counted per indicator", data, months.iso)
     if data["area"].notna().any():
         report.note(f"rows without an area: {int(data['area'].isna().sum()):,}")
     else:

@@ -181,7 +181,9 @@ def _check_listed(data: pd.DataFrame, targets: Targets, names: dict[str, str], s
 
 
 def merge_into(ingested: Ingested, source: str | Path, output: str | Path, replace: bool = False,
-               add_unmatched: bool = False) -> Path:
+               add_unmatched: bool = False, before_save=None) -> Path:
+    """Merge, then save to ``output``; ``before_save(book)`` sees the merged workbook first and may refuse it
+    (raise), so that nothing is written."""
     import openpyxl
 
     source, output = Path(source), Path(output)
@@ -223,6 +225,8 @@ def merge_into(ingested: Ingested, source: str | Path, output: str | Path, repla
     for name, rows in ingested.sheets.items():
         if name.strip().lower() != BREAKS_SHEET.lower():
             _replace_sheet(book, name, rows)
+    if before_save is not None:
+        before_save(book)
     return save(book, output)
 
 

@@ -182,6 +182,7 @@ def ingest(paths: list[str | Path], lookup_paths, mapping: Mapping, area_column:
                              mapping)
     data = mapping.present(data, types["crime_type"], report, "crime types")
     data = completeness.apply(data, checked)
+    report.per_indicator("counted per indicator, all areas", data, months.iso, by_area=False)
     mark("indicator counts")
     return Ingested(data=data, names=mapping.names, report=report, sheets={mapping.kind.sheet: mapping.rows()})
 

@@ -255,6 +255,7 @@ def ingest(files: list[str], mapping: Mapping, populations: str | None = None, a
         report.note(f"{row['indicator']} ({row['name']}) left blank (not built): {row['note'] or 'marked not built'}")
 
     quarterly = mapping.present(_indicator_counts(counts[~blank], mapping), counts["code"], report, "offence codes")
+    report.per_indicator("offences per indicator, all areas", quarterly, _period, "quarters", by_area=False)
     sheets = {"Quarterly": _quarterly_rows(quarterly)}
     if group is not None:
         sheets["MSG"] = _msg_rows(quarterly, area, group, populations, report)

@@ -302,7 +302,7 @@ def _targets(sheets, notes: list[str]) -> pd.DataFrame:
     for key, (header, applies) in fractions.items():
         _fail(name, frame, applies & options.FRACTION.bad(out[key]), header,
               f"{options.FRACTION.what} for a percentage measure", key)
-    for key in ("area", "unit", "target_period", "current_period", "commentary"):
+    for key in ("target_note", "area", "unit", "target_period", "current_period", "commentary"):
         out[key] = _text(frame, key)
     return out.reset_index(drop=True)
 

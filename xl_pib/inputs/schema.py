@@ -79,6 +79,10 @@ TARGETS = Sheet("Targets", (
     Column("Target amount", help="the reduction or increase as a percentage (`5%`, stored as `0.05`), or the level "
                                  "itself"),
     Column("Target value", False, help="optional: the published target, used instead of the calculated one"),
+    Column("Target note", False, help="why this row's published *Target value* or typed *Baseline* "
+                                      "differs from the one xl-pib computes (the plan rounded its own way, a "
+                                      "baseline from another survey); it silences those two [checks](checks.md) "
+                                      "for the row and is shown on the Workings sheet, never printed"),
     Column("Target date", help=f"{_MONTH}, not before *Baseline end*; once the data reach it, the position is "
                                "judged against the target itself and the bulletin says whether it was met, and by how "
                                "much"),

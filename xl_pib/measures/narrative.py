@@ -140,6 +140,12 @@ def target_reached(name, achieved, target, measure, direction, per, month_status
     names, got, tgt, kinds, per, date = np.broadcast_arrays(names, got, tgt, kinds, np.asarray(per, dtype=float),
                                                             np.asarray(target_date, dtype=float))
     reached = ~np.isnan(got) & ~np.isnan(tgt) & ~np.isnan(date)
+    out = np.full(reached.shape, "", dtype=object)
+    if not reached.any():  # the usual bulletin, years before its target dates: no sentence to build
+        return out
+    direction = np.broadcast_to(np.asarray(direction, dtype=object), reached.shape)[reached]
+    month_status = np.broadcast_to(np.asarray(month_status, dtype=object), reached.shape)[reached]
+    names, got, tgt, kinds, per, date = (a[reached] for a in (names, got, tgt, kinds, per, date))
     met = target_met(got, tgt, direction)
     percentage = kinds == "percentage"
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -155,7 +161,8 @@ def target_reached(name, achieved, target, measure, direction, per, month_status
                 np.where(met, "met", "missed").astype(object) + ": the 12 months to " + when + " recorded " +
                 wording.figures(got, kinds, per) + how_far + wording.figures(tgt, kinds, per) +
                 _month_clause(month_status) + ".")
-    return np.where(reached, sentence, "").astype(object)
+    out[reached] = sentence
+    return out
 
 
 def _month_clause(month) -> np.ndarray:

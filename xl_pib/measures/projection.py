@@ -446,7 +446,13 @@ def project_for(f: Fit | None, months_to_target) -> Projection | None:
 
 
 def path_for(f: Fit | None, months_to_target, months_count: int) -> Projection | None:
-    return None if f is None else path(f, months_to_target, months_count)
+    """The chart's path to each target date, never past the month axis (``months_count`` months) and never
+    past the furthest target date: a bulletin with years of axis but targets a year ahead projects a year."""
+    if f is None:
+        return None
+    horizon = np.asarray(months_to_target, dtype=float)
+    furthest = np.nanmax(np.r_[horizon.ravel(), 1.0])
+    return path(f, months_to_target, int(min(months_count, np.ceil(furthest))))
 
 
 def _in_units(x, measure, population, per) -> np.ndarray:
@@ -480,18 +486,19 @@ def probability_for(projection: Projection | None, target, direction) -> np.ndar
     return probability_met(projection, target, direction)
 
 
-def path_on_axis(path_: Projection | None, last_index, current, measure, population, per, level=None,
-                 side=None) -> np.ndarray:
-    """The chart's projection: (series × months) on the month axis, the current figure at each series' last
-    month (so the line leaves the actual), then the projected 12-month figure at every month to the target
-    date (``side``: the ends of its ``level`` interval); NaN elsewhere, and everywhere without a projection."""
+def path_on_axis(path_: Projection | None, last_index, current, measure, population, per, months_count: int,
+                 level=None, side=None) -> np.ndarray:
+    """The chart's projection: (series × months) on the month axis of ``months_count`` months, the current
+    figure at each series' last month (so the line leaves the actual), then the projected 12-month figure at
+    every month to the target date (``side``: the ends of its ``level`` interval); NaN elsewhere, and
+    everywhere without a projection."""
     last = np.asarray(last_index)
     if path_ is None:
         return None
-    width = path_.year.shape[-1]
-    ahead = _in_units(_bound(path_, level, side).reshape(-1, width), measure, population, per)
+    width, ahead_months = int(months_count), path_.year.shape[-1]
+    ahead = _in_units(_bound(path_, level, side).reshape(-1, ahead_months), measure, population, per)
     out = np.full((len(last), width), np.nan)
-    cols = last[:, None] + 1 + np.arange(width)
+    cols = last[:, None] + 1 + np.arange(ahead_months)
     inside = (cols < width) & (last[:, None] >= 0)
     out[np.nonzero(inside)[0], cols[inside]] = ahead[inside]
     started = (last >= 0) & ~np.isnan(out[np.arange(len(last)), np.clip(last + 1, 0, width - 1)])

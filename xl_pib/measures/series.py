@@ -54,6 +54,9 @@ def unaligned(aligned, last_index) -> np.ndarray:
     v = as_series(aligned)
     t = v.shape[-1]
     last = np.asarray(last_index)
+    same = _shifted(v, -np.where(last < 0, 0, t - 1 - last))
+    if same is not None:
+        return same
     source = np.arange(t) + np.where(last < 0, 0, t - 1 - last)[..., None]
     out = np.take_along_axis(v, np.clip(source, 0, t - 1), axis=-1)
     return np.where(source > t - 1, np.nan, out)
@@ -97,9 +100,33 @@ def monthly_kind(measure) -> np.ndarray:
     return np.where(kinds == "rate", "count", kinds).astype(object)
 
 
+def _shifted(v: np.ndarray, by: np.ndarray) -> np.ndarray | None:
+    """``v`` moved right by ``by`` months (left when negative), NaN where nothing moved in, when every series
+    moves by the same amount (the usual bulletin: every source ends in the same month): a slice, not a gather
+    of every cell. None when the shifts differ."""
+    by = np.asarray(by)
+    if v.ndim == 0 or v.shape[-1] == 0 or by.size == 0 or np.any(by != by.flat[0]) or by.shape != v.shape[:-1]:
+        return None
+    d, t = int(by.flat[0]), v.shape[-1]
+    if d == 0:  # nothing moves: the same values, read-only so that no caller can change its input through it
+        same = v.view()
+        same.flags.writeable = False
+        return same
+    out = np.full(v.shape, np.nan)
+    if abs(d) < t:
+        if d >= 0:
+            out[..., d:] = v[..., :t - d]
+        else:
+            out[..., :t + d] = v[..., -d:]
+    return out
+
+
 def shift_right(values, shift) -> np.ndarray:
     """Apply :func:`align_right`'s shifts to a companion array (e.g. denominators)."""
     v = as_series(values)
+    same = _shifted(v, shift)
+    if same is not None:
+        return same
     t = v.shape[-1]
     source = np.arange(t) - np.asarray(shift)[..., None]
     out = np.take_along_axis(v, np.clip(source, 0, t - 1), axis=-1)
