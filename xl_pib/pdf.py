@@ -14,8 +14,10 @@ Python bindings are missing (or ``XL_PIB_PDF_LISTENER=0`` asks for it).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
@@ -80,13 +82,27 @@ def convert(sources: list[Path], target_format: str, outdir: Path, timeout: floa
         profile_dir(Path(profile), recalculate)
         command = [binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        # Its own process group, so that a timeout (or Ctrl-C) ends soffice.bin too, not only the soffice script.
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException as error:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.communicate()
+            if isinstance(error, subprocess.TimeoutExpired):
+                raise PdfError(f"LibreOffice took more than {timeout:g} s to convert "
+                               f"{', '.join(Path(s).name for s in sources)}") from None
+            raise
     extension = target_format.split(":")[0]
     written = [outdir / f"{Path(s).stem}.{extension}" for s in sources]
     missing = [p for p in written if not p.exists()]
-    if done.returncode != 0 or missing:
+    if process.returncode != 0 or missing:
         raise PdfError(f"LibreOffice could not convert {', '.join(map(str, sources))}: "
-                       f"{(done.stderr or done.stdout).strip()[:300]}")
+                       f"{(stderr or stdout).strip()[:300]}")
     return written
 
 

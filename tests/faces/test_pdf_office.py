@@ -104,3 +104,23 @@ def test_a_killed_worker_takes_its_libreoffice_with_it(office_bindings, saved_bu
     except psutil.NoSuchProcess:
         pass
     assert not psutil.pid_exists(office_pid)
+
+
+def test_the_simple_way_stops_libreoffice_at_its_timeout_with_a_one_line_error(saved_bulletin, tmp_path):
+    """One LibreOffice start per PDF (no Office): a conversion past its timeout is a PdfError (a failed row in a
+    batch), and soffice.bin, not only the soffice script, is ended with it."""
+    import time
+
+    from xl_pib.pdf import convert
+
+    path, _ = saved_bulletin
+    started = time.time()
+    with pytest.raises(PdfError, match=r"^LibreOffice took more than 0.3 s to convert bulletin.xlsx$"):
+        convert([path], "pdf", tmp_path / "out", timeout=0.3)
+
+    def leaked(process):  # one this test started, whose throw-away profile (removed by convert) is gone
+        profile = next((a.split("file://", 1)[1] for a in process.info["cmdline"] or [] if "xl-pib-lo-" in a), None)
+        return process.info["create_time"] >= started - 1 and profile is not None and not Path(profile).exists()
+
+    time.sleep(0.5)
+    assert [p.pid for p in psutil.process_iter(["cmdline", "create_time"]) if leaked(p)] == []
