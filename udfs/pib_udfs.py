@@ -934,12 +934,20 @@ TRENDS = (labels.YES, labels.NO, labels.TOO_CLOSE)
 MONTH_STATUSES = (labels.ABOVE_EXPECTED, labels.IN_LINE, labels.BELOW_EXPECTED)
 
 
+@functools.lru_cache(maxsize=None)
+def _known(allowed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(a.lower() for a in allowed) | {"", labels.NA.lower()}
+
+
 def _labels(name: str, values, allowed: tuple[str, ...]):
     """Label cells as other =PIB_ functions return them (any case); blank and N/A mean not known."""
-    known = {a.lower() for a in allowed} | {"", labels.NA.lower()}
+    known = _known(allowed)
     norm = options.normalise(values)
-    # dict.fromkeys: the distinct values in order, so the message names the first bad cell.
-    strange = next((v for v in dict.fromkeys(np.ravel(norm).tolist()) if v not in known), None)
+    if norm.ndim == 0:  # one cell: no list of distinct values to build (a scalar call stays cheap)
+        strange = None if norm.item() in known else norm.item()
+    else:
+        # dict.fromkeys: the distinct values in order, so the message names the first bad cell.
+        strange = next((v for v in dict.fromkeys(norm.ravel().tolist()) if v not in known), None)
     if strange is not None:
         shown = next(v for v in np.ravel(np.asarray(values, dtype=object)) if options.normalise(v).item() == strange)
         raise ValueError(f"{name} must be one of {', '.join(allowed)} (or blank, N/A); got {shown!r}")
@@ -978,7 +986,7 @@ def PIB_RAG(position, trend_sufficient, direction=DIRECTION_DEFAULT):
     """RAG rating of an indicator: G if on course and the trend is sufficient, R if off course and it is not, A otherwise. Example: =PIB_RAG("Above Target","No") → R"""
     a = _broadcast(position=position, trend_sufficient=trend_sufficient, direction=direction)
     pos, trend_, way = _texts(a, "position", "trend_sufficient", "direction")
-    if np.ndim(pos) == 0:  # one cell: the plain scalar path
+    if a["position"].ndim == 0:  # one cell: the plain scalar path (an attribute, not np.ndim: 3 us)
         _labels("position", pos, POSITIONS), _labels("trend_sufficient", trend_, TRENDS)
         return cells.scalar_or_grid(rag.indicator_rag(pos, trend_, way))
     # A range holds a handful of distinct label combinations: each is checked and rated once.
