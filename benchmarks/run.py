@@ -3,6 +3,7 @@
     python benchmarks/run.py            # everything (several minutes: it builds 350 bulletins)
     python benchmarks/run.py --only engine,rag
     python benchmarks/run.py --quick    # small sizes: shows every row runs (the test suite's smoke test)
+    python benchmarks/run.py --write    # also write the table as Markdown to benchmarks/RESULTS.md
 
 Targets (from the issues):
 - engine: every measure for 350 partnerships x 30 indicators x 120 months in <= 1 s (noise-aware
@@ -16,6 +17,10 @@ Targets (from the issues):
   the same cells, styles and charts with no computation, plus imports;
 - `xl-pib batch` of 350 generated partnerships (30 x 120 each) with --jobs 2 in <= 3 minutes,
   peak RSS of the parent and its workers summed <= 600 MiB;
+- `xl-pib batch --pdf` of 50 generated partnerships: one LibreOffice kept per worker makes >= 1.6x the
+  PDF bulletins per second of one LibreOffice start per bulletin, side by side (and no LibreOffice left
+  running afterwards);
+- the police.uk ingest (benchmarks/ingest.py) at 3 and 10 million rows: >= 2x the pandas peer, < 600 MiB;
 - input read: python-calamine against openpyxl on a 100,000-row Data sheet (no target);
 - the Python side of a refresh of the demo workbook in <= 0.5 s through xlwings'
   remote engine, excluding imports;
@@ -47,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 ROWS: list[tuple[str, str, str, str]] = []
 
 
@@ -437,6 +443,129 @@ def bench_batch(row, quick: bool):
         f"{peak_pss / 2**20:.0f} MiB", "", None)
 
 
+# --- batch with PDFs ---------------------------------------------------------------------------------
+
+
+def _soffice_processes(tag: str) -> list[int]:
+    """Process ids of the LibreOffice processes (soffice.bin, oosplash) started with XL_PIB_RUN=tag in their
+    environment: this run's, not those of anyone else on the machine."""
+    import psutil
+
+    found = []
+    for p in psutil.process_iter(["name", "cmdline"]):
+        try:
+            text = " ".join(p.info["cmdline"] or []) or (p.info["name"] or "")
+            if ("soffice.bin" in text or "oosplash" in text) and p.environ().get("XL_PIB_RUN") == tag:
+                found.append(p.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def _timed_batch(inputs: Path, output: Path, jobs: int, pdf: bool, env: dict) -> tuple[float, float, list[dict]]:
+    """Wall seconds, CPU seconds of the batch and everything it started (LibreOffice included), report rows."""
+    import csv
+
+    command = [sys.executable, "-m", "xl_pib", "batch", str(inputs), "-o", str(output), "--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command + (["--pdf"] if pdf else []), capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode == 0, done.stderr[-800:]
+    with open(output / "batch_report.csv", newline="") as handle:
+        report = list(csv.DictReader(handle))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, report
+
+
+def bench_pdf(row, quick: bool):
+    """``xl-pib batch --pdf``: LibreOffice kept per worker against one LibreOffice start per bulletin.
+
+    Three batches of the same inputs, one after another in this run: without PDFs, with PDFs through each
+    worker's LibreOffice (the default), and with PDFs the old way (``XL_PIB_PDF_LISTENER=0``: LibreOffice
+    started for each bulletin, as ``xl-pib build --pdf`` does). The CPU column sums the batch, its workers
+    and every LibreOffice they started (all are waited for), so it is less sensitive than wall time to
+    the neighbours on a shared machine.
+    """
+    import shutil
+
+    import generate
+    from xl_pib.office import available
+
+    if shutil.which("soffice") is None:
+        row("batch --pdf", "LibreOffice not installed", "", None)
+        return
+    count, jobs = (4, 2) if quick else (50, 2)
+    shape = dict(indicators=8, months_=60) if quick else dict(indicators=30, months_=120)
+    label = f"{count} x {shape['indicators']} x {shape['months_']}"
+    tag = f"bench-pdf-{os.getpid()}-{time.time_ns()}"
+    env = dict(os.environ, XL_PIB_RUN=tag,
+               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "udfs"), os.environ.get("PYTHONPATH", "")]))
+    with tempfile.TemporaryDirectory() as work:
+        inputs = generate.generate(Path(work) / "in", count, **shape)[0].parent
+        plain = _timed_batch(inputs, Path(work) / "plain", jobs, False, env)
+        old = _timed_batch(inputs, Path(work) / "old", jobs, True, dict(env, XL_PIB_PDF_LISTENER="0"))
+        kept = _timed_batch(inputs, Path(work) / "kept", jobs, True, env)
+        pdfs = sorted((Path(work) / "kept").glob("*.pdf"))
+        assert len(pdfs) == count and all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs)
+        assert all(r["status"] == "built" for r in kept[2] + old[2])
+        strays = _soffice_processes(tag)
+    row(f"batch of {label} inputs, --jobs {jobs}, no PDFs: wall; bulletins per second",
+        f"{plain[0]:.1f} s; {count / plain[0]:.2f}/s", "", None)
+    listener = "one LibreOffice per worker" if available() else "NO UNO BINDINGS: one start per bulletin"
+    row(f"  the same with --pdf ({listener}): wall; PDF bulletins per second",
+        f"{kept[0]:.1f} s; {count / kept[0]:.2f}/s", "", None)
+    row("  the same with --pdf, one LibreOffice start per bulletin (the old way): wall; per second",
+        f"{old[0]:.1f} s; {count / old[0]:.2f}/s", "", None)
+    ratio = old[0] / kept[0]
+    row("  PDF bulletins per second: kept LibreOffice / one start per bulletin (wall)", f"{ratio:.2f}x", ">= 1.6x",
+        ratio >= 1.6 if not quick else None)
+    row("  CPU seconds per bulletin (batch + workers + LibreOffice): none; kept; old way",
+        f"{plain[1] / count:.2f}; {kept[1] / count:.2f}; {old[1] / count:.2f}", "", None)
+    row("  the same ratio in CPU time (old way / kept)", f"{old[1] / kept[1]:.2f}x", "", None)
+    row("  LibreOffice processes left running after the batches", f"{len(strays)}", "0", not strays)
+    _single_pdf(row, quick, env)
+
+
+# One bulletin printed through an Office started for it (what a kept LibreOffice would cost a single build).
+_THROUGH_OFFICE = """
+import sys
+from pathlib import Path
+from xl_pib.assess import assess
+from xl_pib.build import write_bulletin
+from xl_pib.inputs import read_workbook
+from xl_pib.office import Office
+with Office() as office:
+    write_bulletin(assess(read_workbook(Path(sys.argv[1]))), Path(sys.argv[2]), True, office=office)
+"""
+
+
+def _single_pdf(row, quick: bool, env: dict) -> None:
+    """``xl-pib build --pdf`` of one partnership: its simple way (one LibreOffice start) against starting an
+    Office and printing through it, alternately, median of 3 (1 with --quick), each a whole process."""
+    import generate
+    from xl_pib.office import available
+
+    if not available():
+        return
+    with tempfile.TemporaryDirectory() as work:
+        shape = dict(indicators=8, months_=60) if quick else {}
+        source = generate.write_input(Path(work) / "one.xlsx", generate.partnership_sheets(1, **shape))
+        simple, office = [], []
+        for i in range(1 if quick else 3):
+            for times, command in ((simple, [sys.executable, "-m", "xl_pib", "build", str(source), "-o",
+                                             str(Path(work) / f"simple{i}.xlsx"), "--pdf"]),
+                                   (office, [sys.executable, "-c", _THROUGH_OFFICE, str(source),
+                                             str(Path(work) / f"office{i}.xlsx")])):
+                start = time.perf_counter()
+                subprocess.run(command, check=True, capture_output=True, env=env)
+                times.append(time.perf_counter() - start)
+    simple_s, office_s = statistics.median(simple), statistics.median(office)
+    row("single build --pdf of one partnership, wall: the simple way (one LibreOffice start); through an Office",
+        f"{simple_s:.2f} s; {office_s:.2f} s", "", None)
+
+
 # --- UDF scalar overhead -----------------------------------------------------------------------
 
 
@@ -649,8 +778,9 @@ def _cold_imports() -> float:
 # Every benchmark is a function (row, quick). Benchmarks that live in their own modules
 # (benchmarks/ingest.py, benchmarks/server.py, ...) are registered in EXTRA_BENCHES below.
 BENCHES: list[tuple[str, object]] = [
-    ("engine", bench_engine), ("stacked", bench_stacked), ("checks", bench_checks), ("rag", bench_rag), ("udf", bench_udf), ("demo", bench_demo),
-    ("floor", bench_floor), ("read", bench_read), ("batch", bench_batch), ("refresh", bench_refresh),
+    ("engine", bench_engine), ("stacked", bench_stacked), ("checks", bench_checks), ("rag", bench_rag),
+    ("udf", bench_udf), ("demo", bench_demo), ("floor", bench_floor), ("read", bench_read), ("batch", bench_batch),
+    ("pdf", bench_pdf), ("refresh", bench_refresh),
     ("calls", bench_calls),
 ]
 
@@ -676,6 +806,9 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated subset of: " + ", ".join(name for name, _ in benches))
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and one repeat: checks the benchmarks run (a smoke test), not the targets")
+    parser.add_argument("--write", nargs="?", const=str(RESULTS), metavar="FILE.md",
+                        help=f"also write the table, with the machine and date, as Markdown (default "
+                             f"{RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()
     table = dict(benches)
     chosen = args.only.split(",") if args.only else list(table)
@@ -694,8 +827,31 @@ def main() -> int:
     print(f"{'-' * width}-|-{'-' * 22}-|-{'-' * 20}-|----")
     for name, measured, target, ok in ROWS:
         print(f"{name.ljust(width)} | {measured:>22} | {target:>20} | {ok}")
-    print(f"\n{machine()}; {dt.datetime.now():%Y-%m-%d %H:%M}" + ("; --quick (sizes reduced)" if args.quick else ""))
+    footer = f"{machine()}; {dt.datetime.now():%Y-%m-%d %H:%M}" + ("; --quick (sizes reduced)" if args.quick else "")
+    print(f"\n{footer}")
+    if args.write:
+        written = write_markdown(Path(args.write), ROWS, footer, " ".join(sys.argv[1:]))
+        print(f"wrote {written}", file=sys.stderr)
     return 0 if args.quick or all(r[3] != "NO" for r in ROWS) else 1
+
+
+def write_markdown(path: Path, rows, footer: str, arguments: str) -> Path:
+    """The printed table as a Markdown page (the docs site's benchmarks page), replaced atomically."""
+    from xl_pib.atomic import replacing
+
+    cell = lambda text: str(text).replace("|", "\\|").strip() or " "  # noqa: E731
+    # A row indented under the one above keeps its indent (Markdown drops leading spaces).
+    name = lambda text: "&emsp;" * ((len(text) - len(text.lstrip())) // 2) + cell(text)  # noqa: E731
+    lines = ["# Benchmarks", "",
+             f"One run of `python benchmarks/run.py{(' ' + arguments) if arguments else ''}` "
+             f"(targets from the issues; `met` is blank where a row has no target).", "",
+             f"Machine: {footer}. The machine is shared with other work running at the same time, so wall times "
+             "carry noise; ratios are measured side by side in the same run.", "",
+             "| benchmark | measured | target | met |", "| --- | ---: | ---: | :---: |"]
+    lines += [f"| {name(n)} | {cell(m)} | {cell(t)} | {cell(ok)} |" for n, m, t, ok in rows]
+    with replacing(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def machine() -> str:

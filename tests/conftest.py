@@ -149,6 +149,20 @@ def soffice() -> str:
     return _require_libreoffice()
 
 
+@pytest.fixture
+def office_bindings(soffice) -> str:
+    """LibreOffice with its Python-UNO bindings (apt python3-uno), which `xl-pib batch --pdf` prints through;
+    skipped without them, or failed when CI requires LibreOffice (.ci/run installs them)."""
+    from xl_pib.office import available
+
+    if not available():
+        message = "LibreOffice's Python-UNO bindings are not installed: apt-get install python3-uno"
+        if os.environ.get("XL_PIB_REQUIRE_LIBREOFFICE"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return soffice
+
+
 @pytest.fixture(scope="session")
 def demo_sheets():
     from xl_pib.demo import demo_sheets as sheets

@@ -1010,15 +1010,47 @@ TRENDS = (labels.YES, labels.NO, labels.TOO_CLOSE)
 MONTH_STATUSES = (labels.ABOVE_EXPECTED, labels.IN_LINE, labels.BELOW_EXPECTED)
 
 
+@functools.lru_cache(maxsize=None)
+def _known(allowed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(a.lower() for a in allowed) | {"", labels.NA.lower()}
+
+
 def _labels(name: str, values, allowed: tuple[str, ...]):
     """Label cells as other =PIB_ functions return them (any case); blank and N/A mean not known."""
-    known = {a.lower() for a in allowed} | {"", labels.NA.lower()}
+    known = _known(allowed)
     norm = options.normalise(values)
-    strange = next((v for v in set(np.ravel(norm).tolist()) if v not in known), None)
+    if norm.ndim == 0:  # one cell: no list of distinct values to build (a scalar call stays cheap)
+        strange = None if norm.item() in known else norm.item()
+    else:
+        # dict.fromkeys: the distinct values in order, so the message names the first bad cell.
+        strange = next((v for v in dict.fromkeys(norm.ravel().tolist()) if v not in known), None)
     if strange is not None:
         shown = next(v for v in np.ravel(np.asarray(values, dtype=object)) if options.normalise(v).item() == strange)
         raise ValueError(f"{name} must be one of {', '.join(allowed)} (or blank, N/A); got {shown!r}")
     return values
+
+
+def _distinct(*ranges):
+    """Equal-shape label ranges as their distinct combinations of cells (in order of first appearance),
+    and a function that spreads one answer per combination back to the ranges' shape.
+
+    An elementwise engine function then runs over a dozen combinations instead of 10,000 cells, and a
+    check of the distinct values sees every value the ranges hold (so its message names the first bad one).
+    """
+    import pandas as pd
+
+    shape = np.shape(ranges[0])
+    combo = np.zeros(int(np.prod(shape)), dtype=np.int64)
+    factors = []
+    for r in ranges:
+        codes, uniques = pd.factorize(np.asarray(r, dtype=object).ravel(), use_na_sentinel=True)
+        # Blank cells (None, NaN) have code -1: one more distinct value, the blank. Numbered again after
+        # each range, the combinations stay below the cell count (no overflow however many values).
+        combo = pd.factorize(combo * (len(uniques) + 1) + codes + 1)[0]
+        factors.append((codes + 1, np.append(None, np.asarray(uniques, dtype=object))))
+    first = np.unique(combo, return_index=True)[1]  # combinations are numbered in order of first appearance
+    values = [uniques[codes[first]] for codes, uniques in factors]
+    return values, lambda answers: np.asarray(answers, dtype=object)[combo].reshape(shape)
 
 
 @xw.func(category=CATEGORY)
@@ -1030,8 +1062,13 @@ def PIB_RAG(position, trend_sufficient, direction=DIRECTION_DEFAULT):
     """RAG rating of an indicator: G if on course and the trend is sufficient, R if off course and it is not, A otherwise. Example: =PIB_RAG("Above Target","No") → R"""
     a = _broadcast(position=position, trend_sufficient=trend_sufficient, direction=direction)
     pos, trend_, way = _texts(a, "position", "trend_sufficient", "direction")
+    if a["position"].ndim == 0:  # one cell: the plain scalar path (an attribute, not np.ndim: 3 us)
+        _labels("position", pos, POSITIONS), _labels("trend_sufficient", trend_, TRENDS)
+        return cells.scalar_or_grid(rag.indicator_rag(pos, trend_, way))
+    # A range holds a handful of distinct label combinations: each is checked and rated once.
+    (pos, trend_, way), spread = _distinct(pos, trend_, way)
     _labels("position", pos, POSITIONS), _labels("trend_sufficient", trend_, TRENDS)
-    return cells.scalar_or_grid(rag.indicator_rag(pos, trend_, way))
+    return cells.scalar_or_grid(spread(rag.indicator_rag(pos, trend_, way)))
 
 
 @xw.func(category=CATEGORY)

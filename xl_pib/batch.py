@@ -18,13 +18,17 @@
 - Ctrl-C (SIGINT) or SIGTERM stops the batch: workers finish the bulletin they are writing
   (every output is written to a temporary file and renamed, so a bulletin is
   either complete or absent), temporary files are removed, the report is
-  written, and the exit status is 130.
+  written, and the exit status is 130. A second Ctrl-C stops the workers at
+  once: a worker stopped in the middle of its files never sends their rows, so
+  the report is reconciled with the folder (:func:`_reconcile`): a bulletin
+  this batch wrote is *built*, whatever the worker managed to say.
 
 The parent process only schedules and reports; it never imports the engine.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import re
@@ -119,6 +123,7 @@ def chunks(sources: list[Path], jobs: int) -> list[list[Path]]:
 # --- in a worker -------------------------------------------------------------------------------
 
 _stop = None  # multiprocessing.Event set by the parent on Ctrl-C
+_office = None  # this worker's LibreOffice (xl_pib.office.Office) for --pdf, started at the first PDF
 
 
 def _interrupted(_signum, _frame):
@@ -126,11 +131,34 @@ def _interrupted(_signum, _frame):
     raise SystemExit(EXIT_INTERRUPTED)
 
 
+def _worker_office():
+    """The LibreOffice this worker prints through, or None where its Python bindings are missing
+    (each PDF then starts LibreOffice, as ``xl-pib build --pdf`` does)."""
+    global _office
+    if _office is None:
+        from multiprocessing.util import Finalize
+
+        from . import office
+
+        if not office.available():
+            _office = False
+        else:
+            _office = office.Office(**office.settings())
+            # Runs when the worker exits: at the end of the batch, after Ctrl-C, and on SIGTERM
+            # (whose handler raises SystemExit); a SIGKILLed worker's LibreOffice is killed by the kernel.
+            Finalize(_office, _office.close, exitpriority=10)
+    return _office or None
+
+
 def _init_worker(stop) -> None:
     global _stop
     _stop = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     signal.signal(signal.SIGTERM, _interrupted)
+    # A SIGTERM that comes while the worker is already exiting (the parent stops every worker at once
+    # after a second Ctrl-C) would raise in an exit handler such as logging's, which prints a traceback.
+    # atexit runs the handlers registered last first: this one, before any that could be interrupted.
+    atexit.register(signal.signal, signal.SIGTERM, signal.SIG_IGN)
     import gc
 
     from . import assess, build, bulletin, inputs  # noqa: F401 - imported once, before any bulletin
@@ -188,6 +216,7 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool, strict
     from .build import check_strict, compared_with, refresh_book, refreshes, write_bulletin
     from .errors import InputError, one_line
     from .inputs import read_workbook, split_areas
+    from .pdf import PdfError
 
     stopped = lambda: _stop is not None and _stop.is_set()  # noqa: E731
     folder = Path(previous) if previous else None
@@ -249,10 +278,12 @@ def build_files(sources: list[str], outdir: str, pdf: bool, values: bool, strict
             last = previous_for(folder, output, assessment.inputs.settings.partnership)
             if folder is not None and last is None:
                 note = f"no previous bulletin in {folder.name} (same file name or area): no 'Since last month'"
-            write_bulletin(assessment, output, pdf, movement=compared_with(assessment, last))
+            write_bulletin(assessment, output, pdf, movement=compared_with(assessment, last),
+                           office=_worker_office() if pdf else None)
         except Exception as error:  # noqa: BLE001
+            # A PDF that failed leaves its bulletin workbook written: the report points to it.
             rows[k].append(Row(source.name, FAILED, one_line(error), seconds + compute + time.perf_counter() - start,
-                               "", area or ""))
+                               str(output) if isinstance(error, PdfError) else "", area or ""))
             continue
         rows[k].append(Row(source.name, BUILT, "", seconds + compute + time.perf_counter() - start, str(output),
                            area or "", len(assessment.warnings), " | ".join(assessment.warnings), note))
@@ -319,6 +350,55 @@ def _remove_leftovers(outdir: Path, sources: list[Path]) -> None:
                 leftover.unlink(missing_ok=True)
 
 
+def _snapshot(outdir: Path) -> dict[str, tuple[int, int]]:
+    """Identity (inode, modification time) of each file in the output folder. Every output is written
+    to a temporary file and renamed, so a bulletin this batch wrote is a new name or a new identity."""
+    return {e.name: (e.inode(), e.stat().st_mtime_ns) for e in os.scandir(outdir) if e.is_file()}
+
+
+def _reconcile(outdir: Path, sources: list[Path], results: dict[Path, list[Row]], before: dict, pdf: bool,
+               values: bool) -> dict[Path, list[Row]]:
+    """After an interrupt, make the report agree with the folder.
+
+    A worker stopped at once (a second Ctrl-C) dies in the middle of its files and never returns their rows,
+    though it may have finished some: each file without rows is looked for by its output names (its own,
+    or one per area, ``<stem>-<area>``), written since the batch started. One found is *built* (with --pdf,
+    only with its PDF; a workbook without one is *interrupted* and pointed to); none found, *interrupted*.
+    The seconds and warnings of a bulletin found this way are not known (0). A *built* row whose file is
+    gone is *interrupted*.
+    """
+    from dataclasses import replace
+
+    from .build import output_suffix
+
+    written = {name for name, key in _snapshot(outdir).items() if before.get(name) != key}
+    own = {output_path(outdir, s, values).name for s in sources}
+    out: dict[Path, list[Row]] = {}
+    for source in sources:
+        if source in results:
+            out[source] = [replace(r, status=INTERRUPTED, output="") if r.status == BUILT and r.output
+                           and not Path(r.output).exists() else r for r in results[source]]
+            continue
+        suffix = output_suffix(source, values)
+        mine = re.compile(rf"{re.escape(source.stem)}(?:-(?P<area>.+))?{re.escape(suffix)}")
+        rows = []
+        for name in sorted(written):
+            match = mine.fullmatch(name)
+            if match is None or (match["area"] and name in own):  # another input's own bulletin
+                continue
+            bulletin, area = outdir / name, (match["area"] or "")
+            if pdf and bulletin.with_suffix(".pdf").name not in written:
+                rows.append(Row(source.name, INTERRUPTED, "stopped before its PDF was printed", 0.0, str(bulletin),
+                                area))
+            else:
+                rows.append(Row(source.name, BUILT, "", 0.0, str(bulletin), area))
+        if any(r.area for r in rows):  # areas not found were not built, but their names are not known here
+            rows.append(Row(source.name, INTERRUPTED, "stopped while writing its areas' bulletins: any area not "
+                            "listed was not built"))
+        out[source] = rows or [Row(source.name, INTERRUPTED)]
+    return out
+
+
 def _stop_workers(executor: ProcessPoolExecutor, grace: float) -> None:
     """Let workers finish the bulletin in hand, then end any still running (on SIGTERM they clean up).
 
@@ -359,11 +439,14 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
     start = time.perf_counter()
     sources = plan(input_dir, output_dir, pdf, values, previous)
     if pdf:
+        from .office import settings
         from .pdf import soffice
 
         soffice()  # fail before building anything if PDF output is impossible
+        settings()  # and before starting workers if XL_PIB_PDF_TIMEOUT is not a number of seconds
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
     output_dir.mkdir(parents=True, exist_ok=True)
+    before = _snapshot(output_dir)
     plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
     print(f"building {plural(len(sources), 'input workbook')} from {input_dir} into {output_dir} with "
           f"{plural(jobs, 'worker')}", file=stream, flush=True)
@@ -421,6 +504,8 @@ def _run(input_dir: Path, output_dir: Path, jobs: int | None, pdf: bool, values:
         progress.close()
         _remove_leftovers(output_dir, sources)
 
+    if interrupted:
+        results = _reconcile(output_dir, sources, results, before, pdf, values)
     rows = [row for source in sources for row in results.get(source, [Row(source.name, INTERRUPTED)])]
     report = write_report(output_dir / REPORT, rows)
     seconds = time.perf_counter() - start

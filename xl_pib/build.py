@@ -36,9 +36,14 @@ def check_strict(assessment, strict: bool) -> None:
         raise StrictRefusal(assessment.warnings)
 
 
-def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark, movement=None) -> None:
-    """Lay out, save (atomically) and optionally print to PDF one assessed bulletin; ``movement``: what moved
-    since the previous bulletin (the "Since last month" section)."""
+def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no_mark, movement=None,
+                   office=None) -> None:
+    """Lay out, save (atomically) and optionally print to PDF one assessed bulletin.
+
+    ``movement``: what moved since the previous bulletin (the "Since last month" section). ``office``: an
+    :class:`xl_pib.office.Office` kept running (a batch worker's) prints the saved bulletin; without one,
+    LibreOffice is started for this PDF alone.
+    """
     from . import pdf as pdf_module
     from .bulletin import build_workbook, print_sheets, save
 
@@ -46,7 +51,11 @@ def write_bulletin(assessment, output: Path, pdf: bool = False, mark: Mark = _no
     save(wb, output)
     mark("write")
     if pdf:
-        pdf_module.export_pdf(wb, print_sheets(layout), Path(output).with_suffix(".pdf"))
+        target = Path(output).with_suffix(".pdf")
+        if office is not None:
+            pdf_module.print_saved(output, print_sheets(layout), target, office)
+        else:
+            pdf_module.export_pdf(wb, print_sheets(layout), target)
         mark("pdf")
 
 
@@ -78,6 +87,15 @@ def build_bulletin(source: Path, output: Path, pdf: bool = False, mark: Mark = _
     movement = compared_with(assessment, previous)
     mark("compute")
     check_strict(assessment, strict)
+    if pdf:
+        from . import office
+
+        if office.available():
+            # Even for one PDF this is faster than a LibreOffice start on a second save of the workbook:
+            # the saved bulletin is printed from a slimmed copy (benchmarks/run.py measures both).
+            with office.Office(**office.settings()) as printer:
+                write_bulletin(assessment, output, pdf, mark, movement, office=printer)
+            return assessment
     write_bulletin(assessment, output, pdf, mark, movement)
     return assessment
 

@@ -273,6 +273,35 @@ def test_interrupted_batch_leaves_no_partial_outputs(many_inputs, tmp_path, seco
     assert {r["status"] for r in rows} == {"built", "interrupted"}
 
 
+def test_after_an_interrupt_the_report_follows_the_folder(tmp_path):
+    """A worker stopped at once never returns its chunk's rows: the bulletins it finished are found on disk
+    (written since the batch started), the others are interrupted, and a stale bulletin is not counted."""
+    from xl_pib import batch
+
+    out = tmp_path / "out"
+    out.mkdir()
+    sources = [tmp_path / f"{name}.xlsx" for name in ("a", "a-b", "c", "d", "e")]
+    (out / "d.xlsx").write_bytes(b"from an earlier batch")
+    before = batch._snapshot(out)
+    for name in ("a.xlsx", "a-b.xlsx", "c-North.xlsx", "e.xlsx"):
+        (out / name).write_bytes(b"written by this batch")
+    (out / "e.pdf").write_bytes(b"%PDF")
+    returned = {sources[1]: [batch.Row("a-b.xlsx", batch.BUILT, output=str(out / "a-b.xlsx"))],
+                sources[4]: [batch.Row("e.xlsx", batch.BUILT, output=str(out / "gone.xlsx"))]}
+    rows = batch._reconcile(out, sources, returned, before, pdf=False, values=False)
+    status = {s.name: [(r.status, Path(r.output).name if r.output else "", r.area) for r in rows[s]] for s in sources}
+    assert status == {
+        "a.xlsx": [("built", "a.xlsx", "")],  # a-b.xlsx is the input a-b's own bulletin, not an area of a
+        "a-b.xlsx": [("built", "a-b.xlsx", "")],
+        "c.xlsx": [("built", "c-North.xlsx", "North"), ("interrupted", "", "")],
+        "d.xlsx": [("interrupted", "", "")],  # the stale file is older than the batch
+        "e.xlsx": [("interrupted", "", "")],  # reported built, but its file is not there
+    }
+    with_pdf = batch._reconcile(out, sources, {}, before, pdf=True, values=False)
+    assert [(r.status, r.error) for r in with_pdf[sources[0]]] == [("interrupted", "stopped before its PDF was printed")]
+    assert [r.status for r in with_pdf[sources[4]]] == ["built"]
+
+
 # --- several areas in one workbook --------------------------------------------------------------------
 
 

@@ -94,7 +94,7 @@ def _assert_column_equals_cells(func, columns, scalars=()):
 
 
 POSITIONS = ["Above Target", "On Target", "Below Target", "N/A", " on target ", "ABOVE TARGET"]
-TRENDS = ["Yes", "No", "N/A", "yes"]
+TRENDS = ["Yes", "No", "N/A", "yes", "Too close to call", " too close to call"]
 
 
 @PROPS

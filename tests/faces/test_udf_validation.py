@@ -210,6 +210,12 @@ INVALID = [
                                         "got 'Abov Target'"),
     ("PIB_RAG", ("Above Target", "Maybe"), "trend_sufficient must be one of Yes, No, Too close to call"),
     ("PIB_RAG", ("Above Target", "No", "sideways"), "direction must be one of down, up; got 'sideways'"),
+    # a range is checked by its distinct values: the message names the first bad cell, wherever the blanks are
+    ("PIB_RAG", ([None, "Above Target", "Abov Target", "Bogus", "Abov Target"], [float("nan"), "No", "Yes", "No", ""]),
+     "got 'Abov Target'"),
+    ("PIB_RAG", (["On Target", "Above Target", None], ["Yes", "Maybe", "Perhaps"], ["up", "down", "up"]),
+     "trend_sufficient must be one of Yes, No, Too close to call (or blank, N/A); got 'Maybe'"),
+    ("PIB_RAG", (["On Target", "Above Target"], "No", ["up", "Sideways"]), "direction must be one of down, up"),
     ("PIB_OUTCOME_RAG", (["G", "Purple"],), "rags must be one of R, A, G (or blank, N/A); got 'Purple'"),
     ("PIB_OUTCOME_RAG", (["G", "R"], "average"), "rule must be one of worst, majority; got 'average'"),
     ("PIB_NARRATIVE", ("Vehicle Crime", "Under Target", "Yes", "In Line"), "position must be one of Above Target"),

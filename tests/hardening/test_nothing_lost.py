@@ -293,12 +293,17 @@ def test_a_build_never_replaces_its_own_input(demo_files, tmp_path, capsys):
 
 
 def _soffice_in_group(group: int) -> bool:
+    """A LibreOffice of the build whose process group is ``group``: in that group (started per PDF), or a
+    child of the build in a session of its own (the Office it prints through, killed with the build)."""
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.getpgid(int(entry)) == group and b"soffice" in Path(f"/proc/{entry}/cmdline").read_bytes():
+                if b"soffice" not in Path(f"/proc/{entry}/cmdline").read_bytes():
+                    continue
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                if os.getpgid(int(entry)) == group or parent == group:
                     return True
-            except (OSError, ProcessLookupError):
+            except (OSError, ProcessLookupError, ValueError, IndexError):
                 continue
     return False
 

@@ -172,6 +172,22 @@ def test_ons_lookup_headers_low_months_and_missing_force_files(tmp_path, capsys)
     assert "British Transport Police: 2022-02" in out and "British Transport Police: 2022-03" in out
 
 
+def test_timings_name_every_stage_and_the_report_is_the_same_on_every_run(download, lookup, tmp_path, capsys):
+    """`xl-pib --timings ingest police-uk` says where the time went; ties in the report's counts are listed in
+    name order, so two runs (DuckDB's parallel grouping returns rows in its own order) print the same report."""
+    reports = []
+    for run in range(2):
+        assert main(["--timings", "ingest", "police-uk", str(download), "--lookup", str(lookup),
+                     "-o", str(tmp_path / f"counts{run}.csv")]) == 0
+        captured = capsys.readouterr()
+        stages = [part.rsplit(" ", 1)[0] for part in captured.err.split("timings: ")[1].strip().split(", ")]
+        assert stages == ["imports", "lookup and headers", "scan+join+group", "summaries", "checks and report",
+                          "indicator counts", "breaks", "write", "total"]
+        reports.append(captured.out.replace(f"counts{run}", "counts"))
+    assert reports[0] == reports[1]
+    assert (tmp_path / "counts0.csv").read_bytes() == (tmp_path / "counts1.csv").read_bytes()
+
+
 def test_report_totals_each_indicator_and_never_adds_indicators_together(download, lookup, tmp_path, capsys):
     """Issue 21: All Crime, ASB and the sub-types overlap, so the report totals each one (over the areas, which do
     not overlap) and prints no sum across them."""

@@ -60,23 +60,30 @@ def check_merged(book, report, strict: bool) -> None:
 
 def _write(ingested: Ingested, output: str, into: str | None, replace: bool, add_unmatched: bool,
            strict: bool = False) -> list[Path]:
-    from .merge import merge_into
-    from .output import write_csv, write_workbook
-
+    # Each writer imported only when used: a CSV output never loads openpyxl.
     if into is not None:
+        from .merge import merge_into
+
         return [merge_into(ingested, into, output, replace=replace, add_unmatched=add_unmatched,
                            before_save=lambda book: check_merged(book, ingested.report, strict))]
+    from .output import write_csv, write_workbook
+
     if Path(output).suffix.lower() == ".csv":
         return write_csv(ingested, output)
     return [write_workbook(ingested, output)]
 
 
 def _finish(ingested: Ingested, output: str, into: str | None, replace: bool = False,
-            add_unmatched: bool = False, strict: bool = False) -> str:
+            add_unmatched: bool = False, strict: bool = False, mark=None) -> str:
+    """``mark(stage)``, when given, is called after each stage (``xl-pib --timings``)."""
     from .breaks import suggest
 
     suggest(ingested)
+    if mark is not None:
+        mark("breaks")
     written = _write(ingested, output, into, replace, add_unmatched, strict)
+    if mark is not None:
+        mark("write")
     rows = "" if into is not None else f" ({len(ingested.data):,} {ingested.data_sheet} rows)"
     ingested.report.note("wrote " + ", ".join(str(p) for p in written) + rows)
     return ingested.report.text()
@@ -84,13 +91,15 @@ def _finish(ingested: Ingested, output: str, into: str | None, replace: bool = F
 
 def police_uk(paths: list[str], lookups: list[str], mapping: str | None, output: str, into: str | None,
               area_column: str | None = None, replace: bool = False, add_unmatched: bool = False,
-              strict: bool = False) -> str:
-    from .police_uk import ingest
+              strict: bool = False, mark=None) -> str:
+    """``mark(stage)``, when given, is called after each stage (``xl-pib --timings``)."""
+    from .police_uk import _no_mark, ingest
 
     _check_output(output, into)
     _check_merge_options(into, replace, add_unmatched, strict)
     chosen = mappings.load(mappings.CRIME_TYPES, mapping, into)
-    return _finish(ingest(paths, lookups, chosen, area_column), output, into, replace, add_unmatched, strict)
+    return _finish(ingest(paths, lookups, chosen, area_column, mark or _no_mark), output, into, replace,
+                   add_unmatched, strict, mark)
 
 
 def recorded_crime(files: list[str], mapping: str | None, populations: str | None, area: str | None,

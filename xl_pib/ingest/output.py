@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import months
+from ..atomic import replacing
+from ..csvfile import formula_safe
 from ..csvfile import write_csv as write_csv_file
-from ..xlsx import save, write_rows
 from .result import Ingested
 
 MONTH_FORMAT = "yyyy-mm"
@@ -52,6 +53,8 @@ def write_workbook(ingested: Ingested, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..xlsx import save, write_rows  # openpyxl: imported only when a workbook is written
+
     book = Workbook()
     book.remove(book.active)
     for name, rows in all_sheets(ingested).items():
@@ -69,8 +72,13 @@ def write_workbook(ingested: Ingested, path: str | Path) -> Path:
 
 def write_csv(ingested: Ingested, path: str | Path) -> list[Path]:
     path = Path(path)
-    sheets = all_sheets(ingested, months.iso)
-    written = [write_csv_file(path, _dates_as_months(sheets.pop(ingested.data_sheet)))]
+    if ingested.data_sheet not in ingested.sheets and pd_integer(ingested.data["value"]):
+        # Whole counts (police.uk): the same file data_rows and write_csv_file give, written by pandas in one call.
+        sheets = {k: v for k, v in ingested.sheets.items() if k != ingested.data_sheet}
+        written = [_write_counts_csv(ingested, path)]
+    else:
+        sheets = all_sheets(ingested, months.iso)
+        written = [write_csv_file(path, _dates_as_months(sheets.pop(ingested.data_sheet)))]
     for name, rows in sheets.items():
         written.append(write_csv_file(path.with_name(f"{path.stem}_{_sheet_slug(name)}.csv"), _dates_as_months(rows)))
     return written
@@ -79,3 +87,26 @@ def write_csv(ingested: Ingested, path: str | Path) -> list[Path]:
 def _dates_as_months(rows: list[list]) -> list[list]:
     """Dates in extra sheets (the quarter-end months) as 'YYYY-MM' text in CSV."""
     return [[months.iso(months.parse(c)) if isinstance(c, dt.date) else c for c in row] for row in rows]
+
+
+def pd_integer(values) -> bool:
+    from pandas.api.types import is_integer_dtype
+
+    return is_integer_dtype(values.dtype)
+
+
+def _formula_safe_column(values: pd.Series) -> pd.Series:
+    """``formula_safe`` over a text column, computed once per distinct name (a few hundred areas)."""
+    return values.map({v: formula_safe(v) for v in values.unique()})
+
+
+def _write_counts_csv(ingested: Ingested, path: Path) -> Path:
+    data = ingested.data
+    rendered = {m: months.iso(m) for m in data["month"].unique()}
+    frame = pd.DataFrame({"Month": data["month"].map(rendered), "Area": _formula_safe_column(data["area"]),
+                          "Indicator": _formula_safe_column(data["indicator"]), "Value": data["value"]})
+    if not ingested.several_areas:
+        frame = frame.drop(columns="Area")
+    with replacing(path) as temporary:
+        frame.to_csv(temporary, index=False, lineterminator="\r\n", encoding="utf-8")
+    return path
