@@ -755,7 +755,7 @@ def PIB_MSG_POSITION(count, population, group_counts, group_populations, conf=DE
 @xw.arg("group_counts", ndim=2, doc="Counts of every area in the most similar group (or of every group: the MSG sheet's Count column).")
 @xw.arg("group_populations", ndim=2, doc="Populations of the same areas.")
 @xw.arg("group_indicators", ndim=2, doc="Optional: the indicator of each row (the MSG sheet's Indicator column), to pick out one group.")
-@xw.arg("indicator", ndim=2, doc="With group_indicators: the indicator whose group to use.")
+@xw.arg("indicator", ndim=2, doc="With group_indicators: the indicator whose group to use, or a column of them (one answer each).")
 @_excel_safe
 def PIB_MSG_TAU2(group_counts, group_populations, group_indicators=None, indicator=None):
     """Between-area variance (tau squared) of a most similar group: how much its areas differ beyond chance (Spiegelhalter 2005), which widens the overdispersed funnel. Example: =PIB_MSG_TAU2({100,150,80,120},{1000,1000,1000,1000}) → 0.0092"""
@@ -767,8 +767,13 @@ def PIB_MSG_TAU2(group_counts, group_populations, group_indicators=None, indicat
         ids = np.char.strip(cells.texts_of(group_indicators).ravel().astype(str))
         if ids.size != gc.size:
             raise ValueError(f"group_indicators must be as long as group_counts ({ids.size} and {gc.size} cells)")
-        chosen = ids == str(cells.cell_text(_single(indicator)))
-        gc, gp = gc[chosen], gp[chosen]  # none: the indicator has no group, and τ² is N/A
+        wanted = np.char.strip(cells.texts_of(indicator).astype(str))
+        if wanted.ndim == 0 or wanted.size == 1:
+            chosen = ids == str(wanted.ravel()[0])
+            gc, gp = gc[chosen], gp[chosen]  # none: the indicator has no group, and τ² is N/A
+        else:  # a column of indicators (the live Workings' one array formula): one τ² each
+            tau2 = msg.between_area_variance_of(wanted.ravel(), ids, gc, gp)
+            return cells.scalar_or_grid(tau2.reshape(wanted.shape))
     keep = ~(np.isnan(gc) | np.isnan(gp))
     return cells.scalar_or_grid(msg.between_area_variance(gc[keep][None, :], gp[keep][None, :])[0])
 

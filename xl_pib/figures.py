@@ -379,7 +379,8 @@ class Figures:
     msg_tau2: np.ndarray = figure(
         compute=Step(msg.between_area_variance, group_counts="group_counts", group_populations="group_populations"),
         workings="MSG between-area variance", number_format="0.000000",
-        live_cell='=IF(COUNTIFS({group})=0,"N/A",PIB_MSG_TAU2({count},{population},{ids},{indicator}))',
+        live="PIB_MSG_TAU2({msg.count},{msg.population},{msg.indicator},{t.indicator})",
+        live_cell=f'="{labels.NA}"',  # the workbook has no MSG sheet
         doc="τ², the spread of the group's areas beyond Poisson noise (Spiegelhalter 2005), which widens the "
             "noise-aware MSG funnel.")
 

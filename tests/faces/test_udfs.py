@@ -552,3 +552,21 @@ def test_udfs_match_engine_on_a_column():
     lo, up = intervals.count_interval(np.array([5.0, 65.0]), 0.95)
     assert call("PIB_CI_COUNT", [5, 65]) == [[pytest.approx(float(lo[0])), pytest.approx(float(up[0]))],
                                              [pytest.approx(float(lo[1])), pytest.approx(float(up[1]))]]
+
+
+def test_pib_msg_tau2_over_a_column_of_indicators_equals_one_call_each():
+    """The live Workings' one array formula: a column of indicators gets each group's τ², as one call per
+    indicator would (the engine's msg.between_area_variance_of lays the MSG sheet out as padded groups)."""
+    rng = np.random.default_rng(21)
+    ids = rng.choice(["VEH", "DB", "CD", "SAC"], 60)
+    counts = rng.poisson(120, 60).astype(float)
+    populations = rng.integers(40_000, 200_000, 60).astype(float)
+    counts = counts.tolist()
+    counts[5] = None  # a blank row is left out, as in the single call
+    wanted = [["CD"], ["VEH"], ["NONE"], ["DB"], ["VEH"], ["SAC"]]
+    column = call("PIB_MSG_TAU2", counts, populations.tolist(), ids.tolist(), wanted)
+    one_each = [[call("PIB_MSG_TAU2", counts, populations.tolist(), ids.tolist(), w[0])] for w in wanted]
+    assert isinstance(column, list), column
+    assert column[2] == ["N/A"] and one_each[2] == ["N/A"]
+    for got, want in zip(column, one_each):
+        assert got[0] == want[0] or got[0] == pytest.approx(want[0], rel=1e-12)

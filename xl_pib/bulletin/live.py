@@ -20,7 +20,7 @@ from .. import explain, labels, wording
 from ..errors import PibError
 from ..figures import BY_KEY, SPEC
 from ..options import NOISE_AWARE
-from ..inputs.schema import BREAKS, TARGETS, column
+from ..inputs.schema import BREAKS, MSG, TARGETS, column
 from ..settings import SPEC as SPEC_SETTING
 from ..settings import Settings
 from . import text
@@ -165,13 +165,17 @@ class LiveFormulas:
         template = BY_KEY[key].live
         if template is None:
             return None
+        msg_refs = {k: self.refs.msg(column(MSG, k).header) for k in ("indicator", "count", "population")}
+        if "{msg." in template and None in msg_refs.values():
+            return None  # no MSG sheet: the column's cells say N/A (live_cell)
         t = _Columns(lambda k: self.refs.targets(self._targets_header(k)))
         per_ref = t.rate_per
         per = f'IF({per_ref}="",{PER_DEFAULT},{per_ref})' if per_ref != '""' else str(PER_DEFAULT)
         return "=" + template.format(
             t=t, w=_Columns(lambda k: workings_column_ref(k, self.count)), s=_Columns(self.setting),
             d=_Columns(lambda k: column(TARGETS, k).default), axis=self.series.axis, values=self.series.block_ref(0),
-            denominators=self.series.block_ref(1), per=per, noise_aware=NOISE_AWARE, breaks=self.breaks(t))
+            denominators=self.series.block_ref(1), per=per, noise_aware=NOISE_AWARE, breaks=self.breaks(t),
+            msg=_Columns(msg_refs.get))
 
     def breaks(self, t) -> str:
         """=PIB_BREAKS over the Breaks sheet (every live workbook has one; see bulletin.input_sheets)."""

@@ -166,6 +166,27 @@ def between_area_variance(group_counts, group_populations) -> np.ndarray:
     return dispersion(group_counts, group_populations)[1]
 
 
+def between_area_variance_of(indicators, group_indicators, group_counts, group_populations) -> np.ndarray:
+    """τ² of each of ``indicators``' groups, from one long table (the MSG sheet: each row's indicator, count and
+    population): the rows are laid out as (indicators × areas) padded grids, as the bulletin's engine holds them,
+    and :func:`between_area_variance` runs once over all. NaN for an indicator with no rows."""
+    wanted = np.asarray(indicators, dtype=object).ravel()
+    ids = np.asarray(group_indicators, dtype=object).ravel()
+    counts, pops = np.asarray(group_counts, dtype=float).ravel(), np.asarray(group_populations, dtype=float).ravel()
+    unique, row = np.unique(wanted.astype(str), return_inverse=True)
+    group = np.searchsorted(unique, ids.astype(str))
+    found = (group < len(unique)) & (unique[np.minimum(group, len(unique) - 1)] == ids.astype(str))
+    found &= ~(np.isnan(counts) | np.isnan(pops))
+    group, counts, pops = group[found], counts[found], pops[found]
+    order = np.argsort(group, kind="stable")
+    slot = np.empty(len(group), dtype=int)
+    slot[order] = np.arange(len(group)) - np.searchsorted(group[order], group[order], side="left")
+    width = int(slot.max()) + 1 if len(slot) else 1
+    grid_c, grid_p = np.full((len(unique), width), np.nan), np.full((len(unique), width), np.nan)
+    grid_c[group, slot], grid_p[group, slot] = counts, pops
+    return between_area_variance(grid_c, grid_p)[row]
+
+
 def funnel_limits(expected, tau2, conf=DEFAULT.confidence, z: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) overdispersed limits of O/E for an expected count E: (1 ∓ z·√(1/(4E) + τ²))²,
     the lower held at 0. ``z`` defaults to the normal quantile of ``conf``; FunnelPlotR hard-codes it to
