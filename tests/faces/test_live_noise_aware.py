@@ -10,8 +10,8 @@ import pytest
 
 formulas = pytest.importorskip("formulas")
 
-from test_workbook_formulas import (UDF_NAMES, Evaluated, mismatches, performance_cells,  # noqa: E402
-                                    workings_cells)
+from test_workbook_formulas import (Evaluated, function_registry, mismatches,  # noqa: E402,F401
+                                    performance_cells, workings_cells)  # function_registry: the same fixture
 
 from xl_pib import labels  # noqa: E402
 from xl_pib.assess import assess  # noqa: E402
@@ -38,16 +38,6 @@ def noise_aware_sheets(demo_sheets):
     rows[4][-1] = " kettering"  # the partnership, in another case: honoured
     sheets["Breaks"] = rows
     return sheets
-
-
-@pytest.fixture(scope="module", autouse=True)
-def function_registry():
-    registry = formulas.get_functions()
-    saved = {name: registry[name] for name in UDF_NAMES if name in registry}
-    yield registry
-    for name in UDF_NAMES:
-        registry.pop(name, None)
-    registry.update(saved)
 
 
 @pytest.fixture(scope="module")
