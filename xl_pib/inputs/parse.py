@@ -152,6 +152,16 @@ def _text(frame: pd.DataFrame, key: str) -> pd.Series:
     return _per_distinct(frame[key], cell_text, "").astype(str)
 
 
+def _indicator_rows(sheet: str, frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The start of a sheet keyed by indicator (Data, MSG, Breaks): its row numbers and Indicator column, each
+    an id listed on Targets."""
+    out = pd.DataFrame({"_row": frame["_row"]})
+    out["indicator"] = _text(frame, "indicator")
+    _fail(sheet, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
+          "an indicator id listed on the Targets sheet", "indicator")
+    return out
+
+
 def _numbers(sheet: str, frame: pd.DataFrame, key: str, header: str) -> pd.Series:
     """Floats; blank -> NaN. Text that reads as a number ("303", "4.0%") is accepted."""
     raw = frame[key]
@@ -344,10 +354,7 @@ def _rag_override(text: str) -> str | None:
 def _data(sheets, targets: pd.DataFrame, latest: int, partnership: str, notes: list[str]) -> pd.DataFrame:
     name, rows = _find(sheets, DATA)
     frame = _table(name, rows, DATA, notes)
-    out = pd.DataFrame({"_row": frame["_row"]})
-    out["indicator"] = _text(frame, "indicator")
-    _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
-          "an indicator id listed on the Targets sheet", "indicator")
+    out = _indicator_rows(name, frame, targets)
     out["month"] = _months(name, frame, "month", "Month")
     out["value"] = _numbers(name, frame, "value", "Value")
     out["denominator"] = _numbers(name, frame, "denominator", "Denominator")
@@ -397,10 +404,7 @@ def _msg(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         return pd.DataFrame({c: [] for c in columns})
     name, rows = found
     frame = _table(name, rows, MSG, notes)
-    out = pd.DataFrame({"_row": frame["_row"]})
-    out["indicator"] = _text(frame, "indicator")
-    _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
-          "an indicator id listed on the Targets sheet", "indicator")
+    out = _indicator_rows(name, frame, targets)
     out["area"] = _text(frame, "area")
     _fail(name, frame, out["area"] == "", "Area", "an area name")
     repeated = pd.DataFrame({"i": out["indicator"], "a": out["area"].str.lower()}).duplicated()
@@ -425,10 +429,7 @@ def _breaks(sheets, targets: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
                              for c in BREAK_COLUMNS})
     name, rows = found
     frame = _table(name, rows, BREAKS, notes)
-    out = pd.DataFrame({"_row": frame["_row"]})
-    out["indicator"] = _text(frame, "indicator")
-    _fail(name, frame, ~out["indicator"].isin(set(targets["indicator"])), "Indicator",
-          "an indicator id listed on the Targets sheet", "indicator")
+    out = _indicator_rows(name, frame, targets)
     out["month"] = _months(name, frame, "month", "Month").astype(int)
     out["reason"] = _text(frame, "reason")
     _fail(name, frame, out["reason"] == "", "Reason", "what changed (the bulletin prints it beside the chart)")

@@ -63,12 +63,9 @@ def since_break_aligned(aligned, last_break, last_index) -> np.ndarray:
     """:func:`since_break` for series aligned to end in the last column (:func:`series.aligned_to`)."""
     if aligned is None:
         return None
-    v = as_series(aligned)
     start = np.asarray(last_break)
-    if (start < 0).all():
-        return v
-    shift = v.shape[-1] - 1 - np.asarray(last_index)
-    return since_break(v, np.where(start < 0, -1, start + shift))
+    shift = as_series(aligned).shape[-1] - 1 - np.asarray(last_index)
+    return since_break(aligned, np.where(start < 0, -1, start + shift))
 
 
 def months_since(last_break, last_index) -> np.ndarray:
